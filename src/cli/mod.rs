@@ -1,0 +1,117 @@
+//! The command line: the parser (`Cli`), and one module per subcommand whose `run` turns
+//! typed arguments into calls on the library.
+
+mod append;
+mod documents;
+mod export;
+mod head;
+mod ingest;
+mod init;
+mod log;
+mod verify;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::store::{Access, Store};
+
+/// policylog: the history of the anti-trafficking policy landscape as an append-only,
+/// hash-chained event log.
+#[derive(Debug, Parser)]
+#[command(name = "policylog", version, about, long_about = LONG_ABOUT, max_term_width = 100)]
+pub struct Cli {
+    /// The log file (created on first use).
+    #[arg(
+        long,
+        global = true,
+        env = "POLICYLOG_DB",
+        default_value = "policylog.db"
+    )]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const LONG_ABOUT: &str = "\
+policylog keeps the history of a policy landscape as an append-only SQLite event log.
+
+Two times are never confused: valid time (`valid`, when something was true in the world,
+an EDTF date such as 2020-04, 2023 or 2019/2020) and transaction time (`seq` and
+`recorded_at`, when the log learned it). --as-of asks about valid time; --known-at replays
+only what the log held at a seq or time. A bare year given as a date means its last day.
+
+Exit codes: 0 ok, 1 a check failed (verify), 2 bad input or usage, 3 environment
+(I/O, a busy or unreadable database).";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the log file (every other command also creates it on first use).
+    Init(init::Args),
+    /// Read events files (JSONL) into the log, as one transaction.
+    Ingest(ingest::Args),
+    /// Append one event given as JSON or as flags.
+    Append(append::Args),
+    /// Retract an event: it stops counting from now on (nothing is deleted).
+    Retract(append::RetractArgs),
+    /// Correct an event: a replacement counts instead of it from now on.
+    Correct(append::CorrectArgs),
+    /// List events in log order.
+    Log(log::Args),
+    /// List the ingested source documents.
+    Documents(documents::Args),
+    /// Check the hash chain, quotes, references, documents and triggers.
+    Verify(verify::Args),
+    /// Write the log back as events files plus their sources.
+    Export(export::Args),
+    /// Print the log head (seq and hash), to keep elsewhere as a tamper anchor.
+    Head(head::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Init(args) => init::run(&cli.db, args),
+        Command::Ingest(args) => ingest::run(&cli.db, args),
+        Command::Append(args) => append::run(&cli.db, args),
+        Command::Retract(args) => append::retract(&cli.db, args),
+        Command::Correct(args) => append::correct(&cli.db, args),
+        Command::Log(args) => log::run(&cli.db, args),
+        Command::Documents(args) => documents::run(&cli.db, args),
+        Command::Verify(args) => verify::run(&cli.db, args),
+        Command::Export(args) => export::run(&cli.db, args),
+        Command::Head(args) => head::run(&cli.db, args),
+    }
+}
+
+fn open_write(db: &std::path::Path) -> Result<Store> {
+    Store::open(db, Access::ReadWrite)
+}
+
+fn open_read(db: &std::path::Path) -> Result<Store> {
+    Store::open(db, Access::ReadOnly)
+}
+
+/// Writes to standard output; a closed pipe (`| head`) ends quietly.
+fn out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("standard output", e)),
+    }
+}
+
+/// Output formats of listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Jsonl,
+}

@@ -1,0 +1,66 @@
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Also require the head hash to be this (kept elsewhere: truncating the tail of a
+    /// chain cannot be seen from inside it).
+    #[arg(long, value_name = "HASH")]
+    expect_head: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(db: &Path, args: Args) -> Result<()> {
+    let store = super::open_read(db)?;
+    let mut report = crate::verify::verify(&store)?;
+    if let Some(expected) = &args.expect_head
+        && !report.head_hash.starts_with(expected.as_str())
+    {
+        report.findings.push(crate::verify::Finding {
+            check: "head",
+            subject: format!("seq {}", report.head_seq),
+            problem: format!("the head hash is {}, expected {expected}: events were added or removed at the tail", report.head_hash),
+        });
+    }
+    let text = if args.json {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).expect("serialises")
+        )
+    } else {
+        let mut t = format!(
+            "checked {} events: hash chain from seq 1 to {} (head {})\n\
+             checked {} quotes against their documents, {} references, {} documents, {} immutability triggers\n",
+            report.events,
+            report.head_seq,
+            report.head_hash,
+            report.quotes,
+            report.references,
+            report.documents,
+            report.triggers
+        );
+        for f in &report.findings {
+            t.push_str(&format!("FAIL {}: {}: {}\n", f.check, f.subject, f.problem));
+        }
+        if report.ok() {
+            t.push_str("ok: the log is intact\n");
+        }
+        t
+    };
+    super::out(&text)?;
+    if report.ok() {
+        Ok(())
+    } else {
+        let first = &report.findings[0];
+        Err(Error::VerifyFailed(format!(
+            "{} finding(s); first: {} {}: {}",
+            report.findings.len(),
+            first.check,
+            first.subject,
+            first.problem
+        )))
+    }
+}

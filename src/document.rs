@@ -1,0 +1,180 @@
+//! Source documents: their metadata, their text, and finding a quote in that text
+//! whitespace-insensitively (a Web Annotation TextQuoteSelector survives re-flowed text).
+
+use serde::{Deserialize, Serialize};
+
+use crate::entity::Sha256;
+
+/// A document as the log stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub sha256: Sha256,
+    /// Path of the document relative to its events file (`sources/004_x.txt`).
+    pub file: String,
+    /// The events file the document's events are exported to (`2020-12-15-x.jsonl`).
+    pub events_file: String,
+    pub title: String,
+    pub publisher: String,
+    /// The date the document speaks from (EDTF).
+    pub published: String,
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// The first line of an events file: `{"document": {...}}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub document: HeaderDocument,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderDocument {
+    pub file: String,
+    pub sha256: Sha256,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
+}
+
+impl Document {
+    /// The metadata the log protects with `record_hash` (the text is protected by `sha256`).
+    pub fn record_hash(&self) -> String {
+        crate::canonical::sha256_hex(
+            crate::canonical::to_string(&serde_json::json!({
+                "events_file": self.events_file,
+                "file": self.file,
+                "published": self.published,
+                "publisher": self.publisher,
+                "sha256": self.sha256,
+                "title": self.title,
+            }))
+            .as_bytes(),
+        )
+    }
+
+    pub fn header_line(&self) -> String {
+        let header = Header {
+            document: HeaderDocument {
+                file: self.file.clone(),
+                sha256: self.sha256.clone(),
+                title: self.title.clone(),
+                publisher: self.publisher.clone(),
+                published: self.published.clone(),
+            },
+        };
+        serde_json::to_string(&header).expect("header serialises")
+    }
+}
+
+/// A document's text with whitespace runs collapsed, and the way back to the original
+/// character offsets.
+pub struct SearchableText {
+    normalized: String,
+    /// For every byte of `normalized`, the char offset in the original text.
+    original_char: Vec<u32>,
+}
+
+impl SearchableText {
+    pub fn new(text: &str) -> SearchableText {
+        let mut normalized = String::with_capacity(text.len());
+        let mut original_char = Vec::with_capacity(text.len());
+        let mut pending_space: Option<u32> = None;
+        for (i, c) in text.chars().enumerate() {
+            let i = i as u32;
+            if c.is_whitespace() {
+                if pending_space.is_none() && !normalized.is_empty() {
+                    pending_space = Some(i);
+                }
+                continue;
+            }
+            if let Some(at) = pending_space.take() {
+                normalized.push(' ');
+                original_char.push(at);
+            }
+            let start = normalized.len();
+            normalized.push(c);
+            original_char.extend(std::iter::repeat_n(i, normalized.len() - start));
+        }
+        SearchableText {
+            normalized,
+            original_char,
+        }
+    }
+
+    /// Finds `quote` (whitespace-insensitive) and returns its original char span
+    /// `[start, end)`.
+    pub fn find(&self, quote: &str) -> Option<(usize, usize)> {
+        let needle = normalize_whitespace(quote);
+        if needle.is_empty() {
+            return None;
+        }
+        let at = self.normalized.find(&needle)?;
+        // The match ends on a non-space char: its original index is the last quoted char.
+        let start = self.original_char[at];
+        let end = self.original_char[at + needle.len() - 1] + 1;
+        Some((start as usize, end as usize))
+    }
+}
+
+/// Collapses every run of whitespace to one space and trims both ends.
+pub fn normalize_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The characters `[start, end)` of `text`, with up to `context` characters either side.
+pub fn excerpt(text: &str, start: usize, end: usize, context: usize) -> (String, String, String) {
+    let chars: Vec<char> = text.chars().collect();
+    let end = end.min(chars.len());
+    let start = start.min(end);
+    let before_start = start.saturating_sub(context);
+    let after_end = (end + context).min(chars.len());
+    (
+        chars[before_start..start].iter().collect(),
+        chars[start..end].iter().collect(),
+        chars[end..after_end].iter().collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_quotes_across_reflowed_whitespace() {
+        let text =
+            "The Council of the\n  Baltic Sea States joined\tthe ICAT in April 2020 and is new.";
+        let s = SearchableText::new(text);
+        let (start, end) = s.find("Baltic Sea States joined the ICAT").unwrap();
+        let found: String = text.chars().skip(start).take(end - start).collect();
+        assert_eq!(found, "Baltic Sea States joined\tthe ICAT");
+        assert!(s.find("Baltic  Sea\nStates").is_some());
+        assert!(s.find("Baltic Sea State joined").is_none());
+        assert!(s.find("   ").is_none());
+    }
+
+    #[test]
+    fn offsets_are_in_characters_not_bytes() {
+        let text = "ICAT’s “long-term” priorities";
+        let s = SearchableText::new(text);
+        let (start, end) = s.find("“long-term”").unwrap();
+        assert_eq!((start, end), (7, 18));
+        let (_, quote, _) = excerpt(text, start, end, 3);
+        assert_eq!(quote, "“long-term”");
+    }
+
+    #[test]
+    fn quote_at_the_very_end() {
+        let text = "a b c";
+        assert_eq!(SearchableText::new(text).find("b c"), Some((2, 5)));
+        assert_eq!(SearchableText::new("  x  ").find("x"), Some((2, 3)));
+    }
+}

@@ -1,0 +1,204 @@
+//! The library's one error type. Messages are worded for users: what went wrong, where,
+//! and what to do next. `main` prints them once and exits with `exit_code()`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit codes, documented in README: 0 ok, 1 a check failed, 2 bad input or usage,
+/// 3 the environment failed (I/O, database busy or unreadable).
+pub const EXIT_CHECK_FAILED: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+pub const EXIT_ENVIRONMENT: u8 = 3;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where a piece of input came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A line of an events file (1-based), and the event id when known.
+    Line {
+        file: PathBuf,
+        line: usize,
+        event: Option<String>,
+    },
+    /// The `--json` argument or standard input of `append`/`correct`.
+    Argument {
+        what: &'static str,
+        event: Option<String>,
+    },
+    /// A file as a whole.
+    File(PathBuf),
+}
+
+impl Location {
+    pub fn with_event(mut self, id: &str) -> Location {
+        match &mut self {
+            Location::Line { event, .. } | Location::Argument { event, .. } => {
+                *event = Some(id.to_owned())
+            }
+            Location::File(_) => {}
+        }
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line { file, line, event } => {
+                write!(f, "{}:{line}", file.display())?;
+                if let Some(id) = event {
+                    write!(f, " (event `{id}`)")?;
+                }
+                Ok(())
+            }
+            Location::Argument { what, event } => {
+                write!(f, "{what}")?;
+                if let Some(id) = event {
+                    write!(f, " (event `{id}`)")?;
+                }
+                Ok(())
+            }
+            Location::File(file) => write!(f, "{}", file.display()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that the log refuses. Nothing of the batch was written.
+    #[error("{at}: {problem}")]
+    Input { at: Location, problem: Problem },
+
+    /// A command-line value that does not parse.
+    #[error("{0}")]
+    Usage(String),
+
+    /// The log moved on since the caller looked (`--expect-head`).
+    #[error(
+        "the log head is {actual} but --expect-head says {expected}; someone appended meanwhile: re-read the log and retry"
+    )]
+    HeadMoved { expected: String, actual: String },
+
+    /// A database written by a newer policylog.
+    #[error(
+        "{path}: the log has schema version {found}, this policylog knows up to {supported}; upgrade policylog (nothing was changed)"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    /// Not found: an event id, entity or document the user named.
+    #[error("{0}")]
+    NotFound(String),
+
+    /// `verify` found problems; the report has been printed.
+    #[error("verification failed: {0}")]
+    VerifyFailed(String),
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{}", describe_sqlite(.0))]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// What is wrong with a piece of input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("{0}")]
+    BadHeader(String),
+    #[error("document {file} has sha256 {actual}, but the header says {declared}")]
+    DocumentHashMismatch {
+        file: String,
+        declared: String,
+        actual: String,
+    },
+    #[error("source file {file} cannot be read: {reason}")]
+    MissingSource { file: String, reason: String },
+    #[error("unknown kind `{0}`; the vocabulary has: {kinds}", kinds = crate::event::Event::KINDS.join(", "))]
+    UnknownKind(String),
+    #[error("bad payload for `{kind}`: {reason}")]
+    BadPayload { kind: String, reason: String },
+    #[error("bad date in `{field}`: {reason}")]
+    BadDate { field: &'static str, reason: String },
+    #[error("{0}")]
+    BadField(String),
+    #[error("the quote is not in document {document}: \"{quote}\"")]
+    QuoteNotInSource { document: String, quote: String },
+    #[error(
+        "`{field}` refers to `{entity}`, which is not registered in the log or this batch (register it with an entity.registered event, or fix the typo)"
+    )]
+    UnknownEntity { field: &'static str, entity: String },
+    #[error(
+        "event `{0}` is already in the log with different content; history is immutable: record an event.corrected instead"
+    )]
+    ConflictingEvent(String),
+    #[error("{0}")]
+    UnknownDocument(String),
+    #[error("{0}")]
+    UnknownTarget(String),
+    #[error("{0}")]
+    RecordedAt(String),
+}
+
+impl Error {
+    pub fn input(at: Location, problem: Problem) -> Error {
+        Error::Input { at, problem }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::VerifyFailed(_) => EXIT_CHECK_FAILED,
+            Error::Input { .. }
+            | Error::Usage(_)
+            | Error::HeadMoved { .. }
+            | Error::NotFound(_) => EXIT_BAD_INPUT,
+            Error::NewerSchema { .. } | Error::Io { .. } | Error::Sqlite(_) => EXIT_ENVIRONMENT,
+        }
+    }
+}
+
+fn describe_sqlite(error: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    if let rusqlite::Error::SqliteFailure(e, message) = error {
+        let detail = message.as_deref().unwrap_or("");
+        return match e.code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => format!(
+                "the log is busy: another policylog kept it locked for longer than the wait ({detail}); retry in a moment"
+            ),
+            ErrorCode::ReadOnly => format!(
+                "the log cannot be written (read-only file or folder): {detail}; check its permissions"
+            ),
+            ErrorCode::DiskFull => {
+                "the disk is full; nothing was written: free some space and retry".to_owned()
+            }
+            ErrorCode::CannotOpen => {
+                format!("the log cannot be opened: {detail}; check the path and its folder")
+            }
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => format!(
+                "the log file is not a readable SQLite database ({detail}); restore it from a copy"
+            ),
+            ErrorCode::ConstraintViolation if detail.contains("append-only") => {
+                "the event log is append-only: record a correction or retraction event instead"
+                    .to_owned()
+            }
+            _ => format!("database error: {error}"),
+        };
+    }
+    format!("database error: {error}")
+}

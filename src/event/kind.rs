@@ -1,0 +1,395 @@
+//! The vocabulary, version 1: one variant per `noun.verb`, one payload struct each.
+//!
+//! Frozen once written: events already in a log are hashed with these field names. A new
+//! field or kind is a new vocabulary version plus an upcaster (`upcast.rs`), never an edit.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Number;
+
+use crate::entity::{EntityId, EntityType, EventId};
+
+/// The current vocabulary version, stamped on every new event.
+pub const VOCABULARY_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", deny_unknown_fields)]
+pub enum Event {
+    /// Names a thing. As of a date: the entity is known from then on.
+    #[serde(rename = "entity.registered")]
+    EntityRegistered(EntityRegistered),
+    /// `member` belongs to `group` from `valid` on.
+    #[serde(rename = "membership.joined")]
+    MembershipJoined(Membership),
+    /// `member` no longer belongs to `group` from `valid` on.
+    #[serde(rename = "membership.left")]
+    MembershipLeft(Membership),
+    /// `holder` holds `role` in `group` for the term `valid`.
+    #[serde(rename = "role.assigned")]
+    RoleAssigned(RoleAssigned),
+    /// The term of `holder` as `role` ends at `valid`.
+    #[serde(rename = "role.ended")]
+    RoleEnded(RoleEnded),
+    /// `person` speaks for `org` at `valid`.
+    #[serde(rename = "person.represents")]
+    PersonRepresents(PersonRepresents),
+    /// A call to action or joint statement stands from `valid` on.
+    #[serde(rename = "call.issued")]
+    CallIssued(CallIssued),
+    /// A set of items in force from `valid` on; setting it again is a revision.
+    #[serde(rename = "commitment.set")]
+    CommitmentSet(CommitmentSet),
+    /// The commitment is no longer in force from `valid` on.
+    #[serde(rename = "commitment.withdrawn")]
+    CommitmentWithdrawn(CommitmentWithdrawn),
+    /// The instrument's status as of `valid`.
+    #[serde(rename = "instrument.status")]
+    InstrumentStatus(InstrumentStatus),
+    /// A meeting held at `valid`.
+    #[serde(rename = "meeting.held")]
+    MeetingHeld(MeetingHeld),
+    /// A publication released at `valid`.
+    #[serde(rename = "publication.released")]
+    PublicationReleased(PublicationReleased),
+    /// A figure reported at `valid` about `period`; the latest report per indicator counts.
+    #[serde(rename = "statistic.reported")]
+    StatisticReported(StatisticReported),
+    /// The target stops counting from this event's transaction time on.
+    #[serde(rename = "event.retracted")]
+    EventRetracted(EventRetracted),
+    /// The replacement counts instead of the target from this event's transaction time on.
+    #[serde(rename = "event.corrected")]
+    EventCorrected(EventCorrected),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRegistered {
+    pub id: EntityId,
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acronym: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    pub member: EntityId,
+    pub group: EntityId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAssigned {
+    pub group: EntityId,
+    pub holder: EntityId,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<EntityId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleEnded {
+    pub group: EntityId,
+    pub holder: EntityId,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRepresents {
+    pub person: EntityId,
+    pub org: EntityId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallIssued {
+    pub call: EntityId,
+    pub title: String,
+    pub issuers: Vec<EntityId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addressees: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentSet {
+    pub commitment: EntityId,
+    pub owner: EntityId,
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentWithdrawn {
+    pub commitment: EntityId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Where an instrument stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Proposed,
+    Adopted,
+    InForce,
+    UnderRevision,
+    Revised,
+    Repealed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Adopted => "adopted",
+            Status::InForce => "in_force",
+            Status::UnderRevision => "under_revision",
+            Status::Revised => "revised",
+            Status::Repealed => "repealed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentStatus {
+    pub instrument: EntityId,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingHeld {
+    pub meeting: EntityId,
+    pub title: String,
+    pub organisers: Vec<EntityId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationReleased {
+    pub publication: EntityId,
+    pub title: String,
+    pub publisher: EntityId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticReported {
+    pub indicator: EntityId,
+    pub label: String,
+    pub value: Number,
+    pub unit: String,
+    pub period: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<EntityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRetracted {
+    pub target: EventId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCorrected {
+    pub target: EventId,
+    pub replacement: Replacement,
+    pub reason: String,
+}
+
+/// The event that counts in place of a corrected one. Its evidence is the correction's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    pub valid: String,
+    #[serde(flatten)]
+    pub event: Box<Event>,
+}
+
+/// A reference from a payload to an entity, with the field it sits in.
+pub struct Reference<'a> {
+    pub field: &'static str,
+    pub id: &'a EntityId,
+}
+
+impl Event {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::EntityRegistered(_) => "entity.registered",
+            Event::MembershipJoined(_) => "membership.joined",
+            Event::MembershipLeft(_) => "membership.left",
+            Event::RoleAssigned(_) => "role.assigned",
+            Event::RoleEnded(_) => "role.ended",
+            Event::PersonRepresents(_) => "person.represents",
+            Event::CallIssued(_) => "call.issued",
+            Event::CommitmentSet(_) => "commitment.set",
+            Event::CommitmentWithdrawn(_) => "commitment.withdrawn",
+            Event::InstrumentStatus(_) => "instrument.status",
+            Event::MeetingHeld(_) => "meeting.held",
+            Event::PublicationReleased(_) => "publication.released",
+            Event::StatisticReported(_) => "statistic.reported",
+            Event::EventRetracted(_) => "event.retracted",
+            Event::EventCorrected(_) => "event.corrected",
+        }
+    }
+
+    /// Every kind name, for error messages and `--kind` validation.
+    pub const KINDS: [&'static str; 15] = [
+        "entity.registered",
+        "membership.joined",
+        "membership.left",
+        "role.assigned",
+        "role.ended",
+        "person.represents",
+        "call.issued",
+        "commitment.set",
+        "commitment.withdrawn",
+        "instrument.status",
+        "meeting.held",
+        "publication.released",
+        "statistic.reported",
+        "event.retracted",
+        "event.corrected",
+    ];
+
+    /// The payload as its own JSON value (the `payload` field of an event line).
+    pub fn payload_value(&self) -> serde_json::Value {
+        let mut tagged = serde_json::to_value(self).expect("vocabulary serialises");
+        tagged
+            .as_object_mut()
+            .and_then(|o| o.remove("payload"))
+            .expect("adjacently tagged")
+    }
+
+    /// The entity this event creates: registered by name, or declared by the event that
+    /// brings the thing into being (a call by its issuing, a meeting by being held, ...).
+    pub fn declares(&self) -> Option<(&EntityId, EntityType)> {
+        match self {
+            Event::EntityRegistered(e) => Some((&e.id, e.entity_type)),
+            Event::CallIssued(e) => Some((&e.call, EntityType::Call)),
+            Event::CommitmentSet(e) => Some((&e.commitment, EntityType::Commitment)),
+            Event::MeetingHeld(e) => Some((&e.meeting, EntityType::Meeting)),
+            Event::PublicationReleased(e) => Some((&e.publication, EntityType::Publication)),
+            Event::StatisticReported(e) => Some((&e.indicator, EntityType::Indicator)),
+            Event::EventCorrected(e) => e.replacement.event.declares(),
+            _ => None,
+        }
+    }
+
+    /// Every entity the payload refers to (including the one it declares).
+    pub fn references(&self) -> Vec<Reference<'_>> {
+        let mut refs = Vec::new();
+        self.collect_references(&mut refs);
+        refs
+    }
+
+    fn collect_references<'a>(&'a self, refs: &mut Vec<Reference<'a>>) {
+        let mut add = |field: &'static str, id: &'a EntityId| refs.push(Reference { field, id });
+        match self {
+            Event::EntityRegistered(e) => add("id", &e.id),
+            Event::MembershipJoined(e) | Event::MembershipLeft(e) => {
+                add("member", &e.member);
+                add("group", &e.group);
+            }
+            Event::RoleAssigned(e) => {
+                add("group", &e.group);
+                add("holder", &e.holder);
+                if let Some(p) = &e.representative {
+                    add("representative", p);
+                }
+            }
+            Event::RoleEnded(e) => {
+                add("group", &e.group);
+                add("holder", &e.holder);
+            }
+            Event::PersonRepresents(e) => {
+                add("person", &e.person);
+                add("org", &e.org);
+            }
+            Event::CallIssued(e) => {
+                add("call", &e.call);
+                e.issuers.iter().for_each(|i| add("issuers", i));
+            }
+            Event::CommitmentSet(e) => {
+                add("commitment", &e.commitment);
+                add("owner", &e.owner);
+            }
+            Event::CommitmentWithdrawn(e) => add("commitment", &e.commitment),
+            Event::InstrumentStatus(e) => add("instrument", &e.instrument),
+            Event::MeetingHeld(e) => {
+                add("meeting", &e.meeting);
+                e.organisers.iter().for_each(|i| add("organisers", i));
+                e.participants.iter().for_each(|i| add("participants", i));
+            }
+            Event::PublicationReleased(e) => {
+                add("publication", &e.publication);
+                add("publisher", &e.publisher);
+            }
+            Event::StatisticReported(e) => {
+                add("indicator", &e.indicator);
+                if let Some(r) = &e.reported_by {
+                    add("reported_by", r);
+                }
+            }
+            Event::EventRetracted(_) => {}
+            Event::EventCorrected(e) => e.replacement.event.collect_references(refs),
+        }
+    }
+
+    /// The event this one retracts or corrects.
+    pub fn target(&self) -> Option<&EventId> {
+        match self {
+            Event::EventRetracted(e) => Some(&e.target),
+            Event::EventCorrected(e) => Some(&e.target),
+            _ => None,
+        }
+    }
+
+    /// Retractions and corrections speak about the log, not the world.
+    pub fn is_meta(&self) -> bool {
+        matches!(self, Event::EventRetracted(_) | Event::EventCorrected(_))
+    }
+
+    /// Other EDTF strings inside the payload, with their field names, to be validated.
+    pub fn payload_dates(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Event::CallIssued(CallIssued {
+                target: Some(t), ..
+            }) => vec![("target", t.as_str())],
+            Event::StatisticReported(s) => vec![("period", s.period.as_str())],
+            Event::EventCorrected(c) => {
+                let mut dates = vec![("replacement.valid", c.replacement.valid.as_str())];
+                dates.extend(c.replacement.event.payload_dates());
+                dates
+            }
+            _ => vec![],
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Upcasting on read: payloads written under an older vocabulary version are rewritten,
+//! as JSON and in memory only, into the current form before they are deserialised.
+//! Stored events are never changed. Upcasters are keyed by (kind, from_version) and
+//! applied in order until the payload reaches `VOCABULARY_VERSION`.
+
+use serde_json::{Value, json};
+
+use super::{Event, VOCABULARY_VERSION};
+
+type Upcaster = fn(Value) -> Value;
+
+/// (kind, version it reads, function). Version 1 is the first vocabulary: none yet.
+const UPCASTERS: &[(&str, u32, Upcaster)] = &[];
+
+/// Turns a stored payload into the current typed event.
+pub fn decode(kind: &str, version: u32, payload: &str) -> Result<Event, String> {
+    let payload: Value =
+        serde_json::from_str(payload).map_err(|e| format!("stored payload is not JSON: {e}"))?;
+    from_value(kind, version, payload)
+}
+
+/// Upcasts a payload value and deserialises it as `kind`.
+pub fn from_value(kind: &str, version: u32, mut payload: Value) -> Result<Event, String> {
+    if version == 0 || version > VOCABULARY_VERSION {
+        return Err(format!(
+            "vocabulary version {version} is not known to this policylog (it reads 1 to {VOCABULARY_VERSION})"
+        ));
+    }
+    for v in version..VOCABULARY_VERSION {
+        if let Some((_, _, up)) = UPCASTERS
+            .iter()
+            .find(|(k, from, _)| *k == kind && *from == v)
+        {
+            payload = up(payload);
+        }
+    }
+    serde_json::from_value(json!({ "kind": kind, "payload": payload })).map_err(|e| e.to_string())
+}

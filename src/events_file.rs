@@ -1,0 +1,242 @@
+//! Events files: JSONL whose optional first line describes the source document
+//! (`{"document": {...}}`) and whose other lines are events. Reading keeps line numbers
+//! for error messages and streams, so a large file is never held in memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read as _};
+use std::path::{Component, Path, PathBuf};
+
+use crate::document::{Document, Header};
+use crate::entity::Sha256;
+use crate::error::{Error, Location, Problem, Result};
+
+/// The `.jsonl` files to ingest: each file given, and the `.jsonl` files directly inside
+/// each folder given, ordered by file name (then path) so that every machine reads them
+/// in the same order.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(path, e))?;
+                let p = entry.path();
+                if p.extension().is_some_and(|x| x == "jsonl") && p.is_file() {
+                    files.push(p);
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()).then_with(|| a.cmp(b)));
+    files.dedup();
+    Ok(files)
+}
+
+/// One events file being read.
+pub struct EventsFile {
+    pub path: PathBuf,
+    reader: BufReader<File>,
+    line_no: usize,
+    buf: Vec<u8>,
+    /// The document described by the header, if the file has one.
+    pub document: Option<Document>,
+}
+
+impl EventsFile {
+    /// Opens a file and reads its header line, loading and checking the document it names.
+    pub fn open(path: &Path) -> Result<EventsFile> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut events = EventsFile {
+            path: path.to_owned(),
+            reader: BufReader::with_capacity(1 << 16, file),
+            line_no: 0,
+            buf: Vec::new(),
+            document: None,
+        };
+        // Peek at the first non-empty line: a header, or already an event.
+        let header_line = loop {
+            match events.read_raw_line()? {
+                None => break None,
+                Some(text) if text.trim().is_empty() => continue,
+                Some(text) => break Some(text),
+            }
+        };
+        if let Some(text) = header_line {
+            if is_header(&text) {
+                let at = events.location();
+                let header: Header = serde_json::from_str(&text).map_err(|e| {
+                    Error::input(
+                        at.clone(),
+                        Problem::BadHeader(format!("bad document header: {e}")),
+                    )
+                })?;
+                events.document = Some(load_document(path, header, at)?);
+            } else {
+                // No header: rewind so the first event is read again.
+                let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                events.reader = BufReader::with_capacity(1 << 16, file);
+                events.line_no = 0;
+            }
+        }
+        Ok(events)
+    }
+
+    /// The next non-empty line and its number; a header-shaped line here is an error.
+    pub fn next_line(&mut self) -> Result<Option<(usize, String)>> {
+        loop {
+            let Some(text) = self.read_raw_line()? else {
+                return Ok(None);
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            if is_header(&text) {
+                return Err(Error::input(
+                    self.location(),
+                    Problem::BadHeader(
+                        "a document header must be the first line of its file; start a new file for another document".into(),
+                    ),
+                ));
+            }
+            return Ok(Some((self.line_no, text)));
+        }
+    }
+
+    pub fn location(&self) -> Location {
+        Location::Line {
+            file: self.path.clone(),
+            line: self.line_no,
+            event: None,
+        }
+    }
+
+    fn read_raw_line(&mut self) -> Result<Option<String>> {
+        self.buf.clear();
+        let limit = crate::event::validate::MAX_LINE_BYTES as u64 + 2;
+        let n = (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| Error::io(&self.path, e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line_no += 1;
+        if n as u64 >= limit && !self.buf.ends_with(b"\n") {
+            return Err(Error::input(
+                self.location(),
+                Problem::MalformedJson(format!(
+                    "the line is longer than {} bytes",
+                    crate::event::validate::MAX_LINE_BYTES
+                )),
+            ));
+        }
+        if self.buf.contains(&0) {
+            return Err(Error::input(
+                self.location(),
+                Problem::MalformedJson("the line contains a NUL byte".into()),
+            ));
+        }
+        let text = std::str::from_utf8(&self.buf).map_err(|e| {
+            Error::input(
+                self.location(),
+                Problem::MalformedJson(format!("the line is not UTF-8 ({e})")),
+            )
+        })?;
+        Ok(Some(text.trim_end_matches(['\n', '\r']).to_owned()))
+    }
+}
+
+fn is_header(text: &str) -> bool {
+    text.trim_start().starts_with("{\"document\"")
+        || serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .is_some_and(|v| v.get("document").is_some())
+}
+
+/// Reads the document a header names, refusing paths that leave the events folder and
+/// bytes that do not match the declared sha256.
+fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Document> {
+    let h = header.document;
+    let bad = |problem: Problem| Error::input(at.clone(), problem);
+    let relative = Path::new(&h.file);
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        || h.file.contains('\\')
+    {
+        return Err(bad(Problem::BadHeader(format!(
+            "`file` must be a relative path inside the events folder without `..`: `{}`",
+            h.file
+        ))));
+    }
+    let folder = events_path.parent().unwrap_or(Path::new("."));
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let full = folder.join(relative);
+    let real_folder = folder.canonicalize().map_err(|e| Error::io(folder, e))?;
+    let real = full.canonicalize().map_err(|e| {
+        bad(Problem::MissingSource {
+            file: full.display().to_string(),
+            reason: e.to_string(),
+        })
+    })?;
+    if !real.starts_with(&real_folder) {
+        return Err(bad(Problem::BadHeader(format!(
+            "`file` `{}` leads outside the events folder (through a symlink)",
+            h.file
+        ))));
+    }
+    let bytes = std::fs::read(&real).map_err(|e| {
+        bad(Problem::MissingSource {
+            file: full.display().to_string(),
+            reason: e.to_string(),
+        })
+    })?;
+    let actual = Sha256::of(&bytes);
+    if actual != h.sha256 {
+        return Err(bad(Problem::DocumentHashMismatch {
+            file: h.file,
+            declared: h.sha256.to_string(),
+            actual: actual.to_string(),
+        }));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        bad(Problem::BadHeader(format!(
+            "document `{}` is not UTF-8 text",
+            h.file
+        )))
+    })?;
+    crate::date::ValidTime::parse(&h.published).map_err(|e| {
+        bad(Problem::BadDate {
+            field: "document.published",
+            reason: e.to_string(),
+        })
+    })?;
+    for (field, value) in [("title", &h.title), ("publisher", &h.publisher)] {
+        if value.trim().is_empty() {
+            return Err(bad(Problem::BadHeader(format!(
+                "document `{field}` is empty"
+            ))));
+        }
+    }
+    let events_file = events_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Document {
+        sha256: h.sha256,
+        file: h.file,
+        events_file,
+        title: h.title,
+        publisher: h.publisher,
+        published: h.published,
+        text,
+    })
+}

@@ -1,0 +1,324 @@
+//! The write path shared by `ingest` and `append`: validate each line, resolve its source
+//! and references against the log plus the batch, skip what the log already holds, and
+//! append the rest to the chain, all in one transaction.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock;
+use crate::document::{Document, SearchableText};
+use crate::entity::Sha256;
+use crate::error::{Error, Location, Problem, Result};
+use crate::event::validate::{self, Source};
+use crate::event::{EventLine, StoredEvent};
+use crate::events_file::{self, EventsFile};
+use crate::store::{Batch, Head, Store};
+
+/// What an `ingest` call did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IngestReport {
+    pub files: usize,
+    pub documents_new: usize,
+    pub documents_present: usize,
+    pub events_new: usize,
+    pub events_present: usize,
+    pub head: Option<Head>,
+}
+
+/// The outcome of adding one event.
+#[derive(Debug, Clone)]
+pub enum Added {
+    New(StoredEvent),
+    /// The same event was already in the log.
+    Present(StoredEvent),
+}
+
+/// One write transaction in progress.
+pub struct Session<'s> {
+    batch: Batch<'s>,
+    texts: HashMap<String, Rc<SearchableText>>,
+    /// References not yet resolved: they may be registered later in the batch.
+    pending: Vec<(Location, &'static str, String)>,
+    /// Stamp for lines that carry no `recorded_at`.
+    stamp: String,
+    recorder: String,
+    last_recorded: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+}
+
+impl<'s> Session<'s> {
+    pub fn begin(store: &'s mut Store, recorder: String) -> Result<Session<'s>> {
+        let batch = store.batch()?;
+        let last = batch.head().recorded_at.clone();
+        Ok(Session {
+            stamp: clock::stamp_after(last.as_deref()),
+            last_recorded: last.as_deref().and_then(|l| clock::parse(l).ok()),
+            batch,
+            texts: HashMap::new(),
+            pending: Vec::new(),
+            recorder,
+            now: Utc::now(),
+        })
+    }
+
+    /// Stores a document, or checks that the stored one says the same.
+    /// Returns whether it was new.
+    pub fn add_document(&mut self, doc: &Document, at: &Location) -> Result<bool> {
+        if let Some(stored) = self.batch.document(doc.sha256.as_str())? {
+            let differs = [
+                ("title", &stored.title, &doc.title),
+                ("publisher", &stored.publisher, &doc.publisher),
+                ("published", &stored.published, &doc.published),
+            ]
+            .into_iter()
+            .find(|(_, a, b)| a != b);
+            if let Some((field, old, new)) = differs {
+                return Err(Error::input(
+                    at.clone(),
+                    Problem::BadHeader(format!(
+                        "document {} is already in the log with {field} \"{old}\", not \"{new}\"; documents are immutable",
+                        doc.sha256.short()
+                    )),
+                ));
+            }
+            return Ok(false);
+        }
+        self.batch.insert_document(doc, &self.stamp)?;
+        Ok(true)
+    }
+
+    /// Validates and appends one event line. `file_document` is the document of the
+    /// file's header, if any.
+    pub fn add(
+        &mut self,
+        line: EventLine,
+        file_document: Option<&Sha256>,
+        at: &Location,
+    ) -> Result<Added> {
+        let at = match &line.id {
+            Some(id) => at.clone().with_event(id),
+            None => at.clone(),
+        };
+        let bad = |problem: Problem| Error::input(at.clone(), problem);
+
+        let source_sha = match (file_document, &line.source) {
+            (Some(doc), Some(given)) if given != doc.as_str() => {
+                return Err(bad(Problem::BadField(format!(
+                    "`source` {given} differs from the document of this file's header ({}); put the event in that document's file",
+                    doc.short()
+                ))));
+            }
+            (Some(doc), _) => Some(doc.clone()),
+            (None, Some(given)) => {
+                Some(Sha256::parse(given).map_err(|e| bad(Problem::BadField(e)))?)
+            }
+            (None, None) => None,
+        };
+        let text = match &source_sha {
+            Some(sha) => Some(self.searchable(sha).map_err(|e| match e {
+                Error::NotFound(msg) => bad(Problem::UnknownDocument(msg)),
+                other => other,
+            })?),
+            None => None,
+        };
+        let source = source_sha
+            .as_ref()
+            .zip(text.as_deref())
+            .map(|(sha256, text)| Source { sha256, text });
+        let new = validate::check(line, source).map_err(&bad)?;
+        let at = at.clone().with_event(new.id.as_str());
+        let bad = |problem: Problem| Error::input(at.clone(), problem);
+
+        if let Some(stored) = self.batch.event(new.id.as_str())? {
+            if new.same_content(&stored) {
+                return Ok(Added::Present(stored));
+            }
+            return Err(bad(Problem::ConflictingEvent(new.id.to_string())));
+        }
+        if let Some(target) = new.event.target() {
+            if target == &new.id {
+                return Err(bad(Problem::UnknownTarget(
+                    "an event cannot retract or correct itself".into(),
+                )));
+            }
+            if self.batch.event(target.as_str())?.is_none() {
+                return Err(bad(Problem::UnknownTarget(format!(
+                    "`target` `{target}` is not an event in the log or earlier in this batch"
+                ))));
+            }
+        }
+        let recorded_at = match &new.recorded_at {
+            Some(text) => {
+                let time = clock::parse(text).map_err(|e| bad(Problem::RecordedAt(e)))?;
+                if time > self.now {
+                    return Err(bad(Problem::RecordedAt(format!(
+                        "`recorded_at` {text} lies in the future"
+                    ))));
+                }
+                if self.last_recorded.is_some_and(|last| time < last) {
+                    return Err(bad(Problem::RecordedAt(format!(
+                        "`recorded_at` {text} goes backwards: the log already holds events recorded at {}",
+                        self.batch.head().recorded_at.as_deref().unwrap_or("?")
+                    ))));
+                }
+                self.last_recorded = Some(time);
+                text.clone()
+            }
+            None => self.stamp.clone(),
+        };
+        let recorded_by = new
+            .recorded_by
+            .clone()
+            .unwrap_or_else(|| self.recorder.clone());
+        let stored = self.batch.append(&new, &recorded_at, &recorded_by)?;
+        for r in new.event.references() {
+            if !self.batch.entity_known(r.id.as_str())? {
+                self.pending.push((at.clone(), r.field, r.id.to_string()));
+            }
+        }
+        Ok(Added::New(stored))
+    }
+
+    /// Checks that every reference resolved, then commits.
+    pub fn commit(self) -> Result<Head> {
+        for (at, field, entity) in &self.pending {
+            if !self.batch.entity_known(entity)? {
+                return Err(Error::input(
+                    at.clone(),
+                    Problem::UnknownEntity {
+                        field,
+                        entity: entity.clone(),
+                    },
+                ));
+            }
+        }
+        let head = self.batch.head().clone();
+        self.batch.commit()?;
+        Ok(head)
+    }
+
+    pub fn head(&self) -> &Head {
+        self.batch.head()
+    }
+
+    fn searchable(&mut self, sha: &Sha256) -> Result<Rc<SearchableText>> {
+        if let Some(text) = self.texts.get(sha.as_str()) {
+            return Ok(text.clone());
+        }
+        let doc = self.batch.document(sha.as_str())?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "document {} is not in the log; ingest its events file (with its header) first",
+                sha.short()
+            ))
+        })?;
+        let text = Rc::new(SearchableText::new(&doc.text));
+        self.texts.insert(sha.to_string(), text.clone());
+        Ok(text)
+    }
+}
+
+/// One file's next event line, parsed, waiting for its turn in the merge.
+struct Pending {
+    line_no: usize,
+    line: EventLine,
+    order: Option<DateTime<Utc>>,
+}
+
+/// Ingests events files (or folders of them) as one transaction.
+pub fn ingest(store: &mut Store, paths: &[PathBuf], recorder: String) -> Result<IngestReport> {
+    let files = events_file::collect(paths)?;
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no .jsonl files in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut readers = files
+        .iter()
+        .map(|path| EventsFile::open(path))
+        .collect::<Result<Vec<_>>>()?;
+    let mut report = IngestReport {
+        files: files.len(),
+        ..IngestReport::default()
+    };
+    let mut session = Session::begin(store, recorder)?;
+    for reader in &readers {
+        if let Some(doc) = &reader.document {
+            let at = Location::Line {
+                file: reader.path.clone(),
+                line: 1,
+                event: None,
+            };
+            if session.add_document(doc, &at)? {
+                report.documents_new += 1;
+            } else {
+                report.documents_present += 1;
+            }
+        }
+    }
+    let documents: Vec<Option<Sha256>> = readers
+        .iter()
+        .map(|r| r.document.as_ref().map(|d| d.sha256.clone()))
+        .collect();
+
+    // Merge the files by recorded_at (lines without one come last, in file order), so
+    // that an exported log, split into one file per document, rebuilds the same chain.
+    let mut heads: Vec<Option<Pending>> = Vec::with_capacity(readers.len());
+    for reader in &mut readers {
+        heads.push(next_pending(reader)?);
+    }
+    loop {
+        let next = heads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|p| (i, p.order)))
+            .min_by(|(i, a), (j, b)| order_key(*a).cmp(&order_key(*b)).then(i.cmp(j)));
+        let Some((i, _)) = next else { break };
+        let pending = heads[i].take().expect("chosen head exists");
+        let at = Location::Line {
+            file: readers[i].path.clone(),
+            line: pending.line_no,
+            event: None,
+        };
+        match session.add(pending.line, documents[i].as_ref(), &at)? {
+            Added::New(_) => report.events_new += 1,
+            Added::Present(_) => report.events_present += 1,
+        }
+        heads[i] = next_pending(&mut readers[i])?;
+    }
+    report.head = Some(session.commit()?);
+    Ok(report)
+}
+
+fn order_key(time: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
+    (time.is_none(), time)
+}
+
+fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
+    let Some((line_no, text)) = reader.next_line()? else {
+        return Ok(None);
+    };
+    let at = Location::Line {
+        file: reader.path.clone(),
+        line: line_no,
+        event: None,
+    };
+    let line = validate::parse_line(&text).map_err(|p| Error::input(at.clone(), p))?;
+    // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
+    let order = line
+        .recorded_at
+        .as_deref()
+        .and_then(|t| clock::parse(t).ok());
+    Ok(Some(Pending {
+        line_no,
+        line,
+        order,
+    }))
+}

@@ -1,0 +1,20 @@
+//! policylog: the history of the anti-trafficking policy landscape around ICAT as an
+//! append-only, hash-chained SQLite event log, with state as of any date and diffs.
+//!
+//! Data flows one way: files → validate (`event`, `document`) → `store` → fold
+//! (`projection`) → render. See `docs/` for the file format, the hash chain and the JSON
+//! contracts.
+
+pub mod canonical;
+pub mod cli;
+pub mod clock;
+pub mod date;
+pub mod document;
+pub mod entity;
+pub mod error;
+pub mod event;
+pub mod events_file;
+pub mod export;
+pub mod ingest;
+pub mod store;
+pub mod verify;

@@ -1,0 +1,533 @@
+//! The SQLite store: opening and migrating the log, appending batches in one transaction,
+//! and reading events and documents back. All SQL of the crate lives under `store/`.
+
+mod chain;
+pub mod schema;
+
+pub use chain::{GENESIS, Link};
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::date::day_string;
+use crate::document::Document;
+use crate::entity::Sha256;
+use crate::error::{Error, Result};
+use crate::event::{NewEvent, StoredEvent};
+
+/// How long a writer waits for another writer before giving up with a clear message.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Query commands: the connection cannot write, whatever the SQL.
+    ReadOnly,
+}
+
+/// The log's last event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+    pub recorded_at: Option<String>,
+}
+
+impl Head {
+    fn empty() -> Head {
+        Head {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+            recorded_at: None,
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Which events to read; every field narrows the selection.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub kinds: Vec<String>,
+    /// Events whose payload names this entity.
+    pub entity: Option<String>,
+    pub source: Option<String>,
+    /// Valid time overlapping `[from, to]` (days, inclusive).
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    /// Only events with `seq > after`.
+    pub after: Option<i64>,
+    /// Only events with `seq <= upto` (known-at).
+    pub upto: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+impl Store {
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        let exists = path.exists();
+        if access == Access::ReadOnly && (!exists || needs_migration(path)?) {
+            // Every command creates the log on first use; only the creation writes.
+            drop(Store::open(path, Access::ReadWrite)?);
+        }
+        let conn = match access {
+            Access::ReadWrite => Connection::open(path)?,
+            Access::ReadOnly => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        match access {
+            Access::ReadWrite => {
+                store.conn.pragma_update(None, "journal_mode", "WAL")?;
+                // FULL: a commit is on disk when `append` returns (see README, Performance).
+                store.conn.pragma_update(None, "synchronous", "FULL")?;
+                store.migrate()?;
+            }
+            Access::ReadOnly => store.check_version()?,
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn user_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn check_version(&self) -> Result<()> {
+        let found = self.user_version()?;
+        if found > schema::current_version() {
+            return Err(Error::NewerSchema {
+                path: self.path.clone(),
+                found,
+                supported: schema::current_version(),
+            });
+        }
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.check_version()?;
+        if self.user_version()? == schema::current_version() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn head(&self) -> Result<Head> {
+        head(&self.conn)
+    }
+
+    pub fn event_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// Starts a write batch: one `BEGIN IMMEDIATE` transaction, so concurrent writers queue
+    /// instead of failing half-way.
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let head = head(&tx)?;
+        Ok(Batch {
+            tx,
+            head,
+            scratch: String::new(),
+        })
+    }
+
+    pub fn event(&self, id: &str) -> Result<Option<StoredEvent>> {
+        event_by_id(&self.conn, id)
+    }
+
+    /// Calls `each` for every selected event in log order.
+    pub fn for_each_event(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE 1=1");
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        let mut bind = |sql: &mut String, fragment: &str, value: rusqlite::types::Value| {
+            sql.push_str(fragment);
+            values.push(value);
+        };
+        if !filter.kinds.is_empty() {
+            let kinds = serde_json::to_string(&filter.kinds).expect("strings");
+            bind(
+                &mut sql,
+                " AND e.kind IN (SELECT value FROM json_each(?))",
+                kinds.into(),
+            );
+        }
+        if let Some(entity) = &filter.entity {
+            bind(
+                &mut sql,
+                " AND e.seq IN (SELECT seq FROM event_refs WHERE entity = ?)",
+                entity.clone().into(),
+            );
+        }
+        if let Some(source) = &filter.source {
+            bind(&mut sql, " AND e.source = ?", source.clone().into());
+        }
+        if let Some(from) = &filter.valid_from {
+            bind(
+                &mut sql,
+                " AND (e.valid_to IS NULL OR e.valid_to >= ?)",
+                from.clone().into(),
+            );
+        }
+        if let Some(to) = &filter.valid_to {
+            bind(
+                &mut sql,
+                " AND (e.valid_from IS NULL OR e.valid_from <= ?)",
+                to.clone().into(),
+            );
+        }
+        if let Some(after) = filter.after {
+            bind(&mut sql, " AND e.seq > ?", after.into());
+        }
+        if let Some(upto) = filter.upto {
+            bind(&mut sql, " AND e.seq <= ?", upto.into());
+        }
+        sql.push_str(" ORDER BY e.seq");
+        if let Some(limit) = filter.limit {
+            bind(&mut sql, " LIMIT ?", limit.into());
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        while let Some(row) = rows.next()? {
+            each(stored_event(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// The seq of the last event recorded at or before `time` (RFC 3339).
+    pub fn seq_known_at(&self, time: &str) -> Result<i64> {
+        let seq: Option<i64> = self.conn.query_row(
+            "SELECT max(seq) FROM events WHERE recorded_at <= ?",
+            [time],
+            |r| r.get(0),
+        )?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    pub fn documents(&self) -> Result<Vec<Document>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents ORDER BY published_from, events_file, sha256"
+        ))?;
+        let rows = stmt.query_map([], document)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn document(&self, sha256: &str) -> Result<Option<Document>> {
+        document_by_sha(&self.conn, sha256)
+    }
+
+    /// Finds documents whose sha256 starts with `prefix`.
+    pub fn documents_by_prefix(&self, prefix: &str) -> Result<Vec<Sha256>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sha256 FROM documents WHERE substr(sha256, 1, length(?1)) = ?1 ORDER BY sha256 LIMIT 2",
+        )?;
+        let rows = stmt.query_map([prefix], |r| r.get::<_, String>(0))?;
+        let mut found = Vec::new();
+        for sha in rows {
+            found.push(Sha256::parse(&sha?).map_err(Error::NotFound)?);
+        }
+        Ok(found)
+    }
+
+    /// For `verify`: documents with their stored record hash.
+    pub fn for_each_document_record(
+        &self,
+        mut each: impl FnMut(Document, String) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {DOCUMENT_COLUMNS}, record_hash FROM documents ORDER BY sha256"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(document(row)?, row.get(8)?)?;
+        }
+        Ok(())
+    }
+
+    /// Names of the immutability triggers that are in place.
+    pub fn triggers(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Entity ids the derived table knows, with the seq that declared them.
+    pub fn entity_ids(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, type, seq FROM entities ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The references the derived table holds, as (entity, seq, field).
+    pub fn event_refs(&self) -> Result<Vec<(String, i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, seq, field FROM event_refs ORDER BY entity, seq, field")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn entity_known(&self, id: &str) -> Result<bool> {
+        entity_known(&self.conn, id)
+    }
+
+    /// Gives direct access for tests and the benchmark's ceiling measurement.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// An open write transaction. Dropping it without `commit` writes nothing.
+pub struct Batch<'c> {
+    tx: rusqlite::Transaction<'c>,
+    head: Head,
+    scratch: String,
+}
+
+impl Batch<'_> {
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    pub fn document(&self, sha256: &str) -> Result<Option<Document>> {
+        document_by_sha(&self.tx, sha256)
+    }
+
+    pub fn insert_document(&self, doc: &Document, recorded_at: &str) -> Result<()> {
+        let published = crate::date::ValidTime::parse(&doc.published).ok();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO documents (sha256, file, events_file, title, publisher, published,
+                    published_from, published_to, text, recorded_at, record_hash)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![
+                doc.sha256.as_str(),
+                doc.file,
+                doc.events_file,
+                doc.title,
+                doc.publisher,
+                doc.published,
+                published.as_ref().and_then(|p| p.from()).map(day_string),
+                published.as_ref().and_then(|p| p.to()).map(day_string),
+                doc.text,
+                recorded_at,
+                doc.record_hash(),
+            ])?;
+        Ok(())
+    }
+
+    pub fn event(&self, id: &str) -> Result<Option<StoredEvent>> {
+        event_by_id(&self.tx, id)
+    }
+
+    pub fn entity_known(&self, id: &str) -> Result<bool> {
+        entity_known(&self.tx, id)
+    }
+
+    /// Appends a validated event at the head of the chain.
+    pub fn append(
+        &mut self,
+        event: &NewEvent,
+        recorded_at: &str,
+        recorded_by: &str,
+    ) -> Result<StoredEvent> {
+        let seq = self.head.seq + 1;
+        let (quote_start, quote_end) = event
+            .quote_span
+            .map_or((None, None), |(s, e)| (Some(s as i64), Some(e as i64)));
+        let mut stored = StoredEvent {
+            seq,
+            id: event.id.as_str().to_owned(),
+            kind: event.event.kind().to_owned(),
+            version: event.version,
+            valid: event.valid.as_str().to_owned(),
+            valid_from: event.valid.from().map(day_string),
+            valid_to: event.valid.to().map(day_string),
+            payload: event.payload.clone(),
+            source: event.source.as_ref().map(|s| s.as_str().to_owned()),
+            quote: event.quote.clone(),
+            quote_start,
+            quote_end,
+            recorded_at: recorded_at.to_owned(),
+            recorded_by: recorded_by.to_owned(),
+            prev_hash: self.head.hash.clone(),
+            hash: String::new(),
+        };
+        stored.hash = Link::of(&stored).hash(&stored.prev_hash, &mut self.scratch);
+        insert_event(&self.tx, &stored)?;
+        let mut refs = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
+        )?;
+        for r in event.event.references() {
+            refs.execute(params![r.id.as_str(), seq, r.field])?;
+        }
+        if let Some((id, entity_type)) = event.event.declares() {
+            self.tx
+                .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
+                .execute(params![id.as_str(), entity_type.as_str(), seq])?;
+        }
+        self.head = Head {
+            seq,
+            hash: stored.hash.clone(),
+            recorded_at: Some(stored.recorded_at.clone()),
+        };
+        Ok(stored)
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+const EVENT_COLUMNS: &str = "e.seq, e.id, e.kind, e.version, e.valid, e.valid_from, e.valid_to, e.payload, \
+     e.source, e.quote, e.quote_start, e.quote_end, e.recorded_at, e.recorded_by, e.prev_hash, e.hash";
+
+const DOCUMENT_COLUMNS: &str =
+    "sha256, file, events_file, title, publisher, published, text, recorded_at";
+
+fn head(conn: &Connection) -> Result<Head> {
+    let head = conn
+        .query_row(
+            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Head {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                    recorded_at: r.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(head.unwrap_or_else(Head::empty))
+}
+
+fn insert_event(conn: &Connection, e: &StoredEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (seq, id, kind, version, valid, valid_from, valid_to, payload, source,
+            quote, quote_start, quote_end, recorded_at, recorded_by, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        e.seq,
+        e.id,
+        e.kind,
+        e.version,
+        e.valid,
+        e.valid_from,
+        e.valid_to,
+        e.payload,
+        e.source,
+        e.quote,
+        e.quote_start,
+        e.quote_end,
+        e.recorded_at,
+        e.recorded_by,
+        e.prev_hash,
+        e.hash,
+    ])?;
+    Ok(())
+}
+
+fn event_by_id(conn: &Connection, id: &str) -> Result<Option<StoredEvent>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?"
+        ))?
+        .query_row([id], stored_event)
+        .optional()?)
+}
+
+fn entity_known(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM entities WHERE id = ?")?
+        .exists([id])?)
+}
+
+fn document_by_sha(conn: &Connection, sha256: &str) -> Result<Option<Document>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE sha256 = ?"
+        ))?
+        .query_row([sha256], document)
+        .optional()?)
+}
+
+fn stored_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        kind: r.get(2)?,
+        version: r.get(3)?,
+        valid: r.get(4)?,
+        valid_from: r.get(5)?,
+        valid_to: r.get(6)?,
+        payload: r.get(7)?,
+        source: r.get(8)?,
+        quote: r.get(9)?,
+        quote_start: r.get(10)?,
+        quote_end: r.get(11)?,
+        recorded_at: r.get(12)?,
+        recorded_by: r.get(13)?,
+        prev_hash: r.get(14)?,
+        hash: r.get(15)?,
+    })
+}
+
+fn document(r: &Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        // A malformed stored hash is reported by `verify`; keep the row readable.
+        sha256: Sha256::from_stored(r.get(0)?),
+        file: r.get(1)?,
+        events_file: r.get(2)?,
+        title: r.get(3)?,
+        publisher: r.get(4)?,
+        published: r.get(5)?,
+        text: r.get(6)?,
+    })
+}
+
+fn needs_migration(path: &Path) -> Result<bool> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(version < schema::current_version())
+}
