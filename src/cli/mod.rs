@@ -2,12 +2,17 @@
 //! typed arguments into calls on the library.
 
 mod append;
+mod diff;
 mod documents;
 mod export;
 mod head;
+mod history;
 mod ingest;
 mod init;
+mod knowledge;
 mod log;
+mod snapshot;
+mod state;
 mod verify;
 
 use std::io::Write;
@@ -69,6 +74,14 @@ pub enum Command {
     Export(export::Args),
     /// Print the log head (seq and hash), to keep elsewhere as a tamper anchor.
     Head(head::Args),
+    /// The landscape as of a date, each entry with its certainty and evidence.
+    State(state::Args),
+    /// What changed between two dates, section by section.
+    Diff(diff::Args),
+    /// One entity's story: every event that names it, in valid-time order.
+    History(history::Args),
+    /// Write the state at chosen dates as canonical JSON files.
+    Snapshot(snapshot::Args),
 }
 
 /// Runs a parsed command line.
@@ -84,6 +97,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => verify::run(&cli.db, args),
         Command::Export(args) => export::run(&cli.db, args),
         Command::Head(args) => head::run(&cli.db, args),
+        Command::State(args) => state::run(&cli.db, args),
+        Command::Diff(args) => diff::run(&cli.db, args),
+        Command::History(args) => history::run(&cli.db, args),
+        Command::Snapshot(args) => snapshot::run(&cli.db, args),
     }
 }
 

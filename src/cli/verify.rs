@@ -8,6 +8,9 @@ pub struct Args {
     /// chain cannot be seen from inside it).
     #[arg(long, value_name = "HASH")]
     expect_head: Option<String>,
+    /// Also replay the log and compare it byte for byte with the snapshots in this folder.
+    #[arg(long, value_name = "DIR")]
+    snapshots: Option<std::path::PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -24,6 +27,18 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
             subject: format!("seq {}", report.head_seq),
             problem: format!("the head hash is {}, expected {expected}: events were added or removed at the tail", report.head_hash),
         });
+    }
+    let mut snapshots_checked = None;
+    if let Some(dir) = &args.snapshots {
+        let (count, mismatches) = crate::snapshot::check(&store, dir)?;
+        snapshots_checked = Some(count);
+        for m in mismatches {
+            report.findings.push(crate::verify::Finding {
+                check: "snapshots",
+                subject: m.file.display().to_string(),
+                problem: m.problem,
+            });
+        }
     }
     let text = if args.json {
         format!(
@@ -42,6 +57,11 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
             report.documents,
             report.triggers
         );
+        if let Some(count) = snapshots_checked {
+            t.push_str(&format!(
+                "replayed and compared {count} snapshot(s) byte for byte\n"
+            ));
+        }
         for f in &report.findings {
             t.push_str(&format!("FAIL {}: {}: {}\n", f.check, f.subject, f.problem));
         }

@@ -201,6 +201,10 @@ pub struct StatisticReported {
     pub indicator: EntityId,
     pub label: String,
     pub value: Number,
+    /// How the source qualifies the value: `approximately`, `at least`, `more than`,
+    /// `up to`, `nearly`. Absent means the source gives the value as exact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
     pub unit: String,
     pub period: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,71 @@
+use std::path::Path;
+
+use crate::diff::SECTIONS;
+use crate::error::{Error, Result};
+use crate::projection;
+use crate::render::{self, Style};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "What changed between two dates, section by section: membership, roles, \
+calls, commitments (revisions item by item, word by word), instruments, statistics, meetings, \
+publications. A bare year means its last day: `diff 2022 2024` compares 2022-12-31 with 2024-12-31."
+)]
+pub struct Args {
+    /// The earlier date.
+    from: String,
+    /// The later date.
+    to: String,
+    #[command(flatten)]
+    knowledge: super::knowledge::KnowledgeArgs,
+    /// Only this section.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SECTIONS))]
+    section: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn run(db: &Path, args: Args) -> Result<()> {
+    let (from, from_note) = super::knowledge::query_day("FROM", &args.from)?;
+    let (to, to_note) = super::knowledge::query_day("TO", &args.to)?;
+    if from > to {
+        return Err(Error::Usage(format!(
+            "FROM ({}) is after TO ({}); give the earlier date first",
+            crate::date::day_string(from),
+            crate::date::day_string(to)
+        )));
+    }
+    let store = super::open_read(db)?;
+    let knowledge = args.knowledge.resolve(&store)?;
+    let timeline = projection::replay(&store, knowledge)?;
+    let head = projection::head_at(&store, knowledge.known_at)?;
+    let mut diff = crate::diff::diff(&timeline, from, to, args.section.as_deref());
+    diff.known_at = knowledge.known_at;
+    diff.log_head = projection::HeadRef {
+        seq: head.seq,
+        hash: head.hash,
+    };
+    let notes: Vec<String> = [from_note, to_note].into_iter().flatten().collect();
+    let text = match args.format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&diff).expect("serialises")
+        ),
+        Format::Markdown => render::diff::markdown(&diff, &notes),
+        Format::Text => render::diff::text(
+            &diff,
+            &notes,
+            Style {
+                color: render::use_color(),
+            },
+        ),
+    };
+    super::out(&text)
+}

@@ -1,0 +1,32 @@
+use std::path::Path;
+
+use crate::error::Result;
+use crate::render::{self, Style};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The entity, e.g. org:iom or call:icat-call-accelerated-action-2025.
+    id: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(db: &Path, args: Args) -> Result<()> {
+    let store = super::open_read(db)?;
+    let history = crate::history::history(&store, &args.id)?;
+    let text = if args.json {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&history).expect("serialises")
+        )
+    } else {
+        render::history::text(
+            &history,
+            Style {
+                color: render::use_color(),
+            },
+        )
+    };
+    super::out(&text)
+}

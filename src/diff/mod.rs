@@ -1,0 +1,315 @@
+//! What changed between two days: the landscape at each, compared section by section in
+//! the fixed order of MODEL.md §6. A revised commitment carries its items as a line diff,
+//! and each changed item as a word diff (`text.rs`).
+
+mod text;
+
+pub use text::{ItemChange, Segment, diff_items};
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::date::{Day, day_string};
+use crate::projection::{HeadRef, Landscape, Timeline};
+
+pub const SECTIONS: [&str; 8] = [
+    "membership",
+    "roles",
+    "calls",
+    "commitments",
+    "instruments",
+    "statistics",
+    "meetings",
+    "publications",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub from: String,
+    pub to: String,
+    pub known_at: Option<i64>,
+    pub log_head: HeadRef,
+    pub sections: Vec<Section>,
+    /// Short names of the entities, for rendering.
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub name: &'static str,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// What a historian calls it: joined, left, begun, ended, issued, revised, withdrawn, ...
+    pub what: &'static str,
+    /// The thing that changed (entity ids joined by ` / `).
+    pub subject: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub evidence: Vec<String>,
+    /// For a revised commitment: its items, line by line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemChange>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.sections.iter().all(|s| s.changes.is_empty())
+    }
+}
+
+/// Compares the timeline at two days; `only` keeps one section.
+pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff {
+    let a = timeline.at(from);
+    let b = timeline.at(to);
+    let sections: Vec<Section> = SECTIONS
+        .iter()
+        .filter(|name| only.is_none_or(|o| o == **name))
+        .map(|name| Section {
+            name,
+            changes: section(name, &a, &b),
+        })
+        .collect();
+    let names = b
+        .entities
+        .iter()
+        .chain(&a.entities)
+        .map(|(id, e)| {
+            (
+                id.clone(),
+                e.acronym.clone().unwrap_or_else(|| e.name.clone()),
+            )
+        })
+        .collect();
+    Diff {
+        from: day_string(from),
+        to: day_string(to),
+        known_at: None,
+        log_head: b.log_head.clone(),
+        sections,
+        names,
+    }
+}
+
+fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
+    match name {
+        "membership" => compare(
+            keyed(a, |l| members(l)),
+            keyed(b, |l| members(l)),
+            ("joined", "left", "changed"),
+        ),
+        "roles" => compare(
+            keyed(a, |l| roles(l)),
+            keyed(b, |l| roles(l)),
+            ("begun", "ended", "changed"),
+        ),
+        "calls" => compare(
+            keyed(a, |l| {
+                l.calls
+                    .iter()
+                    .map(|c| (c.call.clone(), to_value(c), c.evidence.clone()))
+                    .collect()
+            }),
+            keyed(b, |l| {
+                l.calls
+                    .iter()
+                    .map(|c| (c.call.clone(), to_value(c), c.evidence.clone()))
+                    .collect()
+            }),
+            ("issued", "no longer stands", "changed"),
+        ),
+        "commitments" => {
+            let mut changes = compare(
+                keyed(a, |l| commitments(l)),
+                keyed(b, |l| commitments(l)),
+                ("added", "withdrawn", "revised"),
+            );
+            for c in &mut changes {
+                if c.what == "revised" {
+                    let items = |v: &Option<Value>| -> Vec<String> {
+                        v.as_ref()
+                            .and_then(|v| v.get("items"))
+                            .and_then(|i| serde_json::from_value(i.clone()).ok())
+                            .unwrap_or_default()
+                    };
+                    c.items = diff_items(&items(&c.before), &items(&c.after));
+                }
+            }
+            changes
+        }
+        "instruments" => compare(
+            keyed(a, |l| {
+                l.instruments
+                    .iter()
+                    .map(|i| (i.instrument.clone(), to_value(i), i.evidence.clone()))
+                    .collect()
+            }),
+            keyed(b, |l| {
+                l.instruments
+                    .iter()
+                    .map(|i| (i.instrument.clone(), to_value(i), i.evidence.clone()))
+                    .collect()
+            }),
+            ("status reported", "no longer reported", "status changed"),
+        ),
+        "statistics" => compare(
+            keyed(a, |l| {
+                l.statistics
+                    .iter()
+                    .map(|s| (s.indicator.clone(), to_value(s), s.evidence.clone()))
+                    .collect()
+            }),
+            keyed(b, |l| {
+                l.statistics
+                    .iter()
+                    .map(|s| (s.indicator.clone(), to_value(s), s.evidence.clone()))
+                    .collect()
+            }),
+            ("reported", "no longer reported", "updated"),
+        ),
+        "meetings" => compare(
+            keyed(a, |l| {
+                l.meetings
+                    .iter()
+                    .map(|m| (m.meeting.clone(), to_value(m), m.evidence.clone()))
+                    .collect()
+            }),
+            keyed(b, |l| {
+                l.meetings
+                    .iter()
+                    .map(|m| (m.meeting.clone(), to_value(m), m.evidence.clone()))
+                    .collect()
+            }),
+            ("held", "no longer recorded", "changed"),
+        ),
+        _ => compare(
+            keyed(a, |l| {
+                l.publications
+                    .iter()
+                    .map(|p| (p.publication.clone(), to_value(p), p.evidence.clone()))
+                    .collect()
+            }),
+            keyed(b, |l| {
+                l.publications
+                    .iter()
+                    .map(|p| (p.publication.clone(), to_value(p), p.evidence.clone()))
+                    .collect()
+            }),
+            ("released", "no longer recorded", "changed"),
+        ),
+    }
+}
+
+type Entries = BTreeMap<String, (Value, Vec<String>)>;
+
+fn keyed(
+    land: &Landscape,
+    entries: impl Fn(&Landscape) -> Vec<(String, Value, Vec<String>)>,
+) -> Entries {
+    entries(land)
+        .into_iter()
+        .map(|(k, v, e)| (k, (v, e)))
+        .collect()
+}
+
+fn members(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+    l.groups
+        .iter()
+        .flat_map(|(g, group)| {
+            group.members.iter().map(move |m| {
+                (
+                    format!("{g} / {}", m.member),
+                    to_value(m),
+                    m.evidence.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn roles(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+    l.groups
+        .iter()
+        .flat_map(|(g, group)| {
+            group.roles.iter().map(move |r| {
+                (
+                    format!("{g} / {} / {}", r.role, r.holder),
+                    to_value(r),
+                    r.evidence.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+    l.commitments
+        .iter()
+        .map(|c| (c.commitment.clone(), to_value(c), c.evidence.clone()))
+        .collect()
+}
+
+/// What counts as a change: the entry's values other than its evidence list.
+fn comparable(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("evidence");
+    }
+    v
+}
+
+fn compare(
+    a: Entries,
+    b: Entries,
+    words: (&'static str, &'static str, &'static str),
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (key, (after, evidence)) in &b {
+        match a.get(key) {
+            None => changes.push(Change {
+                change: "added",
+                what: words.0,
+                subject: key.clone(),
+                before: None,
+                after: Some(after.clone()),
+                evidence: evidence.clone(),
+                items: vec![],
+            }),
+            Some((before, _)) if comparable(before) != comparable(after) => changes.push(Change {
+                change: "changed",
+                what: words.2,
+                subject: key.clone(),
+                before: Some(before.clone()),
+                after: Some(after.clone()),
+                evidence: evidence.clone(),
+                items: vec![],
+            }),
+            Some(_) => {}
+        }
+    }
+    for (key, (before, evidence)) in &a {
+        if !b.contains_key(key) {
+            changes.push(Change {
+                change: "removed",
+                what: words.1,
+                subject: key.clone(),
+                before: Some(before.clone()),
+                after: None,
+                evidence: evidence.clone(),
+                items: vec![],
+            });
+        }
+    }
+    changes
+}
+
+fn to_value<T: Serialize>(entry: &T) -> Value {
+    serde_json::to_value(entry).unwrap_or_else(|_| json!(null))
+}

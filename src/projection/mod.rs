@@ -1,0 +1,216 @@
+//! The projection: a pure fold of the log into a `Timeline` (every fact that counts, by
+//! the knowledge of some seq), and queries over it (`state.rs`: the landscape as of a
+//! day). The fold knows nothing of SQL or rendering; `replay` feeds it from the store.
+
+mod state;
+
+pub use state::*;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::date::{Day, ValidTime};
+use crate::error::{Error, Result};
+use crate::event::{EntityRegistered, Envelope, Event};
+use crate::store::{EventFilter, Head, Store};
+
+/// A fact that counts: a world event, or the replacement carried by a correction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The seq of the event that asserts it (the correction's, for a replacement).
+    pub seq: i64,
+    /// The event id cited as evidence.
+    pub id: String,
+    pub valid: ValidTime,
+    pub event: Event,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// What the log says about the world, as far as the folded events go.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// Facts that count, in log order.
+    facts: BTreeMap<i64, Fact>,
+    /// Event id → seq of the fact it asserts (for retractions and corrections).
+    by_id: HashMap<String, i64>,
+    /// Facts taken out by a correction, kept so that retracting the correction restores them.
+    replaced: HashMap<String, Fact>,
+    /// Entity names, from `entity.registered` (the latest registration wins).
+    entities: BTreeMap<String, EntityRegistered>,
+    /// The last seq folded.
+    pub seq: i64,
+}
+
+impl Timeline {
+    /// Folds one event. Pure: no I/O and no validation (that happened before storing).
+    pub fn apply(&mut self, envelope: &Envelope) {
+        self.seq = self.seq.max(envelope.seq);
+        match &envelope.event {
+            Event::EventRetracted(r) => {
+                if let Some(fact) = self.remove(r.target.as_str()) {
+                    // Retracting a correction brings back what it had replaced.
+                    if let Some(original) = self.replaced.remove(&fact.id) {
+                        self.insert(original);
+                    }
+                }
+            }
+            Event::EventCorrected(c) => {
+                if let Some(original) = self.remove(c.target.as_str()) {
+                    self.replaced.insert(envelope.id.clone(), original);
+                }
+                let valid = ValidTime::parse(&c.replacement.valid)
+                    .unwrap_or_else(|_| envelope.valid.clone());
+                self.insert(Fact {
+                    seq: envelope.seq,
+                    id: envelope.id.clone(),
+                    valid,
+                    event: (*c.replacement.event).clone(),
+                    source: envelope.source.clone(),
+                    quote: envelope.quote.clone(),
+                });
+            }
+            event => self.insert(Fact {
+                seq: envelope.seq,
+                id: envelope.id.clone(),
+                valid: envelope.valid.clone(),
+                event: event.clone(),
+                source: envelope.source.clone(),
+                quote: envelope.quote.clone(),
+            }),
+        }
+    }
+
+    fn insert(&mut self, fact: Fact) {
+        if let Event::EntityRegistered(e) = &fact.event {
+            self.entities.insert(e.id.to_string(), e.clone());
+        }
+        self.by_id.insert(fact.id.clone(), fact.seq);
+        self.facts.insert(fact.seq, fact);
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Fact> {
+        let seq = self.by_id.remove(id)?;
+        let fact = self.facts.remove(&seq)?;
+        if let Event::EntityRegistered(e) = &fact.event {
+            self.entities.remove(e.id.as_str());
+            // Another registration of the same id may still stand.
+            if let Some(other) = self.facts.values().rev().find_map(|f| match &f.event {
+                Event::EntityRegistered(o) if o.id == e.id => Some(o.clone()),
+                _ => None,
+            }) {
+                self.entities.insert(other.id.to_string(), other);
+            }
+        }
+        Some(fact)
+    }
+
+    pub fn facts(&self) -> impl Iterator<Item = &Fact> {
+        self.facts.values()
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&EntityRegistered> {
+        self.entities.get(id)
+    }
+
+    pub fn entities(&self) -> &BTreeMap<String, EntityRegistered> {
+        &self.entities
+    }
+}
+
+/// Which record to read: everything, or only what the log held at a seq; and optionally
+/// only events whose source was published by a day (what a contemporary could know).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Knowledge {
+    pub known_at: Option<i64>,
+    pub reported_by: Option<Day>,
+}
+
+/// Folds the log (up to `knowledge.known_at`) into a timeline.
+pub fn replay(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
+    let published: HashMap<String, Option<Day>> = match knowledge.reported_by {
+        Some(_) => store
+            .documents()?
+            .into_iter()
+            .map(|d| {
+                let to = ValidTime::parse(&d.published).ok().and_then(|v| v.to());
+                (d.sha256.to_string(), to)
+            })
+            .collect(),
+        None => HashMap::new(),
+    };
+    let mut timeline = Timeline::default();
+    let filter = EventFilter {
+        upto: knowledge.known_at,
+        ..EventFilter::default()
+    };
+    store.for_each_event(&filter, |stored| {
+        if let (Some(day), Some(source)) = (knowledge.reported_by, &stored.source)
+            && !published
+                .get(source)
+                .copied()
+                .flatten()
+                .is_some_and(|p| p <= day)
+        {
+            return Ok(());
+        }
+        let envelope = stored.envelope().map_err(|e| {
+            Error::VerifyFailed(format!(
+                "event {} cannot be read: {e}; run `policylog verify`",
+                stored.id
+            ))
+        })?;
+        timeline.apply(&envelope);
+        Ok(())
+    })?;
+    Ok(timeline)
+}
+
+/// Resolves `--known-at`: a seq, or an RFC 3339 time (the last event recorded by then).
+pub fn resolve_known_at(store: &Store, text: &str) -> Result<i64> {
+    if let Ok(seq) = text.parse::<i64>() {
+        if seq < 0 {
+            return Err(Error::Usage(format!(
+                "--known-at {seq}: a seq is 0 or more"
+            )));
+        }
+        return Ok(seq);
+    }
+    crate::clock::parse(text).map_err(|e| {
+        Error::Usage(format!(
+            "--known-at `{text}` is neither a seq nor an RFC 3339 time: {e}"
+        ))
+    })?;
+    store.seq_known_at(text)
+}
+
+/// The head a state was computed from: the log head, or the event at `known_at`.
+pub fn head_at(store: &Store, known_at: Option<i64>) -> Result<Head> {
+    let head = store.head()?;
+    match known_at {
+        Some(seq) if seq < head.seq => {
+            let mut found = None;
+            let filter = EventFilter {
+                after: Some(seq - 1),
+                upto: Some(seq),
+                ..EventFilter::default()
+            };
+            store.for_each_event(&filter, |e| {
+                found = Some(Head {
+                    seq: e.seq,
+                    hash: e.hash,
+                    recorded_at: Some(e.recorded_at),
+                });
+                Ok(())
+            })?;
+            Ok(found.unwrap_or(Head {
+                seq: 0,
+                hash: crate::store::GENESIS.into(),
+                recorded_at: None,
+            }))
+        }
+        _ => Ok(head),
+    }
+}
+
+#[cfg(test)]
+mod tests;

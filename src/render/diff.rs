@@ -1,0 +1,234 @@
+//! A diff as text (80 columns, coloured on a terminal) and as Markdown.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::{Style, wrap};
+use crate::diff::{Change, Diff, ItemChange};
+
+fn name(diff: &Diff, id: &str) -> String {
+    diff.names.get(id).cloned().unwrap_or_else(|| id.to_owned())
+}
+
+fn field<'a>(v: &'a Option<Value>, key: &str) -> Option<&'a Value> {
+    v.as_ref().and_then(|v| v.get(key)).filter(|v| !v.is_null())
+}
+
+fn text_of(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => "-".into(),
+    }
+}
+
+/// One line saying what changed, in words.
+pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
+    let entry = if c.after.is_some() {
+        &c.after
+    } else {
+        &c.before
+    };
+    let get = |k: &str| text_of(field(entry, k));
+    let parts: Vec<&str> = c.subject.split(" / ").collect();
+    match section {
+        "membership" => format!(
+            "{} {} {} (since {})",
+            name(diff, parts.get(1).unwrap_or(&"")),
+            c.what,
+            name(diff, parts[0]),
+            get("since")
+        ),
+        "roles" => format!(
+            "{} {} of {}: {} (term {})",
+            get("role"),
+            c.what,
+            name(diff, parts[0]),
+            name(diff, &get("holder")),
+            get("term")
+        ),
+        "calls" => {
+            let count =
+                field(entry, "action_count").map_or(String::new(), |n| format!(", {n} actions"));
+            format!("{} {} ({}{count})", c.what, get("title"), get("issued"))
+        }
+        "commitments" => format!(
+            "{} {} ({}, since {})",
+            c.what,
+            get("title"),
+            name(diff, &get("owner")),
+            get("since")
+        ),
+        "instruments" => match (&c.before, &c.after) {
+            (Some(_), Some(_)) => format!(
+                "{}: {} → {} (since {})",
+                name(diff, &c.subject),
+                text_of(field(&c.before, "status")),
+                get("status"),
+                get("since")
+            ),
+            _ => format!(
+                "{}: {} {} (since {})",
+                name(diff, &c.subject),
+                c.what,
+                get("status"),
+                get("since")
+            ),
+        },
+        "statistics" => match (&c.before, &c.after) {
+            (Some(_), Some(_)) => format!(
+                "{} {}: {} {} (period {}) → {} {} (period {})",
+                c.what,
+                get("label"),
+                text_of(field(&c.before, "value")),
+                text_of(field(&c.before, "unit")),
+                text_of(field(&c.before, "period")),
+                get("value"),
+                get("unit"),
+                get("period")
+            ),
+            _ => format!(
+                "{} {}: {} {} (period {})",
+                c.what,
+                get("label"),
+                get("value"),
+                get("unit"),
+                get("period")
+            ),
+        },
+        "meetings" => format!("{} {} ({})", c.what, get("title"), get("held")),
+        _ => format!("{} {} ({})", c.what, get("title"), get("released")),
+    }
+}
+
+fn header(diff: &Diff) -> String {
+    let mut h = format!("Changes from {} to {}", diff.from, diff.to);
+    if let Some(k) = diff.known_at {
+        h.push_str(&format!(", as known at seq {k}"));
+    }
+    h
+}
+
+pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", style.bold(&header(diff)));
+    for note in notes {
+        let _ = writeln!(o, "{}", style.dim(note));
+    }
+    if diff.is_empty() {
+        let _ = writeln!(o, "\nno changes");
+        return o;
+    }
+    for section in &diff.sections {
+        if section.changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{}", style.bold(section.name));
+        for c in &section.changes {
+            let (sign, paint): (&str, fn(&Style, &str) -> String) = match c.change {
+                "added" => ("+", Style::added),
+                "removed" => ("-", Style::removed),
+                _ => ("~", Style::changed),
+            };
+            let line = wrap(&describe(diff, section.name, c), 78, 4);
+            let _ = writeln!(o, "  {} {}", paint(&style, sign), line);
+            let _ = writeln!(
+                o,
+                "    {}",
+                style.dim(&wrap(&format!("[{}]", c.evidence.join(", ")), 76, 4))
+            );
+            for item in &c.items {
+                let _ = writeln!(o, "{}", item_line(item, style));
+            }
+        }
+    }
+    o
+}
+
+fn item_line(item: &ItemChange, style: Style) -> String {
+    match item.op {
+        "equal" => format!("      {}", wrap(item.after.as_deref().unwrap_or(""), 72, 8)),
+        "added" => style.added(&format!(
+            "    + {}",
+            wrap(item.after.as_deref().unwrap_or(""), 72, 8)
+        )),
+        "removed" => style.removed(&format!(
+            "    - {}",
+            wrap(item.before.as_deref().unwrap_or(""), 72, 8)
+        )),
+        _ => {
+            let words: String = item
+                .words
+                .iter()
+                .map(|w| match w.op {
+                    "added" => {
+                        if style.color {
+                            style.added(&w.text)
+                        } else {
+                            format!("{{+{}+}}", w.text)
+                        }
+                    }
+                    "removed" => {
+                        if style.color {
+                            style.removed(&w.text)
+                        } else {
+                            format!("[-{}-]", w.text)
+                        }
+                    }
+                    _ => w.text.clone(),
+                })
+                .collect();
+            format!("    ~ {}", wrap(&words, 72, 8))
+        }
+    }
+}
+
+pub fn markdown(diff: &Diff, notes: &[String]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# {}\n", header(diff));
+    for note in notes {
+        let _ = writeln!(o, "_{note}_\n");
+    }
+    if diff.is_empty() {
+        let _ = writeln!(o, "No changes.");
+        return o;
+    }
+    for section in &diff.sections {
+        if section.changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "## {}\n", section.name);
+        for c in &section.changes {
+            let _ = writeln!(
+                o,
+                "- **{}** {} ({})",
+                c.change,
+                describe(diff, section.name, c).replace('|', "\\|"),
+                c.evidence.join(", ")
+            );
+            for item in &c.items {
+                let line = match item.op {
+                    "equal" => format!("  - {}", item.after.as_deref().unwrap_or("")),
+                    "added" => format!("  - ➕ {}", item.after.as_deref().unwrap_or("")),
+                    "removed" => format!("  - ➖ ~~{}~~", item.before.as_deref().unwrap_or("")),
+                    _ => format!(
+                        "  - ✏️ {}",
+                        item.words
+                            .iter()
+                            .map(|w| match w.op {
+                                "added" => format!("**{}**", w.text.trim()),
+                                "removed" => format!("~~{}~~", w.text.trim()),
+                                _ => w.text.clone(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("")
+                    ),
+                };
+                let _ = writeln!(o, "{line}");
+            }
+        }
+        o.push('\n');
+    }
+    o
+}
