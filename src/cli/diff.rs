@@ -2,7 +2,6 @@ use std::path::Path;
 
 use crate::diff::SECTIONS;
 use crate::error::{Error, Result};
-use crate::projection;
 use crate::render::{self, Style};
 
 #[derive(Debug, clap::Args)]
@@ -44,14 +43,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     }
     let store = super::open_read(db)?;
     let knowledge = args.knowledge.resolve(&store)?;
-    let timeline = projection::replay(&store, knowledge)?;
-    let head = projection::head_at(&store, knowledge.known_at)?;
-    let mut diff = crate::diff::diff(&timeline, from, to, args.section.as_deref());
-    diff.known_at = knowledge.known_at;
-    diff.log_head = projection::HeadRef {
-        seq: head.seq,
-        hash: head.hash,
-    };
+    let diff = crate::diff::diff_at(&store, from, to, knowledge, args.section.as_deref())?;
     let notes: Vec<String> = [from_note, to_note].into_iter().flatten().collect();
     let text = match args.format {
         Format::Json => format!(

@@ -1,8 +1,8 @@
 use std::path::Path;
 
-use crate::date::{day_string, today};
+use crate::date::today;
 use crate::error::{Error, Result};
-use crate::projection::{self, HeadRef};
+use crate::projection;
 use crate::render::{self, Style};
 
 #[derive(Debug, clap::Args)]
@@ -47,18 +47,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
             "no group `{group}` in the log (ids look like org:icat)"
         )));
     }
-    let timeline = projection::replay(&store, knowledge)?;
-    let head = projection::head_at(&store, knowledge.known_at)?;
-    let mut land = timeline.at(day);
-    land.known_at = knowledge.known_at;
-    land.reported_by = knowledge.reported_by.map(day_string);
-    land.log_head = HeadRef {
-        seq: head.seq,
-        hash: head.hash,
-    };
-    if let Some(group) = &args.group {
-        land.only_group(group);
-    }
+    let land = projection::state_at(&store, day, knowledge, args.group.as_deref())?;
     let mut text = match args.format {
         Format::Json => format!(
             "{}\n",

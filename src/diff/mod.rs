@@ -65,6 +65,26 @@ impl Diff {
     }
 }
 
+/// What `diff` prints and `serve` returns: the log (as known at `knowledge`) compared at
+/// two days, stamped with the head it was read at.
+pub fn diff_at(
+    store: &crate::store::Store,
+    from: Day,
+    to: Day,
+    knowledge: crate::projection::Knowledge,
+    only: Option<&str>,
+) -> crate::error::Result<Diff> {
+    let timeline = crate::projection::replay(store, knowledge)?;
+    let head = crate::projection::head_at(store, knowledge.known_at)?;
+    let mut d = diff(&timeline, from, to, only);
+    d.known_at = knowledge.known_at;
+    d.log_head = HeadRef {
+        seq: head.seq,
+        hash: head.hash,
+    };
+    Ok(d)
+}
+
 /// Compares the timeline at two days; `only` keeps one section.
 pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff {
     let a = timeline.at(from);

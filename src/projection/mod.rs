@@ -165,6 +165,29 @@ pub fn replay(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
     Ok(timeline)
 }
 
+/// The landscape as of `day`: what `state` prints and `serve` returns. Stamped with the
+/// head it was read at; `group` keeps one group and what involves it.
+pub fn state_at(
+    store: &Store,
+    day: Day,
+    knowledge: Knowledge,
+    group: Option<&str>,
+) -> Result<Landscape> {
+    let timeline = replay(store, knowledge)?;
+    let head = head_at(store, knowledge.known_at)?;
+    let mut land = timeline.at(day);
+    land.known_at = knowledge.known_at;
+    land.reported_by = knowledge.reported_by.map(crate::date::day_string);
+    land.log_head = HeadRef {
+        seq: head.seq,
+        hash: head.hash,
+    };
+    if let Some(group) = group {
+        land.only_group(group);
+    }
+    Ok(land)
+}
+
 /// Resolves `--known-at`: a seq, or an RFC 3339 time (the last event recorded by then).
 pub fn resolve_known_at(store: &Store, text: &str) -> Result<i64> {
     if let Ok(seq) = text.parse::<i64>() {
