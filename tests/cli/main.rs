@@ -1,0 +1,14 @@
+//! Integration tests: each drives the real `policylog` binary in a temporary folder with a
+//! fresh log, through the `Test` builder of `common`. One module per subcommand.
+
+mod common;
+
+mod append;
+mod documents;
+mod export;
+mod head;
+mod ingest;
+mod init;
+mod log;
+mod retract_correct;
+mod verify;

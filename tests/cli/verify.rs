@@ -1,0 +1,157 @@
+//! `verify`: passes on a clean log; any byte changed behind the tool's back, or a missing
+//! immutability trigger, fails it with exit code 1 and names what changed; the triggers
+//! refuse UPDATE and DELETE through any connection.
+
+use crate::common::*;
+
+#[test]
+fn verify_passes_on_a_clean_log() {
+    let t = Test::new();
+    t.ingest_fixture();
+    t.run(["verify"])
+        .stdout_contains("checked 13 events")
+        .stdout_contains("4 immutability triggers")
+        .stdout_contains("ok")
+        .stdout_lacks("FAIL")
+        .success();
+}
+
+#[test]
+fn verify_passes_on_an_empty_log() {
+    let t = Test::new();
+    t.run(["verify"]).stdout_contains("ok").success();
+}
+
+#[test]
+fn verify_fails_when_an_event_payload_was_changed() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let changed = t
+        .sqlite()
+        .execute_batch(
+            "DROP TRIGGER events_no_update;
+             UPDATE events SET payload = replace(payload, 'org:cbss', 'org:cbsz') WHERE id = 'cbss-joins';",
+        );
+    changed.expect("tampering succeeds without the trigger");
+    t.run(["verify"])
+        .stdout_contains("FAIL chain: cbss-joins")
+        .stdout_lacks("ok: the log is intact")
+        .stderr_contains("verification failed")
+        .stderr_contains("cbss-joins")
+        .failure(1);
+}
+
+#[test]
+fn verify_fails_when_a_document_text_was_changed() {
+    let t = Test::new();
+    t.ingest_fixture();
+    t.sqlite()
+        .execute_batch(
+            "DROP TRIGGER documents_no_update;
+             UPDATE documents SET text = replace(text, 'April 2020', 'April 2021');",
+        )
+        .expect("tampering succeeds without the trigger");
+    t.run(["verify"])
+        .stdout_contains(format!("FAIL documents: {FIXTURE_SHA}"))
+        .stdout_contains("text")
+        .failure(1);
+}
+
+#[test]
+fn verify_fails_when_a_document_title_was_changed() {
+    let t = Test::new();
+    t.ingest_fixture();
+    t.sqlite()
+        .execute_batch(
+            "DROP TRIGGER documents_no_update;
+             UPDATE documents SET title = 'ICAT note for tests, revised';",
+        )
+        .expect("tampering succeeds without the trigger");
+    t.run(["verify"])
+        .stdout_contains(format!("FAIL documents: {FIXTURE_SHA}"))
+        .stdout_contains("title")
+        .failure(1);
+}
+
+#[test]
+fn verify_reports_a_missing_trigger_alone() {
+    for trigger in [
+        "events_no_update",
+        "events_no_delete",
+        "documents_no_update",
+        "documents_no_delete",
+    ] {
+        let t = Test::new();
+        t.ingest_fixture();
+        t.sqlite()
+            .execute_batch(&format!("DROP TRIGGER {trigger};"))
+            .expect("drop trigger");
+        t.run(["verify"])
+            .stdout_contains(format!("FAIL triggers: {trigger}"))
+            .stdout_contains("3 immutability triggers")
+            .failure(1);
+    }
+}
+
+#[test]
+fn update_and_delete_are_refused_as_append_only() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let conn = t.sqlite();
+    for sql in [
+        "UPDATE events SET valid = '2021' WHERE id = 'cbss-joins'",
+        "DELETE FROM events WHERE seq = 13",
+        "UPDATE documents SET title = 'Other'",
+        "DELETE FROM documents",
+    ] {
+        let error = conn
+            .execute(sql, [])
+            .expect_err(&format!("`{sql}` should be refused"));
+        assert!(
+            error.to_string().contains("append-only"),
+            "`{sql}` failed, but not as append-only: {error}"
+        );
+    }
+    drop(conn);
+    t.run(["verify"]).stdout_contains("ok").success();
+    assert_eq!(t.event_ids(), FIXTURE_IDS);
+}
+
+#[test]
+fn verify_expect_head_passes_with_the_right_head() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let head = t.head_hash();
+    t.run(["verify", "--expect-head", &head])
+        .stdout_contains("ok")
+        .success();
+}
+
+#[test]
+fn verify_expect_head_fails_after_another_append() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let anchor = t.head_hash();
+    t.run(["retract", "cbss-joins", "--reason", "test"])
+        .success();
+    t.run(["verify"]).success();
+    t.run(["verify", "--expect-head", &anchor])
+        .stdout_contains("FAIL head")
+        .stdout_contains(&anchor)
+        .failure(1);
+}
+
+#[test]
+fn verify_json_reports_findings() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let clean = t.run(["verify", "--json"]).success().json();
+    assert_eq!(clean["events"], 13);
+    assert_eq!(clean["findings"], serde_json::json!([]));
+    t.sqlite()
+        .execute_batch("DROP TRIGGER events_no_delete;")
+        .expect("drop trigger");
+    let report = t.run(["verify", "--json"]).failure(1).json();
+    assert_eq!(report["findings"][0]["check"], "triggers");
+    assert_eq!(report["findings"][0]["subject"], "events_no_delete");
+}
