@@ -68,7 +68,10 @@ impl fmt::Display for Location {
 pub enum Error {
     /// Input that the log refuses. Nothing of the batch was written.
     #[error("{at}: {problem}")]
-    Input { at: Location, problem: Problem },
+    Input {
+        at: Box<Location>,
+        problem: Box<Problem>,
+    },
 
     /// A command-line value that does not parse.
     #[error("{0}")]
@@ -151,7 +154,10 @@ pub enum Problem {
 
 impl Error {
     pub fn input(at: Location, problem: Problem) -> Error {
-        Error::Input { at, problem }
+        Error::Input {
+            at: Box::new(at),
+            problem: Box::new(problem),
+        }
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {

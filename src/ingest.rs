@@ -164,11 +164,12 @@ impl<'s> Session<'s> {
                         self.batch.head().recorded_at.as_deref().unwrap_or("?")
                     ))));
                 }
-                self.last_recorded = Some(time);
                 text.clone()
             }
             None => self.stamp.clone(),
         };
+        // Later lines of the batch may not go back before this one, stamped or not.
+        self.last_recorded = self.last_recorded.max(clock::parse(&recorded_at).ok());
         let recorded_by = new
             .recorded_by
             .clone()

@@ -119,6 +119,10 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         }
     };
     if line.recorded_at.is_some() || line.recorded_by.is_some() {
+        let at = match &line.id {
+            Some(id) => at.with_event(id),
+            None => at,
+        };
         return Err(Error::input(
             at,
             Problem::RecordedAt(

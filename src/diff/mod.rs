@@ -9,7 +9,7 @@ pub use text::{ItemChange, Segment, diff_items};
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::date::{Day, day_string};
 use crate::projection::{HeadRef, Landscape, Timeline};
@@ -121,13 +121,13 @@ pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff
 fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
     match name {
         "membership" => compare(
-            keyed(a, |l| members(l)),
-            keyed(b, |l| members(l)),
+            keyed(a, members),
+            keyed(b, members),
             ("joined", "left", "changed"),
         ),
         "roles" => compare(
-            keyed(a, |l| roles(l)),
-            keyed(b, |l| roles(l)),
+            keyed(a, roles),
+            keyed(b, roles),
             ("begun", "ended", "changed"),
         ),
         "calls" => compare(
@@ -147,8 +147,8 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
         ),
         "commitments" => {
             let mut changes = compare(
-                keyed(a, |l| commitments(l)),
-                keyed(b, |l| commitments(l)),
+                keyed(a, commitments),
+                keyed(b, commitments),
                 ("added", "withdrawn", "revised"),
             );
             for c in &mut changes {
@@ -331,5 +331,5 @@ fn compare(
 }
 
 fn to_value<T: Serialize>(entry: &T) -> Value {
-    serde_json::to_value(entry).unwrap_or_else(|_| json!(null))
+    serde_json::to_value(entry).unwrap_or(Value::Null)
 }

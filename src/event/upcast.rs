@@ -34,5 +34,7 @@ pub fn from_value(kind: &str, version: u32, mut payload: Value) -> Result<Event,
             payload = up(payload);
         }
     }
-    serde_json::from_value(json!({ "kind": kind, "payload": payload })).map_err(|e| e.to_string())
+    // The path names the field at fault: `payload.action_count: invalid type ...`.
+    serde_path_to_error::deserialize(json!({ "kind": kind, "payload": payload }))
+        .map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }

@@ -2,6 +2,7 @@
 //! the knowledge of some seq), and queries over it (`state.rs`: the landscape as of a
 //! day). The fold knows nothing of SQL or rendering; `replay` feeds it from the store.
 
+pub mod materialize;
 mod state;
 
 pub use state::*;
@@ -145,11 +146,11 @@ pub fn replay(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
     };
     store.for_each_event(&filter, |stored| {
         if let (Some(day), Some(source)) = (knowledge.reported_by, &stored.source)
-            && !published
+            && published
                 .get(source)
                 .copied()
                 .flatten()
-                .is_some_and(|p| p <= day)
+                .is_none_or(|p| p > day)
         {
             return Ok(());
         }

@@ -201,7 +201,7 @@ impl Timeline {
         let mut land = Landscape::empty(day);
         for ((section, _), facts) in &by_key {
             let mut facts = facts.clone();
-            facts.sort_by(|a, b| (a.valid.from(), a.seq).cmp(&(b.valid.from(), b.seq)));
+            facts.sort_by_key(|f| (f.valid.from(), f.seq));
             match section {
                 0 => membership(&mut land, &facts, day),
                 1 => role(&mut land, &facts, day),
@@ -360,7 +360,7 @@ impl Landscape {
 }
 
 /// Which section a fact belongs to and the key it is folded under.
-fn section_key(event: &Event) -> Option<(u8, String)> {
+pub(super) fn section_key(event: &Event) -> Option<(u8, String)> {
     Some(match event {
         Event::MembershipJoined(m) | Event::MembershipLeft(m) => {
             (0, format!("{}\u{0}{}", m.group, m.member))
@@ -472,11 +472,7 @@ fn membership(land: &mut Landscape, facts: &[&Fact], day: Day) {
         }
     }
     let Some(first) = joins.first() else { return };
-    let conflict = conflicts(
-        &joins,
-        |a, b| disjoint(a, b),
-        |f| json!({"since": f.valid.as_str()}),
-    );
+    let conflict = conflicts(&joins, disjoint, |f| json!({"since": f.valid.as_str()}));
     land.groups
         .entry(m.group.to_string())
         .or_default()
@@ -735,11 +731,7 @@ fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {
         held: first.valid.as_str().to_owned(),
         certainty: weakest(facts, day),
         evidence: ids(facts),
-        conflict: conflicts(
-            facts,
-            |a, b| disjoint(a, b),
-            |f| json!({"held": f.valid.as_str()}),
-        ),
+        conflict: conflicts(facts, disjoint, |f| json!({"held": f.valid.as_str()})),
     };
     for f in facts {
         if let Event::MeetingHeld(m) = &f.event {
@@ -768,11 +760,7 @@ fn publication(facts: &[&Fact], day: Day) -> Option<Publication> {
         released: first.valid.as_str().to_owned(),
         certainty: weakest(facts, day),
         evidence: ids(facts),
-        conflict: conflicts(
-            facts,
-            |a, b| disjoint(a, b),
-            |f| json!({"released": f.valid.as_str()}),
-        ),
+        conflict: conflicts(facts, disjoint, |f| json!({"released": f.valid.as_str()})),
     })
 }
 

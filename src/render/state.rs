@@ -351,7 +351,7 @@ pub fn markdown(land: &Landscape) -> String {
                 s.value,
                 cell(&s.unit),
                 s.period,
-                s.reported_by.as_deref().map_or("-".into(), |r| n(r)),
+                s.reported_by.as_deref().map_or("-".into(), n),
                 mark(s.certainty),
                 if s.conflict.is_empty() {
                     ""

@@ -171,8 +171,6 @@ fn append_refuses_recorded_at() {
 }
 
 #[test]
-#[ignore = "bug: the recorded_at refusal of `append` says `--json:` without the event id, \
-            although the line was parsed and its id is known"]
 fn append_refusing_recorded_at_names_the_event() {
     let t = Test::new();
     t.ingest_fixture();

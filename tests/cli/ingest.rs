@@ -478,9 +478,6 @@ fn recorded_at_going_backwards_within_a_file_refuses_the_batch() {
 }
 
 #[test]
-#[ignore = "bug: a line stamped by the batch clock (no recorded_at) does not advance the \
-            backwards check, so a later line with an earlier explicit recorded_at is \
-            appended after it and transaction time goes backwards along seq"]
 fn recorded_at_never_goes_backwards_along_the_chain() {
     let t = Test::new();
     t.ingest_fixture();

@@ -1,6 +1,7 @@
 -- policylog schema 2: the projection materialised for fast "as of" queries.
 -- Derived, rebuildable from events alone (`policylog rebuild`); maintained on append.
 -- Reflects the whole log (the head's knowledge); --known-at earlier than the head replays.
+-- Days are counted from 0001-01-01 (day 1); open ends are -10000000 / 10000000.
 
 -- Entity names (the latest registration wins), for rendering answers.
 ALTER TABLE entities ADD COLUMN name TEXT;
@@ -12,27 +13,33 @@ CREATE TABLE fact_keys (
     key_id      INTEGER PRIMARY KEY,
     section     INTEGER NOT NULL,
     key         TEXT NOT NULL,
-    grp         TEXT,             -- the group, owner or issuer it belongs to (for --group)
-    first_day   INTEGER,          -- first day any of its facts may show (NULL: open start)
-    closed_day  INTEGER,          -- from this day on it certainly shows nothing (NULL: never)
+    first_day   INTEGER NOT NULL,  -- first day any of its facts may show
+    closed_day  INTEGER NOT NULL,  -- from this day on it certainly shows nothing
     UNIQUE (section, key)
 ) STRICT;
-CREATE INDEX fact_keys_grp ON fact_keys (grp, first_day);
 
--- Days (since 0000-03-01, see projection/materialize.rs) each key may show at.
+-- The days each key may show at, for "what holds on day D" in time proportional to the answer.
 CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
+
+-- The groups (or owners, issuers, organisers, publishers) each key involves, for --group.
+CREATE TABLE fact_key_groups (
+    grp    TEXT NOT NULL,
+    key_id INTEGER NOT NULL,
+    PRIMARY KEY (grp, key_id)
+) STRICT, WITHOUT ROWID;
 
 -- The facts that count, keyed for the fold.
 CREATE TABLE facts (
     seq       INTEGER PRIMARY KEY,  -- the asserting event (a correction's seq for its replacement)
     id        TEXT NOT NULL,        -- the event id cited as evidence
     key_id    INTEGER NOT NULL,
-    from_day  INTEGER,              -- first day of `valid` (NULL: open start)
+    from_day  INTEGER NOT NULL,     -- first day of `valid`
+    to_day    INTEGER NOT NULL,     -- last day of `valid`
     kind      TEXT NOT NULL,
     valid     TEXT NOT NULL,
-    payload   TEXT NOT NULL,
+    payload   TEXT NOT NULL,        -- canonical JSON in the current vocabulary version
     source    TEXT,
     quote     TEXT
 ) STRICT;
-CREATE INDEX facts_key ON facts (key_id, from_day);
+CREATE INDEX facts_key ON facts (key_id, from_day, seq);
 CREATE INDEX facts_id ON facts (id);

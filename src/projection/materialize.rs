@@ -1,0 +1,150 @@
+//! What the materialised projection keeps for each fact, and how a fold key's span (the
+//! days on which it can show anything) follows from its facts. Pure: `store` runs the SQL.
+//!
+//! A fold key is what `Timeline::at` groups facts by (a membership pair, a role holder, a
+//! call, an indicator, ...). A query for day D loads only the keys whose span contains D,
+//! and only their facts that start on or before D, then runs the same `Timeline::at`: the
+//! answer is the same as a full replay, for a cost that follows the size of the answer.
+
+use chrono::Datelike;
+
+use super::Fact;
+use super::state::section_key;
+use crate::date::{Day, ValidTime};
+use crate::event::{Event, upcast};
+
+/// Day numbers for open ends.
+pub const OPEN_START: i32 = -10_000_000;
+pub const OPEN_END: i32 = 10_000_000;
+
+pub fn day_number(day: Day) -> i32 {
+    day.num_days_from_ce()
+}
+
+/// One row of `facts`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactRow {
+    pub seq: i64,
+    pub id: String,
+    pub section: u8,
+    pub key: String,
+    /// Groups, owners, issuers, organisers, publishers: what `--group` looks for.
+    pub groups: Vec<String>,
+    pub from_day: i32,
+    pub to_day: i32,
+    pub kind: &'static str,
+    pub valid: String,
+    pub payload: String,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+}
+
+impl FactRow {
+    /// The row for a fact, or `None` for facts no section shows (entity registrations).
+    pub fn of(fact: &Fact) -> Option<FactRow> {
+        let (section, key) = section_key(&fact.event)?;
+        Some(FactRow {
+            seq: fact.seq,
+            id: fact.id.clone(),
+            section,
+            key,
+            groups: groups(&fact.event),
+            from_day: fact.valid.from().map_or(OPEN_START, day_number),
+            to_day: fact.valid.to().map_or(OPEN_END, day_number),
+            kind: fact.event.kind(),
+            valid: fact.valid.as_str().to_owned(),
+            payload: crate::canonical::to_string(&fact.event.payload_value()),
+            source: fact.source.clone(),
+            quote: fact.quote.clone(),
+        })
+    }
+}
+
+/// Reads a stored fact row back into the fact the fold uses.
+pub fn fact_from_row(
+    seq: i64,
+    id: String,
+    kind: &str,
+    valid: &str,
+    payload: &str,
+    source: Option<String>,
+    quote: Option<String>,
+) -> Result<Fact, String> {
+    Ok(Fact {
+        seq,
+        id,
+        valid: ValidTime::parse(valid).map_err(|e| e.to_string())?,
+        event: upcast::decode(kind, crate::event::VOCABULARY_VERSION, payload)?,
+        source,
+        quote,
+    })
+}
+
+/// What the store knows about a key's facts, enough to bound its span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyFacts<'a> {
+    pub section: u8,
+    pub first_from_day: i32,
+    /// The kind and last day of the key's latest fact in valid order.
+    pub last: (&'a str, i32),
+    /// The latest last day of its `role.assigned` terms (`OPEN_END` if one is open).
+    pub max_term_day: i32,
+}
+
+/// The days `[first_day, closed_day)` on which a key can show anything. Conservative: a
+/// later closing day only costs a little work, never a wrong answer.
+pub fn span(k: KeyFacts<'_>) -> (i32, i32) {
+    let closed = match k.section {
+        // A membership whose last word is a departure shows nothing once it certainly happened.
+        0 if k.last.0 == "membership.left" => k.last.1.saturating_add(1),
+        1 => k.max_term_day.saturating_add(1).min(OPEN_END),
+        4 if k.last.0 == "commitment.withdrawn" => k.last.1.saturating_add(1),
+        _ => OPEN_END,
+    };
+    (k.first_from_day, closed.max(k.first_from_day))
+}
+
+fn groups(event: &Event) -> Vec<String> {
+    let ids: Vec<String> = match event {
+        Event::MembershipJoined(m) | Event::MembershipLeft(m) => vec![m.group.to_string()],
+        Event::RoleAssigned(r) => vec![r.group.to_string()],
+        Event::RoleEnded(r) => vec![r.group.to_string()],
+        Event::PersonRepresents(p) => vec![p.org.to_string()],
+        Event::CallIssued(c) => c.issuers.iter().map(|i| i.to_string()).collect(),
+        Event::CommitmentSet(c) => vec![c.owner.to_string()],
+        Event::MeetingHeld(m) => m
+            .organisers
+            .iter()
+            .chain(&m.participants)
+            .map(|i| i.to_string())
+            .collect(),
+        Event::PublicationReleased(p) => vec![p.publisher.to_string()],
+        Event::StatisticReported(s) => s.reported_by.iter().map(|i| i.to_string()).collect(),
+        _ => vec![],
+    };
+    let mut ids = ids;
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_close_only_when_nothing_can_show() {
+        let k = |section, last: (&'static str, i32), max_term_day| KeyFacts {
+            section,
+            first_from_day: 10,
+            last,
+            max_term_day,
+        };
+        assert_eq!(span(k(0, ("membership.left", 50), 0)), (10, 51));
+        assert_eq!(span(k(0, ("membership.joined", 50), 0)), (10, OPEN_END));
+        assert_eq!(span(k(1, ("role.assigned", 50), 70)), (10, 71));
+        assert_eq!(span(k(1, ("role.assigned", 50), OPEN_END)), (10, OPEN_END));
+        assert_eq!(span(k(6, ("statistic.reported", 50), 0)), (10, OPEN_END));
+        assert_eq!(span(k(4, ("commitment.withdrawn", 50), 0)), (10, 51));
+    }
+}
