@@ -11,6 +11,7 @@ mod ingest;
 mod init;
 mod knowledge;
 mod log;
+mod rebuild;
 mod snapshot;
 mod state;
 mod verify;
@@ -82,6 +83,9 @@ pub enum Command {
     History(history::Args),
     /// Write the state at chosen dates as canonical JSON files.
     Snapshot(snapshot::Args),
+    /// Derive the query tables again from the events alone (they are kept up to date on
+    /// every append; this is for after an upgrade or to prove they match).
+    Rebuild(rebuild::Args),
 }
 
 /// Runs a parsed command line.
@@ -101,6 +105,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => diff::run(&cli.db, args),
         Command::History(args) => history::run(&cli.db, args),
         Command::Snapshot(args) => snapshot::run(&cli.db, args),
+        Command::Rebuild(args) => rebuild::run(&cli.db, args),
     }
 }
 

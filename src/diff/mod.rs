@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::date::{Day, day_string};
+use crate::date::Day;
 use crate::projection::{HeadRef, Landscape, Timeline};
 
 pub const SECTIONS: [&str; 8] = [
@@ -74,27 +74,26 @@ pub fn diff_at(
     knowledge: crate::projection::Knowledge,
     only: Option<&str>,
 ) -> crate::error::Result<Diff> {
-    let timeline = crate::projection::replay(store, knowledge)?;
-    let head = crate::projection::head_at(store, knowledge.known_at)?;
-    let mut d = diff(&timeline, from, to, only);
+    let a = crate::projection::state_at(store, from, knowledge, None)?;
+    let b = crate::projection::state_at(store, to, knowledge, None)?;
+    let mut d = compare_landscapes(&a, &b, only);
     d.known_at = knowledge.known_at;
-    d.log_head = HeadRef {
-        seq: head.seq,
-        hash: head.hash,
-    };
     Ok(d)
 }
 
-/// Compares the timeline at two days; `only` keeps one section.
+/// Compares a timeline at two days; `only` keeps one section.
 pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff {
-    let a = timeline.at(from);
-    let b = timeline.at(to);
+    compare_landscapes(&timeline.at(from), &timeline.at(to), only)
+}
+
+/// Compares two landscapes section by section; `only` keeps one section.
+pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<&str>) -> Diff {
     let sections: Vec<Section> = SECTIONS
         .iter()
         .filter(|name| only.is_none_or(|o| o == **name))
         .map(|name| Section {
             name,
-            changes: section(name, &a, &b),
+            changes: section(name, a, b),
         })
         .collect();
     let names = b
@@ -109,9 +108,9 @@ pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff
         })
         .collect();
     Diff {
-        from: day_string(from),
-        to: day_string(to),
-        known_at: None,
+        from: a.as_of.clone(),
+        to: b.as_of.clone(),
+        known_at: a.known_at,
         log_head: b.log_head.clone(),
         sections,
         names,

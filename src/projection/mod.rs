@@ -105,6 +105,16 @@ impl Timeline {
         Some(fact)
     }
 
+    /// A timeline holding just these facts (read back from the materialised projection).
+    pub fn from_facts(facts: impl IntoIterator<Item = Fact>) -> Timeline {
+        let mut timeline = Timeline::default();
+        for fact in facts {
+            timeline.seq = timeline.seq.max(fact.seq);
+            timeline.insert(fact);
+        }
+        timeline
+    }
+
     pub fn facts(&self) -> impl Iterator<Item = &Fact> {
         self.facts.values()
     }
@@ -168,15 +178,37 @@ pub fn replay(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
 
 /// The landscape as of `day`: what `state` prints and `serve` returns. Stamped with the
 /// head it was read at; `group` keeps one group and what involves it.
+///
+/// With the head's knowledge it reads the materialised facts of the keys that can show
+/// on `day` (cost follows the answer); `--known-at` earlier than the head and
+/// `--reported-by` replay the log instead.
 pub fn state_at(
     store: &Store,
     day: Day,
     knowledge: Knowledge,
     group: Option<&str>,
 ) -> Result<Landscape> {
-    let timeline = replay(store, knowledge)?;
     let head = head_at(store, knowledge.known_at)?;
-    let mut land = timeline.at(day);
+    let mut land = if is_materialised(store, knowledge)? {
+        let timeline = Timeline::from_facts(store.facts_at(materialize::day_number(day), group)?);
+        let mut land = timeline.at_unnamed(day);
+        let ids = land.mentioned_ids();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for name in store.entity_names(&ids)? {
+            land.entities.insert(
+                name.id,
+                EntityEntry {
+                    entity_type: name.entity_type,
+                    name: name.name,
+                    acronym: name.acronym,
+                    aliases: name.aliases,
+                },
+            );
+        }
+        land
+    } else {
+        replay(store, knowledge)?.at(day)
+    };
     land.known_at = knowledge.known_at;
     land.reported_by = knowledge.reported_by.map(crate::date::day_string);
     land.log_head = HeadRef {
@@ -187,6 +219,15 @@ pub fn state_at(
         land.only_group(group);
     }
     Ok(land)
+}
+
+/// Whether the materialised facts answer for this knowledge: they hold the head's.
+fn is_materialised(store: &Store, knowledge: Knowledge) -> Result<bool> {
+    Ok(knowledge.reported_by.is_none()
+        && match knowledge.known_at {
+            None => true,
+            Some(seq) => seq >= store.head()?.seq,
+        })
 }
 
 /// Resolves `--known-at`: a seq, or an RFC 3339 time (the last event recorded by then).

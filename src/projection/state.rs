@@ -188,8 +188,28 @@ pub struct Evidence {
 }
 
 impl Timeline {
-    /// The landscape as of `day`, as far as this timeline knows.
+    /// The landscape as of `day`, as far as this timeline knows, with the names of the
+    /// entities it mentions.
     pub fn at(&self, day: Day) -> Landscape {
+        let mut land = self.at_unnamed(day);
+        for id in land.mentioned_ids() {
+            if let Some(e) = self.entity(&id) {
+                land.entities.insert(
+                    id,
+                    EntityEntry {
+                        entity_type: e.entity_type.as_str().to_owned(),
+                        name: e.name.clone(),
+                        acronym: e.acronym.clone(),
+                        aliases: e.aliases.clone(),
+                    },
+                );
+            }
+        }
+        land
+    }
+
+    /// The landscape as of `day` with `entities` left empty (for the caller to name).
+    pub fn at_unnamed(&self, day: Day) -> Landscape {
         let mut cited: BTreeSet<&str> = BTreeSet::new();
         let occurred = |f: &&Fact| f.valid.occurred_by(day).is_some();
         let mut by_key: BTreeMap<(u8, String), Vec<&Fact>> = BTreeMap::new();
@@ -236,17 +256,6 @@ impl Timeline {
         }
         land.groups
             .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
-        for (id, e) in self.entities() {
-            land.entities.insert(
-                id.clone(),
-                EntityEntry {
-                    entity_type: e.entity_type.as_str().to_owned(),
-                    name: e.name.clone(),
-                    acronym: e.acronym.clone(),
-                    aliases: e.aliases.clone(),
-                },
-            );
-        }
         for id in land.cited_ids() {
             cited.insert(id);
         }
@@ -324,6 +333,44 @@ impl Landscape {
         ids
     }
 
+    /// Every entity id the entries mention, in order.
+    pub fn mentioned_ids(&self) -> BTreeSet<String> {
+        let mut ids = BTreeSet::new();
+        let mut add = |id: &str| {
+            ids.insert(id.to_owned());
+        };
+        for (g, group) in &self.groups {
+            add(g);
+            group.members.iter().for_each(|m| add(&m.member));
+            for r in &group.roles {
+                add(&r.holder);
+                r.representative.iter().for_each(|p| add(p));
+            }
+        }
+        for r in &self.representatives {
+            add(&r.person);
+            add(&r.org);
+        }
+        self.calls
+            .iter()
+            .flat_map(|c| &c.issuers)
+            .for_each(|i| add(i));
+        self.commitments.iter().for_each(|c| add(&c.owner));
+        self.instruments.iter().for_each(|i| add(&i.instrument));
+        self.statistics
+            .iter()
+            .filter_map(|s| s.reported_by.as_deref())
+            .for_each(&mut add);
+        for m in &self.meetings {
+            m.organisers
+                .iter()
+                .chain(&m.participants)
+                .for_each(|i| add(i));
+        }
+        self.publications.iter().for_each(|p| add(&p.publisher));
+        ids
+    }
+
     /// Keeps one group and the entries that involve it.
     pub fn only_group(&mut self, group: &str) {
         self.groups.retain(|id, _| id == group);
@@ -346,6 +393,8 @@ impl Landscape {
         self.instruments.clear();
         let cited: BTreeSet<String> = self.cited_ids().into_iter().map(str::to_owned).collect();
         self.evidence.retain(|id, _| cited.contains(id));
+        let mentioned = self.mentioned_ids();
+        self.entities.retain(|id, _| mentioned.contains(id));
     }
 
     pub fn is_empty(&self) -> bool {

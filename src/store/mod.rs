@@ -2,7 +2,10 @@
 //! and reading events and documents back. All SQL of the crate lives under `store/`.
 
 mod chain;
+mod derived;
 pub mod schema;
+
+pub use derived::{Derivable, EntityName};
 
 pub use chain::{GENESIS, Link};
 
@@ -158,6 +161,7 @@ impl Store {
             tx,
             head,
             scratch: String::new(),
+            derived: derived::Derived::default(),
         })
     }
 
@@ -169,62 +173,9 @@ impl Store {
     pub fn for_each_event(
         &self,
         filter: &EventFilter,
-        mut each: impl FnMut(StoredEvent) -> Result<()>,
+        each: impl FnMut(StoredEvent) -> Result<()>,
     ) -> Result<()> {
-        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE 1=1");
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        let mut bind = |sql: &mut String, fragment: &str, value: rusqlite::types::Value| {
-            sql.push_str(fragment);
-            values.push(value);
-        };
-        if !filter.kinds.is_empty() {
-            let kinds = serde_json::to_string(&filter.kinds).expect("strings");
-            bind(
-                &mut sql,
-                " AND e.kind IN (SELECT value FROM json_each(?))",
-                kinds.into(),
-            );
-        }
-        if let Some(entity) = &filter.entity {
-            bind(
-                &mut sql,
-                " AND e.seq IN (SELECT seq FROM event_refs WHERE entity = ?)",
-                entity.clone().into(),
-            );
-        }
-        if let Some(source) = &filter.source {
-            bind(&mut sql, " AND e.source = ?", source.clone().into());
-        }
-        if let Some(from) = &filter.valid_from {
-            bind(
-                &mut sql,
-                " AND (e.valid_to IS NULL OR e.valid_to >= ?)",
-                from.clone().into(),
-            );
-        }
-        if let Some(to) = &filter.valid_to {
-            bind(
-                &mut sql,
-                " AND (e.valid_from IS NULL OR e.valid_from <= ?)",
-                to.clone().into(),
-            );
-        }
-        if let Some(after) = filter.after {
-            bind(&mut sql, " AND e.seq > ?", after.into());
-        }
-        if let Some(upto) = filter.upto {
-            bind(&mut sql, " AND e.seq <= ?", upto.into());
-        }
-        sql.push_str(" ORDER BY e.seq");
-        if let Some(limit) = filter.limit {
-            bind(&mut sql, " LIMIT ?", limit.into());
-        }
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-        while let Some(row) = rows.next()? {
-            each(stored_event(row)?)?;
-        }
-        Ok(())
+        for_each_event(&self.conn, filter, each)
     }
 
     /// The seq of the last event recorded at or before `time` (RFC 3339).
@@ -319,6 +270,7 @@ pub struct Batch<'c> {
     tx: rusqlite::Transaction<'c>,
     head: Head,
     scratch: String,
+    derived: derived::Derived,
 }
 
 impl Batch<'_> {
@@ -393,17 +345,14 @@ impl Batch<'_> {
         };
         stored.hash = Link::of(&stored).hash(&stored.prev_hash, &mut self.scratch);
         insert_event(&self.tx, &stored)?;
-        let mut refs = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
-        )?;
-        for r in event.event.references() {
-            refs.execute(params![r.id.as_str(), seq, r.field])?;
-        }
-        if let Some((id, entity_type)) = event.event.declares() {
-            self.tx
-                .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
-                .execute(params![id.as_str(), entity_type.as_str(), seq])?;
-        }
+        self.derive(&Derivable {
+            seq,
+            id: &stored.id,
+            valid: &event.valid,
+            event: &event.event,
+            source: stored.source.as_deref(),
+            quote: stored.quote.as_deref(),
+        })?;
         self.head = Head {
             seq,
             hash: stored.hash.clone(),
@@ -412,10 +361,73 @@ impl Batch<'_> {
         Ok(stored)
     }
 
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        self.settle_spans()?;
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// Calls `each` for every selected event in log order.
+pub(crate) fn for_each_event(
+    conn: &Connection,
+    filter: &EventFilter,
+    mut each: impl FnMut(StoredEvent) -> Result<()>,
+) -> Result<()> {
+    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE 1=1");
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let mut bind = |sql: &mut String, fragment: &str, value: rusqlite::types::Value| {
+        sql.push_str(fragment);
+        values.push(value);
+    };
+    if !filter.kinds.is_empty() {
+        let kinds = serde_json::to_string(&filter.kinds).expect("strings");
+        bind(
+            &mut sql,
+            " AND e.kind IN (SELECT value FROM json_each(?))",
+            kinds.into(),
+        );
+    }
+    if let Some(entity) = &filter.entity {
+        bind(
+            &mut sql,
+            " AND e.seq IN (SELECT seq FROM event_refs WHERE entity = ?)",
+            entity.clone().into(),
+        );
+    }
+    if let Some(source) = &filter.source {
+        bind(&mut sql, " AND e.source = ?", source.clone().into());
+    }
+    if let Some(from) = &filter.valid_from {
+        bind(
+            &mut sql,
+            " AND (e.valid_to IS NULL OR e.valid_to >= ?)",
+            from.clone().into(),
+        );
+    }
+    if let Some(to) = &filter.valid_to {
+        bind(
+            &mut sql,
+            " AND (e.valid_from IS NULL OR e.valid_from <= ?)",
+            to.clone().into(),
+        );
+    }
+    if let Some(after) = filter.after {
+        bind(&mut sql, " AND e.seq > ?", after.into());
+    }
+    if let Some(upto) = filter.upto {
+        bind(&mut sql, " AND e.seq <= ?", upto.into());
+    }
+    sql.push_str(" ORDER BY e.seq");
+    if let Some(limit) = filter.limit {
+        bind(&mut sql, " LIMIT ?", limit.into());
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    while let Some(row) = rows.next()? {
+        each(stored_event(row)?)?;
+    }
+    Ok(())
 }
 
 const EVENT_COLUMNS: &str = "e.seq, e.id, e.kind, e.version, e.valid, e.valid_from, e.valid_to, e.payload, \

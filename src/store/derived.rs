@@ -1,0 +1,369 @@
+//! The derived tables: which entities each event names, the known entities and their
+//! names, and the materialised projection (facts by fold key, with each key's span).
+//! Maintained on every append and rebuildable from the events alone; both go through
+//! `Batch::derive`, so rebuild and incremental maintenance cannot drift apart.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Batch, EventFilter, Store};
+use crate::date::ValidTime;
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::projection::Fact;
+use crate::projection::materialize::{FactRow, KeyFacts, OPEN_END, fact_from_row, span};
+
+/// Derived-table state a batch carries until it commits.
+#[derive(Default)]
+pub(super) struct Derived {
+    key_ids: HashMap<(u8, String), i64>,
+    touched: HashSet<i64>,
+}
+
+/// An event as the derived tables need it.
+pub struct Derivable<'a> {
+    pub seq: i64,
+    pub id: &'a str,
+    pub valid: &'a ValidTime,
+    pub event: &'a Event,
+    pub source: Option<&'a str>,
+    pub quote: Option<&'a str>,
+}
+
+impl Batch<'_> {
+    /// Brings the derived tables up to date with one appended event.
+    pub(super) fn derive(&mut self, e: &Derivable<'_>) -> Result<()> {
+        let mut refs = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
+        )?;
+        for r in e.event.references() {
+            refs.execute(params![r.id.as_str(), e.seq, r.field])?;
+        }
+        drop(refs);
+        if let Some((id, entity_type)) = e.event.declares() {
+            self.tx
+                .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
+                .execute(params![id.as_str(), entity_type.as_str(), e.seq])?;
+        }
+        if let Event::EntityRegistered(r) = e.event {
+            let aliases = (!r.aliases.is_empty())
+                .then(|| serde_json::to_string(&r.aliases).expect("strings"));
+            self.tx
+                .prepare_cached(
+                    "UPDATE entities SET name = ?, acronym = ?, aliases = ? WHERE id = ?",
+                )?
+                .execute(params![r.name, r.acronym, aliases, r.id.as_str()])?;
+        }
+        let fact = |valid: ValidTime, event: Event| Fact {
+            seq: e.seq,
+            id: e.id.to_owned(),
+            valid,
+            event,
+            source: e.source.map(str::to_owned),
+            quote: e.quote.map(str::to_owned),
+        };
+        match e.event {
+            Event::EventRetracted(r) => {
+                self.remove_fact(r.target.as_str())?;
+                // Retracting a correction brings back the fact it had replaced.
+                if let Some(corrected) = self.event(r.target.as_str())?
+                    && corrected.kind == "event.corrected"
+                    && let Ok(envelope) = corrected.envelope()
+                    && let Event::EventCorrected(c) = &envelope.event
+                    && let Some(original) = self.event(c.target.as_str())?
+                {
+                    let original = original.envelope().map_err(Error::VerifyFailed)?;
+                    self.insert_fact(&Fact {
+                        seq: original.seq,
+                        id: original.id,
+                        valid: original.valid,
+                        event: original.event,
+                        source: original.source,
+                        quote: original.quote,
+                    })?;
+                }
+            }
+            Event::EventCorrected(c) => {
+                self.remove_fact(c.target.as_str())?;
+                let valid =
+                    ValidTime::parse(&c.replacement.valid).unwrap_or_else(|_| e.valid.clone());
+                self.insert_fact(&fact(valid, (*c.replacement.event).clone()))?;
+            }
+            event => self.insert_fact(&fact(e.valid.clone(), event.clone()))?,
+        }
+        Ok(())
+    }
+
+    fn insert_fact(&mut self, fact: &Fact) -> Result<()> {
+        let Some(row) = FactRow::of(fact) else {
+            return Ok(());
+        };
+        let key_id = self.key_id(row.section, &row.key)?;
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO facts (seq, id, key_id, from_day, to_day, kind, valid, payload, source, quote)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![
+                row.seq, row.id, key_id, row.from_day, row.to_day, row.kind, row.valid, row.payload, row.source, row.quote
+            ])?;
+        let mut groups = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO fact_key_groups (grp, key_id) VALUES (?, ?)")?;
+        for g in &row.groups {
+            groups.execute(params![g, key_id])?;
+        }
+        self.derived.touched.insert(key_id);
+        Ok(())
+    }
+
+    fn remove_fact(&mut self, id: &str) -> Result<()> {
+        let key: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT key_id FROM facts WHERE id = ?")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(key_id) = key {
+            self.tx
+                .prepare_cached("DELETE FROM facts WHERE id = ?")?
+                .execute([id])?;
+            self.derived.touched.insert(key_id);
+        }
+        Ok(())
+    }
+
+    fn key_id(&mut self, section: u8, key: &str) -> Result<i64> {
+        if let Some(id) = self.derived.key_ids.get(&(section, key.to_owned())) {
+            return Ok(*id);
+        }
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
+            .query_row(params![section, key], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                self.tx
+                    .prepare_cached("INSERT INTO fact_keys (section, key, first_day, closed_day) VALUES (?, ?, 0, 0)")?
+                    .execute(params![section, key])?;
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.derived.key_ids.insert((section, key.to_owned()), id);
+        Ok(id)
+    }
+
+    /// Recomputes the span of every key the batch touched.
+    pub(super) fn settle_spans(&mut self) -> Result<()> {
+        let touched: Vec<i64> = self.derived.touched.drain().collect();
+        for key_id in touched {
+            let section: u8 = self
+                .tx
+                .prepare_cached("SELECT section FROM fact_keys WHERE key_id = ?")?
+                .query_row([key_id], |r| r.get(0))?;
+            let first: Option<i32> = self
+                .tx
+                .prepare_cached("SELECT min(from_day) FROM facts WHERE key_id = ?")?
+                .query_row([key_id], |r| r.get(0))?;
+            self.tx
+                .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
+                .execute([key_id])?;
+            let Some(first) = first else { continue };
+            let (last_kind, last_day): (String, i32) = self
+                .tx
+                .prepare_cached("SELECT kind, to_day FROM facts WHERE key_id = ? ORDER BY from_day DESC, seq DESC LIMIT 1")?
+                .query_row([key_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let max_term_day: i32 = if section == 1 {
+                self.tx
+                    .prepare_cached("SELECT coalesce(max(to_day), 0) FROM facts WHERE key_id = ? AND kind = 'role.assigned'")?
+                    .query_row([key_id], |r| r.get(0))?
+            } else {
+                OPEN_END
+            };
+            let (first_day, closed_day) = span(KeyFacts {
+                section,
+                first_from_day: first,
+                last: (&last_kind, last_day),
+                max_term_day,
+            });
+            self.tx
+                .prepare_cached(
+                    "UPDATE fact_keys SET first_day = ?, closed_day = ? WHERE key_id = ?",
+                )?
+                .execute(params![first_day, closed_day, key_id])?;
+            if closed_day > first_day {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
+                    )?
+                    .execute(params![key_id, first_day, closed_day - 1])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Drops every derived table's rows and derives them again from the events, in one
+    /// transaction. Returns the number of events replayed.
+    pub fn rebuild(&mut self) -> Result<i64> {
+        let mut batch = self.batch()?;
+        batch.tx.execute_batch(
+            "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
+             DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;",
+        )?;
+        let head = batch.head.seq;
+        let mut count = 0;
+        let mut after = 0;
+        // In chunks, so that the read never holds the whole log in memory.
+        while after < head {
+            let filter = EventFilter {
+                after: Some(after),
+                upto: Some(after + 10_000),
+                ..EventFilter::default()
+            };
+            let mut chunk = Vec::new();
+            super::for_each_event(&batch.tx, &filter, |e| {
+                chunk.push(e);
+                Ok(())
+            })?;
+            for stored in &chunk {
+                let envelope = stored.envelope().map_err(|e| {
+                    Error::VerifyFailed(format!(
+                        "event {} cannot be read: {e}; run `policylog verify`",
+                        stored.id
+                    ))
+                })?;
+                batch.derive(&Derivable {
+                    seq: envelope.seq,
+                    id: &envelope.id,
+                    valid: &envelope.valid,
+                    event: &envelope.event,
+                    source: envelope.source.as_deref(),
+                    quote: envelope.quote.as_deref(),
+                })?;
+                count += 1;
+            }
+            after += 10_000;
+        }
+        batch.commit()?;
+        Ok(count)
+    }
+
+    /// The facts of every key that may show on `day` (within `group`, if given) that start
+    /// on or before `day`: all `Timeline::at(day)` needs.
+    pub fn facts_at(&self, day: i32, group: Option<&str>) -> Result<Vec<Fact>> {
+        let columns = "f.seq, f.id, f.kind, f.valid, f.payload, f.source, f.quote";
+        let (sql, values): (String, Vec<rusqlite::types::Value>) = match group {
+            None => (
+                format!(
+                    "SELECT {columns} FROM fact_key_spans s JOIN facts f ON f.key_id = s.key_id
+                     WHERE s.from_day <= ?1 AND s.to_day >= ?1 AND f.from_day <= ?1"
+                ),
+                vec![day.into()],
+            ),
+            Some(g) => (
+                format!(
+                    "SELECT {columns} FROM fact_key_groups g JOIN fact_keys k ON k.key_id = g.key_id
+                     JOIN facts f ON f.key_id = g.key_id
+                     WHERE g.grp = ?2 AND k.first_day <= ?1 AND k.closed_day > ?1 AND f.from_day <= ?1"
+                ),
+                vec![day.into(), g.to_owned().into()],
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut facts = Vec::new();
+        for row in rows {
+            let (seq, id, kind, valid, payload, source, quote) = row?;
+            let fact =
+                fact_from_row(seq, id, &kind, &valid, &payload, source, quote).map_err(|e| {
+                    Error::VerifyFailed(format!(
+                        "a derived fact cannot be read: {e}; run `policylog rebuild`"
+                    ))
+                })?;
+            facts.push(fact);
+        }
+        Ok(facts)
+    }
+
+    /// Names of the given entities: (id, type, name, acronym, aliases).
+    pub fn entity_names(&self, ids: &[&str]) -> Result<Vec<EntityName>> {
+        let list = serde_json::to_string(ids).expect("strings");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, type, name, acronym, aliases FROM entities
+             WHERE id IN (SELECT value FROM json_each(?)) AND name IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            let aliases: Option<String> = r.get(4)?;
+            Ok(EntityName {
+                id: r.get(0)?,
+                entity_type: r.get(1)?,
+                name: r.get(2)?,
+                acronym: r.get(3)?,
+                aliases: aliases
+                    .and_then(|a| serde_json::from_str(&a).ok())
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A registered entity's name, as the derived `entities` table keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityName {
+    pub id: String,
+    pub entity_type: String,
+    pub name: String,
+    pub acronym: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+impl Store {
+    /// Every derived row, in a fixed order: for proving rebuild = incremental.
+    pub fn derived_tables_dump(&self) -> Result<Vec<String>> {
+        let queries = [
+            "SELECT entity || '|' || seq || '|' || field FROM event_refs ORDER BY 1",
+            "SELECT id || '|' || type || '|' || seq || '|' || coalesce(name, '') || '|' || coalesce(acronym, '') || '|' || coalesce(aliases, '') FROM entities ORDER BY 1",
+            "SELECT section || '|' || key || '|' || first_day || '|' || closed_day FROM fact_keys ORDER BY 1",
+            "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
+            "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
+            "SELECT f.seq || '|' || f.id || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.valid || '|' || f.payload FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
+        ];
+        let mut rows = Vec::new();
+        for sql in queries {
+            let mut stmt = self.conn.prepare(sql)?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                rows.push(row?);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Ids of the events of one kind, in log order.
+    pub fn event_ids_of_kind(&self, kind: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let filter = EventFilter {
+            kinds: vec![kind.to_owned()],
+            ..EventFilter::default()
+        };
+        let _ = self.for_each_event(&filter, |e| {
+            ids.push(e.id);
+            Ok(())
+        });
+        ids
+    }
+}
