@@ -77,8 +77,100 @@ pub fn diff_at(
     let a = crate::projection::state_at(store, from, knowledge, None)?;
     let b = crate::projection::state_at(store, to, knowledge, None)?;
     let mut d = compare_landscapes(&a, &b, only);
+    let within = crate::projection::facts_within(store, knowledge, from, to)?;
+    add_in_between(&mut d, &within, &a, &b);
+    let unnamed: Vec<String> = d
+        .sections
+        .iter()
+        .flat_map(|s| &s.changes)
+        .flat_map(|c| {
+            c.subject
+                .split(" / ")
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|id| id.contains(':') && !d.names.contains_key(id))
+        .collect();
+    let unnamed: Vec<&str> = unnamed.iter().map(String::as_str).collect();
+    for n in store.entity_names(&unnamed)? {
+        d.names.insert(n.id, n.acronym.unwrap_or(n.name));
+    }
     d.known_at = knowledge.known_at;
     Ok(d)
+}
+
+/// Terms served and memberships held entirely between the two days: neither day's state
+/// shows them, but a historian asking what changed expects them.
+fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscape, b: &Landscape) {
+    use crate::event::Event;
+    let shown = |l: &Landscape, group: &str, f: &dyn Fn(&crate::projection::Group) -> bool| {
+        l.groups.get(group).is_some_and(f)
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for fact in within {
+        let (section, subject, value, what) = match &fact.event {
+            Event::RoleAssigned(r) => {
+                let (g, h) = (r.group.as_str(), r.holder.as_str());
+                let held = |grp: &crate::projection::Group| {
+                    grp.roles.iter().any(|x| x.holder == h && x.role == r.role)
+                };
+                if shown(a, g, &held) || shown(b, g, &held) {
+                    continue;
+                }
+                let value = serde_json::json!({"role": r.role, "holder": h, "term": fact.valid.as_str(), "representative": r.representative});
+                (
+                    "roles",
+                    format!("{g} / {} / {h}", r.role),
+                    value,
+                    "served as",
+                )
+            }
+            Event::MembershipLeft(m) => {
+                let (g, who) = (m.group.as_str(), m.member.as_str());
+                let member =
+                    |grp: &crate::projection::Group| grp.members.iter().any(|x| x.member == who);
+                if shown(a, g, &member) || shown(b, g, &member) {
+                    continue;
+                }
+                let value = serde_json::json!({"member": who, "left": fact.valid.as_str()});
+                (
+                    "membership",
+                    format!("{g} / {who}"),
+                    value,
+                    "joined and left",
+                )
+            }
+            _ => continue,
+        };
+        if !seen.insert((subject.clone(), fact.valid.as_str().to_owned())) {
+            // Another source for the same term: cite it too.
+            if let Some(c) = d
+                .sections
+                .iter_mut()
+                .flat_map(|s| s.changes.iter_mut())
+                .find(|c| {
+                    c.subject == subject
+                        && c.after.as_ref().is_some_and(|v| {
+                            v["term"] == fact.valid.as_str() || v["left"] == fact.valid.as_str()
+                        })
+                })
+            {
+                c.evidence.push(fact.id.clone());
+            }
+            continue;
+        }
+        if let Some(s) = d.sections.iter_mut().find(|s| s.name == section) {
+            s.changes.push(Change {
+                change: "added",
+                what,
+                subject,
+                before: None,
+                after: Some(value),
+                evidence: vec![fact.id.clone()],
+                items: vec![],
+            });
+        }
+    }
 }
 
 /// Compares a timeline at two days; `only` keeps one section.
@@ -127,7 +219,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
         "roles" => compare(
             keyed(a, roles),
             keyed(b, roles),
-            ("begun", "ended", "changed"),
+            ("began as", "ended as", "term changed as"),
         ),
         "calls" => compare(
             keyed(a, |l| {

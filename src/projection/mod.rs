@@ -221,6 +221,23 @@ pub fn state_at(
     Ok(land)
 }
 
+/// Membership and role facts lying wholly after `from` and on or before `to`.
+pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<Vec<Fact>> {
+    if is_materialised(store, knowledge)? {
+        return store.facts_within(materialize::day_number(from), materialize::day_number(to));
+    }
+    let within = |f: &&Fact| {
+        matches!(state::section_key(&f.event), Some((0 | 1, _)))
+            && f.valid.from().is_some_and(|d| d > from)
+            && f.valid.to().is_some_and(|d| d <= to)
+    };
+    Ok(replay(store, knowledge)?
+        .facts()
+        .filter(within)
+        .cloned()
+        .collect())
+}
+
 /// Whether the materialised facts answer for this knowledge: they hold the head's.
 fn is_materialised(store: &Store, knowledge: Knowledge) -> Result<bool> {
     Ok(knowledge.reported_by.is_none()

@@ -33,6 +33,13 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
     let get = |k: &str| text_of(field(entry, k));
     let parts: Vec<&str> = c.subject.split(" / ").collect();
     match section {
+        "membership" if c.what == "joined and left" => format!(
+            "{} {} {} (left {})",
+            name(diff, parts.get(1).unwrap_or(&"")),
+            c.what,
+            name(diff, parts[0]),
+            get("left")
+        ),
         "membership" => format!(
             "{} {} {} (since {})",
             name(diff, parts.get(1).unwrap_or(&"")),
@@ -41,11 +48,11 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
             get("since")
         ),
         "roles" => format!(
-            "{} {} of {}: {} (term {})",
-            get("role"),
-            c.what,
-            name(diff, parts[0]),
+            "{} {} {} of {} (term {})",
             name(diff, &get("holder")),
+            c.what,
+            get("role"),
+            name(diff, parts[0]),
             get("term")
         ),
         "calls" => {

@@ -299,6 +299,40 @@ impl Store {
         Ok(facts)
     }
 
+    /// Membership and role facts lying wholly within `(after, upto]`: terms served and
+    /// memberships held between two days, which neither day's state shows.
+    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<Fact>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.seq, f.id, f.kind, f.valid, f.payload, f.source, f.quote
+             FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
+             WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN (0, 1)
+               AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq",
+        )?;
+        let rows = stmt.query_map(params![after, upto], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        let mut facts = Vec::new();
+        for row in rows {
+            let (seq, id, kind, valid, payload, source, quote) = row?;
+            facts.push(
+                fact_from_row(seq, id, &kind, &valid, &payload, source, quote).map_err(|e| {
+                    Error::VerifyFailed(format!(
+                        "a derived fact cannot be read: {e}; run `policylog rebuild`"
+                    ))
+                })?,
+            );
+        }
+        Ok(facts)
+    }
+
     /// Names of the given entities: (id, type, name, acronym, aliases).
     pub fn entity_names(&self, ids: &[&str]) -> Result<Vec<EntityName>> {
         let list = serde_json::to_string(ids).expect("strings");
