@@ -256,6 +256,13 @@ impl Timeline {
         }
         land.groups
             .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
+        // Dated lists read in time order (EDTF text sorts chronologically by its year first).
+        land.calls
+            .sort_by(|a, b| (&a.issued, &a.call).cmp(&(&b.issued, &b.call)));
+        land.meetings
+            .sort_by(|a, b| (&a.held, &a.meeting).cmp(&(&b.held, &b.meeting)));
+        land.publications
+            .sort_by(|a, b| (&a.released, &a.publication).cmp(&(&b.released, &b.publication)));
         for id in land.cited_ids() {
             cited.insert(id);
         }
