@@ -72,6 +72,8 @@ impl Document {
 /// character offsets.
 pub struct SearchableText {
     normalized: String,
+    /// Quotes already looked up: a batch often cites one sentence many times.
+    found: std::cell::RefCell<std::collections::HashMap<String, Option<(usize, usize)>>>,
     /// For every byte of `normalized`, the char offset in the original text.
     original_char: Vec<u32>,
 }
@@ -100,12 +102,25 @@ impl SearchableText {
         SearchableText {
             normalized,
             original_char,
+            found: Default::default(),
         }
     }
 
     /// Finds `quote` (whitespace-insensitive) and returns its original char span
     /// `[start, end)`.
     pub fn find(&self, quote: &str) -> Option<(usize, usize)> {
+        if let Some(span) = self.found.borrow().get(quote) {
+            return *span;
+        }
+        let span = self.search(quote);
+        let mut found = self.found.borrow_mut();
+        if found.len() < 100_000 {
+            found.insert(quote.to_owned(), span);
+        }
+        span
+    }
+
+    fn search(&self, quote: &str) -> Option<(usize, usize)> {
         let needle = normalize_whitespace(quote);
         if needle.is_empty() {
             return None;

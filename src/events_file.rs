@@ -150,8 +150,9 @@ impl EventsFile {
 }
 
 fn is_header(text: &str) -> bool {
-    text.trim_start().starts_with("{\"document\"")
-        || serde_json::from_str::<serde_json::Value>(text)
+    // Only a line that mentions the key is parsed a second time.
+    text.contains("\"document\"")
+        && serde_json::from_str::<serde_json::Value>(text)
             .ok()
             .is_some_and(|v| v.get("document").is_some())
 }

@@ -2,7 +2,7 @@
 //! and references against the log plus the batch, skip what the log already holds, and
 //! append the rest to the chain, all in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -47,13 +47,21 @@ pub struct Session<'s> {
     recorder: String,
     last_recorded: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    /// Entities known to exist, so that each is looked up once per batch.
+    known: HashSet<String>,
+    /// Hashes of the ids appended in this batch, when the log was empty before it: an id
+    /// not among them cannot be in the log, which spares a lookup per event.
+    fresh_ids: Option<HashSet<u64>>,
 }
 
 impl<'s> Session<'s> {
     pub fn begin(store: &'s mut Store, recorder: String) -> Result<Session<'s>> {
         let batch = store.batch()?;
         let last = batch.head().recorded_at.clone();
+        let fresh_ids = (batch.head().seq == 0).then(HashSet::new);
         Ok(Session {
+            known: HashSet::new(),
+            fresh_ids,
             stamp: clock::stamp_after(last.as_deref()),
             last_recorded: last.as_deref().and_then(|l| clock::parse(l).ok()),
             batch,
@@ -132,7 +140,9 @@ impl<'s> Session<'s> {
         let at = at.clone().with_event(new.id.as_str());
         let bad = |problem: Problem| Error::input(at.clone(), problem);
 
-        if let Some(stored) = self.batch.event(new.id.as_str())? {
+        if self.may_hold(new.id.as_str())
+            && let Some(stored) = self.batch.event(new.id.as_str())?
+        {
             if new.same_content(&stored) {
                 return Ok(Added::Present(stored));
             }
@@ -175,8 +185,11 @@ impl<'s> Session<'s> {
             .clone()
             .unwrap_or_else(|| self.recorder.clone());
         let stored = self.batch.append(&new, &recorded_at, &recorded_by)?;
+        if let Some(fresh) = &mut self.fresh_ids {
+            fresh.insert(id_hash(new.id.as_str()));
+        }
         for r in new.event.references() {
-            if !self.batch.entity_known(r.id.as_str())? {
+            if !self.is_known(r.id.as_str())? {
                 self.pending.push((at.clone(), r.field, r.id.to_string()));
             }
         }
@@ -205,6 +218,24 @@ impl<'s> Session<'s> {
         self.batch.head()
     }
 
+    /// Whether the log (with this batch) may already hold an event with this id.
+    fn may_hold(&self, id: &str) -> bool {
+        self.fresh_ids
+            .as_ref()
+            .is_none_or(|fresh| fresh.contains(&id_hash(id)))
+    }
+
+    fn is_known(&mut self, entity: &str) -> Result<bool> {
+        if self.known.contains(entity) {
+            return Ok(true);
+        }
+        let known = self.batch.entity_known(entity)?;
+        if known {
+            self.known.insert(entity.to_owned());
+        }
+        Ok(known)
+    }
+
     fn searchable(&mut self, sha: &Sha256) -> Result<Rc<SearchableText>> {
         if let Some(text) = self.texts.get(sha.as_str()) {
             return Ok(text.clone());
@@ -219,6 +250,11 @@ impl<'s> Session<'s> {
         self.texts.insert(sha.to_string(), text.clone());
         Ok(text)
     }
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
 }
 
 /// One file's next event line, parsed, waiting for its turn in the merge.

@@ -25,7 +25,6 @@ pub fn day_number(day: Day) -> i32 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactRow {
     pub seq: i64,
-    pub id: String,
     pub section: u8,
     pub key: String,
     /// Groups, owners, issuers, organisers, publishers: what `--group` looks for.
@@ -34,37 +33,33 @@ pub struct FactRow {
     pub to_day: i32,
     pub kind: &'static str,
     pub valid: String,
-    pub payload: String,
-    pub source: Option<String>,
-    pub quote: Option<String>,
 }
 
 impl FactRow {
-    /// The row for a fact, or `None` for facts no section shows (entity registrations).
-    pub fn of(fact: &Fact) -> Option<FactRow> {
-        let (section, key) = section_key(&fact.event)?;
+    /// The row for the fact an event asserts at `seq`, or `None` for facts no section
+    /// shows (entity registrations).
+    pub fn of(seq: i64, valid: &ValidTime, event: &Event) -> Option<FactRow> {
+        let (section, key) = section_key(event)?;
         Some(FactRow {
-            seq: fact.seq,
-            id: fact.id.clone(),
+            seq,
             section,
             key,
-            groups: groups(&fact.event),
-            from_day: fact.valid.from().map_or(OPEN_START, day_number),
-            to_day: fact.valid.to().map_or(OPEN_END, day_number),
-            kind: fact.event.kind(),
-            valid: fact.valid.as_str().to_owned(),
-            payload: crate::canonical::to_string(&fact.event.payload_value()),
-            source: fact.source.clone(),
-            quote: fact.quote.clone(),
+            groups: groups(event),
+            from_day: valid.from().map_or(OPEN_START, day_number),
+            to_day: valid.to().map_or(OPEN_END, day_number),
+            kind: event.kind(),
+            valid: valid.as_str().to_owned(),
         })
     }
 }
 
 /// Reads a stored fact row back into the fact the fold uses.
+#[allow(clippy::too_many_arguments)]
 pub fn fact_from_row(
     seq: i64,
     id: String,
     kind: &str,
+    version: u32,
     valid: &str,
     payload: &str,
     source: Option<String>,
@@ -74,7 +69,7 @@ pub fn fact_from_row(
         seq,
         id,
         valid: ValidTime::parse(valid).map_err(|e| e.to_string())?,
-        event: upcast::decode(kind, crate::event::VOCABULARY_VERSION, payload)?,
+        event: upcast::decode(kind, version, payload)?,
         source,
         quote,
     })

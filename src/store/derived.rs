@@ -18,8 +18,27 @@ use crate::projection::materialize::{FactRow, KeyFacts, OPEN_END, fact_from_row,
 #[derive(Default)]
 pub(super) struct Derived {
     key_ids: HashMap<(u8, String), i64>,
+    /// (group, key) pairs and entity ids already written in this batch.
+    grouped: HashSet<(String, i64)>,
+    declared: HashSet<String>,
     touched: HashSet<i64>,
+    /// Rows waiting to be written in key order: sorted inserts into the b-trees are far
+    /// cheaper than scattered ones. Flushed before anything reads them back.
+    refs: Vec<(String, i64, &'static str)>,
+    facts: Vec<PendingFact>,
 }
+
+struct PendingFact {
+    key_id: i64,
+    from_day: i32,
+    seq: i64,
+    to_day: i32,
+    kind: &'static str,
+    replacement: Option<String>,
+}
+
+/// Pending rows held before a flush, at most.
+const FLUSH_AT: usize = 200_000;
 
 /// An event as the derived tables need it.
 pub struct Derivable<'a> {
@@ -34,14 +53,12 @@ pub struct Derivable<'a> {
 impl Batch<'_> {
     /// Brings the derived tables up to date with one appended event.
     pub(super) fn derive(&mut self, e: &Derivable<'_>) -> Result<()> {
-        let mut refs = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
-        )?;
         for r in e.event.references() {
-            refs.execute(params![r.id.as_str(), e.seq, r.field])?;
+            self.derived.refs.push((r.id.to_string(), e.seq, r.field));
         }
-        drop(refs);
-        if let Some((id, entity_type)) = e.event.declares() {
+        if let Some((id, entity_type)) = e.event.declares()
+            && self.derived.declared.insert(id.to_string())
+        {
             self.tx
                 .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
                 .execute(params![id.as_str(), entity_type.as_str(), e.seq])?;
@@ -55,14 +72,9 @@ impl Batch<'_> {
                 )?
                 .execute(params![r.name, r.acronym, aliases, r.id.as_str()])?;
         }
-        let fact = |valid: ValidTime, event: Event| Fact {
-            seq: e.seq,
-            id: e.id.to_owned(),
-            valid,
-            event,
-            source: e.source.map(str::to_owned),
-            quote: e.quote.map(str::to_owned),
-        };
+        if e.event.is_meta() {
+            self.flush()?;
+        }
         match e.event {
             Event::EventRetracted(r) => {
                 self.remove_fact(r.target.as_str())?;
@@ -74,61 +86,129 @@ impl Batch<'_> {
                     && let Some(original) = self.event(c.target.as_str())?
                 {
                     let original = original.envelope().map_err(Error::VerifyFailed)?;
-                    self.insert_fact(&Fact {
-                        seq: original.seq,
-                        id: original.id,
-                        valid: original.valid,
-                        event: original.event,
-                        source: original.source,
-                        quote: original.quote,
-                    })?;
+                    self.insert_fact(original.seq, &original.valid, &original.event, false)?;
                 }
             }
             Event::EventCorrected(c) => {
                 self.remove_fact(c.target.as_str())?;
                 let valid =
                     ValidTime::parse(&c.replacement.valid).unwrap_or_else(|_| e.valid.clone());
-                self.insert_fact(&fact(valid, (*c.replacement.event).clone()))?;
+                self.insert_fact(e.seq, &valid, &c.replacement.event, true)?;
             }
-            event => self.insert_fact(&fact(e.valid.clone(), event.clone()))?,
+            event => self.insert_fact(e.seq, e.valid, event, false)?,
         }
-        Ok(())
+        self.flush_if_full()
     }
 
-    fn insert_fact(&mut self, fact: &Fact) -> Result<()> {
-        let Some(row) = FactRow::of(fact) else {
+    /// Stores a fact; `replacement` when it is a correction's, not its event's own row.
+    fn insert_fact(
+        &mut self,
+        seq: i64,
+        valid: &ValidTime,
+        event: &Event,
+        replacement: bool,
+    ) -> Result<()> {
+        let Some(row) = FactRow::of(seq, valid, event) else {
             return Ok(());
         };
         let key_id = self.key_id(row.section, &row.key)?;
-        self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO facts (seq, id, key_id, from_day, to_day, kind, valid, payload, source, quote)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?
-            .execute(params![
-                row.seq, row.id, key_id, row.from_day, row.to_day, row.kind, row.valid, row.payload, row.source, row.quote
-            ])?;
+        // A correction's replacement is not its event's row: keep what differs.
+        let replacement = replacement.then(|| {
+            format!(
+                "{{\"kind\":{},\"payload\":{},\"valid\":{}}}",
+                serde_json::to_string(row.kind).expect("strings"),
+                crate::canonical::to_string(&event.payload_value()),
+                serde_json::to_string(&row.valid).expect("strings")
+            )
+        });
+        self.derived.facts.push(PendingFact {
+            key_id,
+            from_day: row.from_day,
+            seq: row.seq,
+            to_day: row.to_day,
+            kind: row.kind,
+            replacement,
+        });
         let mut groups = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO fact_key_groups (grp, key_id) VALUES (?, ?)")?;
         for g in &row.groups {
+            if !self.derived.grouped.insert((g.clone(), key_id)) {
+                continue;
+            }
             groups.execute(params![g, key_id])?;
         }
         self.derived.touched.insert(key_id);
         Ok(())
     }
 
+    /// Writes the pending rows, each table in its key order.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        let mut refs = std::mem::take(&mut self.derived.refs);
+        refs.sort_unstable();
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
+        )?;
+        for (entity, seq, field) in &refs {
+            insert.execute(params![entity, seq, field])?;
+        }
+        drop(insert);
+        let mut facts = std::mem::take(&mut self.derived.facts);
+        facts.sort_unstable_by_key(|f| (f.key_id, f.from_day, f.seq));
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO facts (key_id, from_day, seq, to_day, kind, replacement) VALUES (?, ?, ?, ?, ?, ?)",
+        )?;
+        for f in &facts {
+            insert.execute(params![
+                f.key_id,
+                f.from_day,
+                f.seq,
+                f.to_day,
+                f.kind,
+                f.replacement
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn flush_if_full(&mut self) -> Result<()> {
+        if self.derived.refs.len() + self.derived.facts.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Takes out the fact an event asserts: its own, or a correction's replacement.
     fn remove_fact(&mut self, id: &str) -> Result<()> {
-        let key: Option<i64> = self
+        let Some(stored) = self.event(id)? else {
+            return Ok(());
+        };
+        let Ok(envelope) = stored.envelope() else {
+            return Ok(());
+        };
+        let (valid, event) = match &envelope.event {
+            Event::EventCorrected(c) => match ValidTime::parse(&c.replacement.valid) {
+                Ok(valid) => (valid, (*c.replacement.event).clone()),
+                Err(_) => return Ok(()),
+            },
+            event => (envelope.valid.clone(), event.clone()),
+        };
+        let Some(row) = FactRow::of(envelope.seq, &valid, &event) else {
+            return Ok(());
+        };
+        let key_id: Option<i64> = self
             .tx
-            .prepare_cached("SELECT key_id FROM facts WHERE id = ?")?
-            .query_row([id], |r| r.get(0))
+            .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
+            .query_row(params![row.section, row.key], |r| r.get(0))
             .optional()?;
-        if let Some(key_id) = key {
-            self.tx
-                .prepare_cached("DELETE FROM facts WHERE id = ?")?
-                .execute([id])?;
-            self.derived.touched.insert(key_id);
+        if let Some(key_id) = key_id {
+            let removed = self
+                .tx
+                .prepare_cached("DELETE FROM facts WHERE key_id = ? AND from_day = ? AND seq = ?")?
+                .execute(params![key_id, row.from_day, row.seq])?;
+            if removed > 0 {
+                self.derived.touched.insert(key_id);
+            }
         }
         Ok(())
     }
@@ -157,6 +237,7 @@ impl Batch<'_> {
 
     /// Recomputes the span of every key the batch touched.
     pub(super) fn settle_spans(&mut self) -> Result<()> {
+        self.flush()?;
         let touched: Vec<i64> = self.derived.touched.drain().collect();
         for key_id in touched {
             let section: u8 = self
@@ -255,11 +336,12 @@ impl Store {
     /// The facts of every key that may show on `day` (within `group`, if given) that start
     /// on or before `day`: all `Timeline::at(day)` needs.
     pub fn facts_at(&self, day: i32, group: Option<&str>) -> Result<Vec<Fact>> {
-        let columns = "f.seq, f.id, f.kind, f.valid, f.payload, f.source, f.quote";
+        let columns = FACT_COLUMNS;
         let (sql, values): (String, Vec<rusqlite::types::Value>) = match group {
             None => (
                 format!(
                     "SELECT {columns} FROM fact_key_spans s JOIN facts f ON f.key_id = s.key_id
+                     JOIN events e ON e.seq = f.seq
                      WHERE s.from_day <= ?1 AND s.to_day >= ?1 AND f.from_day <= ?1"
                 ),
                 vec![day.into()],
@@ -267,70 +349,29 @@ impl Store {
             Some(g) => (
                 format!(
                     "SELECT {columns} FROM fact_key_groups g JOIN fact_keys k ON k.key_id = g.key_id
-                     JOIN facts f ON f.key_id = g.key_id
+                     JOIN facts f ON f.key_id = g.key_id JOIN events e ON e.seq = f.seq
                      WHERE g.grp = ?2 AND k.first_day <= ?1 AND k.closed_day > ?1 AND f.from_day <= ?1"
                 ),
                 vec![day.into(), g.to_owned().into()],
             ),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        let mut facts = Vec::new();
-        for row in rows {
-            let (seq, id, kind, valid, payload, source, quote) = row?;
-            let fact =
-                fact_from_row(seq, id, &kind, &valid, &payload, source, quote).map_err(|e| {
-                    Error::VerifyFailed(format!(
-                        "a derived fact cannot be read: {e}; run `policylog rebuild`"
-                    ))
-                })?;
-            facts.push(fact);
-        }
-        Ok(facts)
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), fact_row)?;
+        rows.map(|row| read_fact(row?)).collect()
     }
 
     /// Membership and role facts lying wholly within `(after, upto]`: terms served and
     /// memberships held between two days, which neither day's state shows.
     pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT f.seq, f.id, f.kind, f.valid, f.payload, f.source, f.quote
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS}
              FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
+             JOIN events e ON e.seq = f.seq
              WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN (0, 1)
-               AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq",
-        )?;
-        let rows = stmt.query_map(params![after, upto], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
-        let mut facts = Vec::new();
-        for row in rows {
-            let (seq, id, kind, valid, payload, source, quote) = row?;
-            facts.push(
-                fact_from_row(seq, id, &kind, &valid, &payload, source, quote).map_err(|e| {
-                    Error::VerifyFailed(format!(
-                        "a derived fact cannot be read: {e}; run `policylog rebuild`"
-                    ))
-                })?,
-            );
-        }
-        Ok(facts)
+               AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq"
+        ))?;
+        let rows = stmt.query_map(params![after, upto], fact_row)?;
+        rows.map(|row| read_fact(row?)).collect()
     }
 
     /// Names of the given entities: (id, type, name, acronym, aliases).
@@ -356,6 +397,65 @@ impl Store {
     }
 }
 
+const FACT_COLUMNS: &str =
+    "f.seq, e.id, e.kind, e.version, e.valid, e.payload, e.source, e.quote, f.replacement";
+
+type FactColumns = (
+    i64,
+    String,
+    String,
+    u32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+/// A fact from its event's row, or from the replacement a correction carries.
+fn read_fact(columns: FactColumns) -> Result<Fact> {
+    let (seq, id, kind, version, valid, payload, source, quote, replacement) = columns;
+    let fact = match replacement {
+        None => fact_from_row(seq, id, &kind, version, &valid, &payload, source, quote),
+        Some(r) => serde_json::from_str::<serde_json::Value>(&r)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                let kind = r["kind"].as_str().unwrap_or_default();
+                let valid = r["valid"].as_str().unwrap_or_default();
+                let payload = r["payload"].to_string();
+                fact_from_row(
+                    seq,
+                    id,
+                    kind,
+                    crate::event::VOCABULARY_VERSION,
+                    valid,
+                    &payload,
+                    source,
+                    quote,
+                )
+            }),
+    };
+    fact.map_err(|e| {
+        Error::VerifyFailed(format!(
+            "a derived fact cannot be read: {e}; run `policylog rebuild`"
+        ))
+    })
+}
+
 /// A registered entity's name, as the derived `entities` table keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntityName {
@@ -375,7 +475,7 @@ impl Store {
             "SELECT section || '|' || key || '|' || first_day || '|' || closed_day FROM fact_keys ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT f.seq || '|' || f.id || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.valid || '|' || f.payload FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
+            "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
         ];
         let mut rows = Vec::new();
         for sql in queries {

@@ -92,8 +92,10 @@ impl Store {
         match access {
             Access::ReadWrite => {
                 store.conn.pragma_update(None, "journal_mode", "WAL")?;
-                // FULL: a commit is on disk when `append` returns (see README, Performance).
+                // FULL: a commit is on disk when `append` returns (docs/decisions/0003).
                 store.conn.pragma_update(None, "synchronous", "FULL")?;
+                // A large batch keeps its b-tree pages in memory instead of spilling them.
+                store.conn.pragma_update(None, "cache_size", -65_536)?;
                 store.migrate()?;
             }
             Access::ReadOnly => store.check_version()?,

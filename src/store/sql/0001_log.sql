@@ -33,9 +33,8 @@ CREATE TABLE events (
     hash        TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX events_kind ON events (kind, seq);
-CREATE INDEX events_source ON events (source, seq);
-CREATE INDEX events_valid ON events (valid_from, valid_to);
+-- No secondary indexes beyond `id`: every index costs each append, and `log` filters
+-- scan in seq order anyway. Queries by entity use event_refs; "as of" uses the projection.
 
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'policylog: the event log is append-only; record a correction or retraction event instead'); END;

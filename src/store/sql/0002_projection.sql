@@ -28,18 +28,14 @@ CREATE TABLE fact_key_groups (
     PRIMARY KEY (grp, key_id)
 ) STRICT, WITHOUT ROWID;
 
--- The facts that count, keyed for the fold.
+-- The facts that count, keyed for the fold. A fact is its event's row (joined by seq),
+-- except a correction's replacement, whose kind, valid and payload are kept here.
 CREATE TABLE facts (
-    seq       INTEGER PRIMARY KEY,  -- the asserting event (a correction's seq for its replacement)
-    id        TEXT NOT NULL,        -- the event id cited as evidence
-    key_id    INTEGER NOT NULL,
-    from_day  INTEGER NOT NULL,     -- first day of `valid`
-    to_day    INTEGER NOT NULL,     -- last day of `valid`
-    kind      TEXT NOT NULL,
-    valid     TEXT NOT NULL,
-    payload   TEXT NOT NULL,        -- canonical JSON in the current vocabulary version
-    source    TEXT,
-    quote     TEXT
-) STRICT;
-CREATE INDEX facts_key ON facts (key_id, from_day, seq);
-CREATE INDEX facts_id ON facts (id);
+    key_id      INTEGER NOT NULL,
+    from_day    INTEGER NOT NULL,     -- first day of `valid`
+    seq         INTEGER NOT NULL,     -- the asserting event (a correction's seq for its replacement)
+    to_day      INTEGER NOT NULL,     -- last day of `valid`
+    kind        TEXT NOT NULL,
+    replacement TEXT,                 -- {"kind","valid","payload"} of a correction, else NULL
+    PRIMARY KEY (key_id, from_day, seq)
+) STRICT, WITHOUT ROWID;
