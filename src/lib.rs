@@ -20,6 +20,7 @@ pub mod history;
 pub mod ingest;
 pub mod projection;
 pub mod render;
+pub mod serve;
 pub mod snapshot;
 pub mod store;
 pub mod verify;

@@ -12,6 +12,7 @@ mod init;
 mod knowledge;
 mod log;
 mod rebuild;
+mod serve;
 mod snapshot;
 mod state;
 mod verify;
@@ -86,6 +87,8 @@ pub enum Command {
     /// Derive the query tables again from the events alone (they are kept up to date on
     /// every append; this is for after an upgrade or to prove they match).
     Rebuild(rebuild::Args),
+    /// Serve the log read-only over HTTP: the JSON API, a stream of appends, a timeline page.
+    Serve(serve::Args),
 }
 
 /// Runs a parsed command line.
@@ -106,6 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::History(args) => history::run(&cli.db, args),
         Command::Snapshot(args) => snapshot::run(&cli.db, args),
         Command::Rebuild(args) => rebuild::run(&cli.db, args),
+        Command::Serve(args) => serve::run(&cli.db, args),
     }
 }
 
