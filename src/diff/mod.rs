@@ -219,7 +219,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
         "roles" => compare(
             keyed(a, roles),
             keyed(b, roles),
-            ("began as", "ended as", "term changed as"),
+            ("began as", "no longer recorded as", "term changed as"),
         ),
         "calls" => compare(
             keyed(a, |l| {

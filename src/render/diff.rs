@@ -83,27 +83,30 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
                 get("since")
             ),
         },
-        "statistics" => match (&c.before, &c.after) {
-            (Some(_), Some(_)) => format!(
-                "{} {}: {} {} (period {}) → {} {} (period {})",
-                c.what,
-                get("label"),
-                text_of(field(&c.before, "value")),
-                text_of(field(&c.before, "unit")),
-                text_of(field(&c.before, "period")),
-                get("value"),
-                get("unit"),
-                get("period")
-            ),
-            _ => format!(
-                "{} {}: {} {} (period {})",
-                c.what,
-                get("label"),
-                get("value"),
-                get("unit"),
-                get("period")
-            ),
-        },
+        "statistics" => {
+            let figure = |v: &Option<Value>| {
+                let qualifier = field(v, "qualifier")
+                    .map_or(String::new(), |q| format!("{} ", text_of(Some(q))));
+                let scope =
+                    field(v, "scope").map_or(String::new(), |s| format!(", {}", text_of(Some(s))));
+                format!(
+                    "{qualifier}{} {} (period {}{scope})",
+                    text_of(field(v, "value")),
+                    text_of(field(v, "unit")),
+                    text_of(field(v, "period"))
+                )
+            };
+            match (&c.before, &c.after) {
+                (Some(_), Some(_)) => format!(
+                    "{} {}: {} → {}",
+                    c.what,
+                    get("label"),
+                    figure(&c.before),
+                    figure(&c.after)
+                ),
+                _ => format!("{} {}: {}", c.what, get("label"), figure(entry)),
+            }
+        }
         "meetings" => format!("{} {} ({})", c.what, get("title"), get("held")),
         _ => format!("{} {} ({})", c.what, get("title"), get("released")),
     }

@@ -1,6 +1,7 @@
 //! Rendering for people: plain text for terminals (coloured only on a terminal and
 //! without `NO_COLOR`) and Markdown for reports. JSON is serde's; no SQL here.
 
+pub mod csv;
 pub mod diff;
 pub mod history;
 pub mod state;

@@ -165,10 +165,14 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 .qualifier
                 .as_ref()
                 .map_or(String::new(), |q| format!("{q} "));
+            let scope = s
+                .scope
+                .as_ref()
+                .map_or(String::new(), |sc| format!(", {sc}"));
             let _ = writeln!(o, "  {}", wrap(&s.label, 78, 4));
             let _ = writeln!(
                 o,
-                "    {qualifier}{} {} (period {}{by}); {} {}",
+                "    {qualifier}{} {} (period {}{scope}{by}); {} {}",
                 s.value,
                 s.unit,
                 s.period,

@@ -1,0 +1,425 @@
+//! The landscape as CSV, one table per section, for spreadsheets and data tools. Every
+//! row carries its certainty, the ids of the events behind it, their sources (document
+//! sha256) and their quotes; lists inside a cell are joined with "; ", quotes with " | ".
+
+use std::fmt;
+
+use super::name_of;
+use crate::projection::{Claim, Landscape};
+
+/// A table of `state --format csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Members,
+    Roles,
+    Representatives,
+    Calls,
+    Commitments,
+    Instruments,
+    Statistics,
+    Meetings,
+    Publications,
+}
+
+impl Section {
+    /// Every section, in the order `state` prints them.
+    pub const ALL: [Section; 9] = [
+        Section::Members,
+        Section::Roles,
+        Section::Representatives,
+        Section::Calls,
+        Section::Commitments,
+        Section::Instruments,
+        Section::Statistics,
+        Section::Meetings,
+        Section::Publications,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Members => "members",
+            Section::Roles => "roles",
+            Section::Representatives => "representatives",
+            Section::Calls => "calls",
+            Section::Commitments => "commitments",
+            Section::Instruments => "instruments",
+            Section::Statistics => "statistics",
+            Section::Meetings => "meetings",
+            Section::Publications => "publications",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.name() == text)
+    }
+
+    fn header(self) -> &'static [&'static str] {
+        match self {
+            Section::Members => &[
+                "group",
+                "group_name",
+                "member",
+                "member_name",
+                "since",
+                "certainty",
+            ],
+            Section::Roles => &[
+                "group",
+                "group_name",
+                "role",
+                "holder",
+                "holder_name",
+                "representative",
+                "representative_name",
+                "term",
+                "certainty",
+            ],
+            Section::Representatives => &[
+                "person",
+                "person_name",
+                "org",
+                "org_name",
+                "title",
+                "attested",
+                "certainty",
+            ],
+            Section::Calls => &[
+                "call",
+                "title",
+                "issuers",
+                "addressees",
+                "action_count",
+                "actions",
+                "target",
+                "issued",
+                "certainty",
+            ],
+            Section::Commitments => &[
+                "commitment",
+                "owner",
+                "owner_name",
+                "title",
+                "since",
+                "revision",
+                "certainty",
+                "position",
+                "item",
+            ],
+            Section::Instruments => &[
+                "instrument",
+                "instrument_name",
+                "status",
+                "note",
+                "since",
+                "certainty",
+            ],
+            Section::Statistics => &[
+                "indicator",
+                "label",
+                "value",
+                "qualifier",
+                "unit",
+                "period",
+                "scope",
+                "reported_by",
+                "reported",
+                "certainty",
+            ],
+            Section::Meetings => &[
+                "meeting",
+                "title",
+                "organisers",
+                "participants",
+                "place",
+                "held",
+                "certainty",
+            ],
+            Section::Publications => &[
+                "publication",
+                "title",
+                "publisher",
+                "publisher_name",
+                "released",
+                "certainty",
+            ],
+        }
+    }
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The columns every row ends with.
+const EVIDENCE_COLUMNS: [&str; 4] = ["conflict", "evidence", "sources", "quotes"];
+
+/// One section as a CSV table with a header row.
+pub fn section(land: &Landscape, section: Section) -> String {
+    let mut table = Table::new(land, section);
+    let n = |id: &str| name_of(land, id);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    match section {
+        Section::Members => {
+            for (group, g) in &land.groups {
+                for m in &g.members {
+                    table.row(
+                        vec![
+                            group.clone(),
+                            n(group),
+                            m.member.clone(),
+                            n(&m.member),
+                            m.since.clone(),
+                            m.certainty.as_str().into(),
+                        ],
+                        &m.conflict,
+                        &m.evidence,
+                    );
+                }
+            }
+        }
+        Section::Roles => {
+            for (group, g) in &land.groups {
+                for r in &g.roles {
+                    table.row(
+                        vec![
+                            group.clone(),
+                            n(group),
+                            r.role.clone(),
+                            r.holder.clone(),
+                            n(&r.holder),
+                            opt(&r.representative),
+                            r.representative.as_deref().map(n).unwrap_or_default(),
+                            r.term.clone(),
+                            r.certainty.as_str().into(),
+                        ],
+                        &[],
+                        &r.evidence,
+                    );
+                }
+            }
+        }
+        Section::Representatives => {
+            for r in &land.representatives {
+                table.row(
+                    vec![
+                        r.person.clone(),
+                        n(&r.person),
+                        r.org.clone(),
+                        n(&r.org),
+                        opt(&r.title),
+                        r.attested.clone(),
+                        r.certainty.as_str().into(),
+                    ],
+                    &[],
+                    &r.evidence,
+                );
+            }
+        }
+        Section::Calls => {
+            for c in &land.calls {
+                table.row(
+                    vec![
+                        c.call.clone(),
+                        c.title.clone(),
+                        c.issuers.join("; "),
+                        c.addressees.join("; "),
+                        c.action_count.map(|n| n.to_string()).unwrap_or_default(),
+                        c.actions.join(" | "),
+                        opt(&c.target),
+                        c.issued.clone(),
+                        c.certainty.as_str().into(),
+                    ],
+                    &c.conflict,
+                    &c.evidence,
+                );
+            }
+        }
+        Section::Commitments => {
+            for c in &land.commitments {
+                for (i, item) in c.items.iter().enumerate() {
+                    table.row(
+                        vec![
+                            c.commitment.clone(),
+                            c.owner.clone(),
+                            n(&c.owner),
+                            c.title.clone(),
+                            c.since.clone(),
+                            c.revision.to_string(),
+                            c.certainty.as_str().into(),
+                            (i + 1).to_string(),
+                            item.clone(),
+                        ],
+                        &[],
+                        &c.evidence,
+                    );
+                }
+            }
+        }
+        Section::Instruments => {
+            for i in &land.instruments {
+                table.row(
+                    vec![
+                        i.instrument.clone(),
+                        land.entities
+                            .get(&i.instrument)
+                            .map(|e| e.name.clone())
+                            .unwrap_or_default(),
+                        i.status.clone(),
+                        opt(&i.note),
+                        i.since.clone(),
+                        i.certainty.as_str().into(),
+                    ],
+                    &i.conflict,
+                    &i.evidence,
+                );
+            }
+        }
+        Section::Statistics => {
+            for s in &land.statistics {
+                table.row(
+                    vec![
+                        s.indicator.clone(),
+                        s.label.clone(),
+                        s.value.to_string(),
+                        opt(&s.qualifier),
+                        s.unit.clone(),
+                        s.period.clone(),
+                        opt(&s.scope),
+                        opt(&s.reported_by),
+                        s.reported.clone(),
+                        s.certainty.as_str().into(),
+                    ],
+                    &s.conflict,
+                    &s.evidence,
+                );
+            }
+        }
+        Section::Meetings => {
+            for m in &land.meetings {
+                table.row(
+                    vec![
+                        m.meeting.clone(),
+                        m.title.clone(),
+                        m.organisers.join("; "),
+                        m.participants.join("; "),
+                        opt(&m.place),
+                        m.held.clone(),
+                        m.certainty.as_str().into(),
+                    ],
+                    &m.conflict,
+                    &m.evidence,
+                );
+            }
+        }
+        Section::Publications => {
+            for p in &land.publications {
+                table.row(
+                    vec![
+                        p.publication.clone(),
+                        p.title.clone(),
+                        p.publisher.clone(),
+                        n(&p.publisher),
+                        p.released.clone(),
+                        p.certainty.as_str().into(),
+                    ],
+                    &p.conflict,
+                    &p.evidence,
+                );
+            }
+        }
+    }
+    table.finish()
+}
+
+/// Every section, each under a `# name` line, separated by blank lines: for reading, not
+/// for loading (load one `section` at a time).
+pub fn all_sections(land: &Landscape) -> String {
+    Section::ALL
+        .iter()
+        .map(|s| format!("# {s}\n{}", section(land, *s)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+struct Table<'a> {
+    land: &'a Landscape,
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl<'a> Table<'a> {
+    fn new(land: &'a Landscape, section: Section) -> Table<'a> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header: Vec<&str> = section
+            .header()
+            .iter()
+            .chain(EVIDENCE_COLUMNS.iter())
+            .copied()
+            .collect();
+        writer
+            .write_record(&header)
+            .expect("writing to memory cannot fail");
+        Table { land, writer }
+    }
+
+    fn row(&mut self, mut cells: Vec<String>, conflict: &[Claim], evidence: &[String]) {
+        let cited: Vec<_> = evidence
+            .iter()
+            .filter_map(|id| self.land.evidence.get(id))
+            .collect();
+        let mut sources: Vec<&str> = Vec::new();
+        for source in cited.iter().filter_map(|e| e.source.as_deref()) {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        let quotes: Vec<&str> = cited.iter().filter_map(|e| e.quote.as_deref()).collect();
+        cells.push(if conflict.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(conflict).expect("claims serialise")
+        });
+        cells.push(evidence.join("; "));
+        cells.push(sources.join("; "));
+        cells.push(quotes.join(" | "));
+        self.writer
+            .write_record(&cells)
+            .expect("writing to memory cannot fail");
+    }
+
+    fn finish(self) -> String {
+        let bytes = self
+            .writer
+            .into_inner()
+            .expect("writing to memory cannot fail");
+        String::from_utf8(bytes).expect("the cells are UTF-8")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_parse_back() {
+        for s in Section::ALL {
+            assert_eq!(Section::parse(s.name()), Some(s));
+        }
+        assert_eq!(Section::parse("member"), None);
+    }
+
+    #[test]
+    fn every_header_ends_with_the_evidence_columns() {
+        for s in Section::ALL {
+            let land = crate::projection::Timeline::default()
+                .at(chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap());
+            let text = section(&land, s);
+            let header = text.lines().next().unwrap();
+            assert!(
+                header.ends_with("conflict,evidence,sources,quotes"),
+                "{s}: {header}"
+            );
+        }
+    }
+}
