@@ -489,3 +489,90 @@ impl Cmd {
         (output, shown)
     }
 }
+
+// Helpers for the query tests (state, diff, history, snapshot, curated, third_party).
+
+/// A sentence of the fixture document, quotable by events appended to the fixture.
+pub const FIXTURE_CBSS_SENTENCE: &str = "The Council of the Baltic Sea States (CBSS) joined the Inter-Agency Coordination Group against Trafficking in Persons (ICAT) in April 2020.";
+/// Another: the priority areas.
+pub const FIXTURE_PRIORITIES_SENTENCE: &str =
+    "ICAT recommends six priority areas: building the evidence base; addressing the core drivers.";
+/// Another: the statistic.
+pub const FIXTURE_STATISTIC_SENTENCE: &str =
+    "Children comprise approximately 35 percent of detected victims.";
+
+/// The repository's curated events folder.
+pub const CURATED_EVENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/events");
+
+impl Test {
+    /// `state --format json` with `args`, parsed.
+    pub fn state_json(&self, args: &[&str]) -> Value {
+        self.run(["state", "--format", "json"])
+            .args(args)
+            .success()
+            .json()
+    }
+
+    /// Appends one event quoting the fixture document, given as `append` flags
+    /// (`sets` are `key=value` payload fields).
+    pub fn append_fixture_event(
+        &self,
+        kind: &str,
+        id: &str,
+        valid: &str,
+        quote: &str,
+        sets: &[&str],
+    ) {
+        let mut cmd = self.run([
+            "append",
+            "--kind",
+            kind,
+            "--id",
+            id,
+            "--valid",
+            valid,
+            "--source",
+            FIXTURE_PREFIX,
+            "--quote",
+            quote,
+        ]);
+        for set in sets {
+            cmd = cmd.arg("--set").arg(*set);
+        }
+        cmd.stdout_contains(format!("id {id} ")).success();
+    }
+}
+
+/// Compares `actual` byte for byte with `tests/golden/NAME`. With `UPDATE_GOLDEN=1` in the
+/// environment it rewrites the file instead (then read the diff before committing it).
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        fs::create_dir_all(path.parent().expect("has a parent")).expect("create tests/golden");
+        fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .map_or(
+                expected.lines().count().min(actual.lines().count()) + 1,
+                |i| i + 1,
+            );
+        panic!(
+            "output differs from {} (first at line {line}); if the change is intended, \
+             rerun with UPDATE_GOLDEN=1 and review the diff\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        );
+    }
+}

@@ -4,11 +4,17 @@
 mod common;
 
 mod append;
+mod curated;
+mod diff;
 mod documents;
 mod export;
 mod head;
+mod history;
 mod ingest;
 mod init;
 mod log;
 mod retract_correct;
+mod snapshot;
+mod state;
+mod third_party;
 mod verify;
