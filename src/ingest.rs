@@ -3,7 +3,7 @@
 //! append the rest to the chain, all in one transaction.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -266,6 +266,17 @@ struct Pending {
 
 /// Ingests events files (or folders of them) as one transaction.
 pub fn ingest(store: &mut Store, paths: &[PathBuf], recorder: String) -> Result<IngestReport> {
+    ingest_observed(store, paths, recorder, &mut |_, _| {})
+}
+
+/// `ingest`, telling `observe` of each event line as it is taken: its file, and whether
+/// it was new to the log (for progress bars and per-file counts).
+pub fn ingest_observed(
+    store: &mut Store,
+    paths: &[PathBuf],
+    recorder: String,
+    observe: &mut dyn FnMut(&Path, bool),
+) -> Result<IngestReport> {
     let files = events_file::collect(paths)?;
     if files.is_empty() {
         return Err(Error::Usage(format!(
@@ -324,10 +335,16 @@ pub fn ingest(store: &mut Store, paths: &[PathBuf], recorder: String) -> Result<
             line: pending.line_no,
             event: None,
         };
-        match session.add(pending.line, documents[i].as_ref(), &at)? {
-            Added::New(_) => report.events_new += 1,
-            Added::Present(_) => report.events_present += 1,
+        let new = matches!(
+            session.add(pending.line, documents[i].as_ref(), &at)?,
+            Added::New(_)
+        );
+        if new {
+            report.events_new += 1;
+        } else {
+            report.events_present += 1;
         }
+        observe(&readers[i].path, new);
         heads[i] = next_pending(&mut readers[i])?;
     }
     report.head = Some(session.commit()?);

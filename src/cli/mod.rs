@@ -2,6 +2,7 @@
 //! typed arguments into calls on the library.
 
 mod append;
+mod completions;
 mod diff;
 mod documents;
 mod export;
@@ -11,10 +12,13 @@ mod ingest;
 mod init;
 mod knowledge;
 mod log;
+mod man;
+mod progress;
 mod rebuild;
 mod serve;
 mod snapshot;
 mod state;
+mod timeline;
 mod verify;
 
 use std::io::Write;
@@ -38,6 +42,15 @@ pub struct Cli {
         default_value = "policylog.db"
     )]
     pub db: PathBuf,
+
+    /// Print no informational messages (summaries, notes, progress); data and errors
+    /// still print.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail (e.g. what each file added to the log).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -87,30 +100,68 @@ pub enum Command {
     /// Derive the query tables again from the events alone (they are kept up to date on
     /// every append; this is for after an upgrade or to prove they match).
     Rebuild(rebuild::Args),
+    /// Draw memberships and role terms as bars over the years, with calls, meetings and
+    /// publications as marks, into an SVG file.
+    Timeline(timeline::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one per subcommand into a folder.
+    Man(man::Args),
     /// Serve the log read-only over HTTP: the JSON API, a stream of appends, a timeline page.
     Serve(serve::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    let verbosity = cli.verbosity();
     match cli.command {
         Command::Init(args) => init::run(&cli.db, args),
-        Command::Ingest(args) => ingest::run(&cli.db, args),
+        Command::Ingest(args) => ingest::run(&cli.db, args, verbosity),
         Command::Append(args) => append::run(&cli.db, args),
         Command::Retract(args) => append::retract(&cli.db, args),
         Command::Correct(args) => append::correct(&cli.db, args),
         Command::Log(args) => log::run(&cli.db, args),
         Command::Documents(args) => documents::run(&cli.db, args),
         Command::Verify(args) => verify::run(&cli.db, args),
-        Command::Export(args) => export::run(&cli.db, args),
+        Command::Export(args) => export::run(&cli.db, args, verbosity),
         Command::Head(args) => head::run(&cli.db, args),
-        Command::State(args) => state::run(&cli.db, args),
+        Command::State(args) => state::run(&cli.db, args, verbosity),
         Command::Diff(args) => diff::run(&cli.db, args),
         Command::History(args) => history::run(&cli.db, args),
         Command::Snapshot(args) => snapshot::run(&cli.db, args),
         Command::Rebuild(args) => rebuild::run(&cli.db, args),
+        Command::Timeline(args) => timeline::run(&cli.db, args, verbosity),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args, verbosity),
         Command::Serve(args) => serve::run(&cli.db, args),
     }
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
+}
+
+/// How much informational output to print: summaries and notes go at `Normal`, extra
+/// detail at `Verbose`; `Quiet` keeps only data and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Prints an informational message to standard output unless `--quiet`.
+fn info(verbosity: Verbosity, text: &str) -> Result<()> {
+    if verbosity == Verbosity::Quiet {
+        return Ok(());
+    }
+    out(text)
 }
 
 fn open_write(db: &std::path::Path) -> Result<Store> {

@@ -1,8 +1,10 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::Verbosity;
 use crate::date::today;
 use crate::error::{Error, Result};
 use crate::projection;
+use crate::render::csv::Section;
 use crate::render::{self, Style};
 
 #[derive(Debug, clap::Args)]
@@ -11,7 +13,13 @@ use crate::render::{self, Style};
 group with the date they joined, roles in office, calls issued so far, commitments in force, each \
 instrument's latest status, the latest value of each statistic, meetings and publications so far. \
 Every entry says whether it is certain or only possible at that date and cites the events behind it. \
-A bare year means its last day (2023 = 2023-12-31), a month its last day."
+A bare year means its last day (2023 = 2023-12-31), a month its last day.
+
+--format csv gives one table per section (members, roles, representatives, calls, commitments \
+with one row per item, instruments, statistics, meetings, publications), each row with its \
+certainty, evidence ids, sources and quotes. --section picks one table and prints it as plain \
+CSV; --out DIR writes each table (or the one picked) to DIR/<section>.csv; with neither, every \
+table is printed under a `# section` line, the tables separated by a blank line."
 )]
 pub struct Args {
     /// The date (default today). A year or month means its last day.
@@ -24,6 +32,16 @@ pub struct Args {
     group: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// With --format csv: only this table.
+    #[arg(long, value_name = "SECTION", value_parser = section_names(), requires = "format")]
+    section: Option<String>,
+    /// With --format csv: write one file per table into this folder.
+    #[arg(long, value_name = "DIR", requires = "format")]
+    out: Option<PathBuf>,
+}
+
+fn section_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Section::ALL.map(Section::name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,9 +49,16 @@ pub enum Format {
     Table,
     Json,
     Markdown,
+    Csv,
 }
 
-pub fn run(db: &Path, args: Args) -> Result<()> {
+pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
+    let section = args.section.as_deref().and_then(Section::parse);
+    if args.format != Format::Csv && (section.is_some() || args.out.is_some()) {
+        return Err(Error::Usage(
+            "--section and --out go with --format csv".into(),
+        ));
+    }
     let (day, note) = match &args.as_of {
         Some(text) => super::knowledge::query_day("--as-of", text)?,
         None => (today(), None),
@@ -48,7 +73,11 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         )));
     }
     let land = projection::state_at(&store, day, knowledge, args.group.as_deref())?;
+    if args.format == Format::Csv {
+        return csv(&land, section, args.out.as_deref(), verbosity);
+    }
     let mut text = match args.format {
+        Format::Csv => unreachable!("handled above"),
         Format::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&land).expect("serialises")
@@ -65,4 +94,33 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         text = format!("({note})\n{text}");
     }
     super::out(&text)
+}
+
+fn csv(
+    land: &projection::Landscape,
+    section: Option<Section>,
+    out: Option<&Path>,
+    verbosity: Verbosity,
+) -> Result<()> {
+    let Some(dir) = out else {
+        return super::out(&match section {
+            Some(s) => render::csv::section(land, s),
+            None => render::csv::all_sections(land),
+        });
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let sections = section.map_or(Section::ALL.to_vec(), |s| vec![s]);
+    for s in &sections {
+        let path = dir.join(format!("{s}.csv"));
+        std::fs::write(&path, render::csv::section(land, *s)).map_err(|e| Error::io(&path, e))?;
+    }
+    super::info(
+        verbosity,
+        &format!(
+            "wrote {} CSV file(s) into {} (as of {})\n",
+            sections.len(),
+            dir.display(),
+            land.as_of
+        ),
+    )
 }

@@ -257,12 +257,32 @@ pub fn resolve_known_at(store: &Store, text: &str) -> Result<i64> {
         }
         return Ok(seq);
     }
-    crate::clock::parse(text).map_err(|e| {
-        Error::Usage(format!(
-            "--known-at `{text}` is neither a seq nor an RFC 3339 time: {e}"
-        ))
-    })?;
-    store.seq_known_at(text)
+    let time = chrono::DateTime::parse_from_rfc3339(text)
+        .map_err(|e| {
+            Error::Usage(format!(
+                "--known-at `{text}` is neither a seq nor an RFC 3339 time: {e}"
+            ))
+        })?
+        .with_timezone(&chrono::Utc);
+    // Transaction time never goes backwards along seq (ingest and append refuse it), so
+    // the last event recorded by `time` is found by bisection, comparing times, not text.
+    let recorded_by = |seq: i64| -> Result<bool> {
+        let at = store.recorded_at(seq)?;
+        Ok(at
+            .as_deref()
+            .and_then(|a| crate::clock::parse(a).ok())
+            .is_some_and(|a| a <= time))
+    };
+    let (mut known, mut unknown) = (0, store.head()?.seq + 1);
+    while unknown - known > 1 {
+        let mid = known + (unknown - known) / 2;
+        if recorded_by(mid)? {
+            known = mid;
+        } else {
+            unknown = mid;
+        }
+    }
+    Ok(known)
 }
 
 /// The head a state was computed from: the log head, or the event at `known_at`.

@@ -141,7 +141,7 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
                 "removed" => ("-", Style::removed),
                 _ => ("~", Style::changed),
             };
-            let line = wrap(&describe(diff, section.name, c), 78, 4);
+            let line = wrap(&describe(diff, section.name, c), 74, 4);
             let _ = writeln!(o, "  {} {}", paint(&style, sign), line);
             let _ = writeln!(
                 o,
@@ -212,8 +212,12 @@ pub fn markdown(diff: &Diff, notes: &[String]) -> String {
         for c in &section.changes {
             let _ = writeln!(
                 o,
-                "- **{}** {} ({})",
-                c.change,
+                "- {} {} ({})",
+                match c.change {
+                    "added" => "➕",
+                    "removed" => "➖",
+                    _ => "✏️",
+                },
                 describe(diff, section.name, c).replace('|', "\\|"),
                 c.evidence.join(", ")
             );

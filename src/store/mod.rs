@@ -181,13 +181,13 @@ impl Store {
     }
 
     /// The seq of the last event recorded at or before `time` (RFC 3339).
-    pub fn seq_known_at(&self, time: &str) -> Result<i64> {
-        let seq: Option<i64> = self.conn.query_row(
-            "SELECT max(seq) FROM events WHERE recorded_at <= ?",
-            [time],
-            |r| r.get(0),
-        )?;
-        Ok(seq.unwrap_or(0))
+    /// When the event at `seq` was recorded.
+    pub fn recorded_at(&self, seq: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT recorded_at FROM events WHERE seq = ?")?
+            .query_row([seq], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn documents(&self) -> Result<Vec<Document>> {

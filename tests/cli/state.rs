@@ -398,7 +398,6 @@ fn known_at_accepts_an_rfc3339_time() {
 }
 
 #[test]
-#[ignore = "bug: --known-at compares RFC 3339 text, not instants (`recorded_at <= ?` in SQL)"]
 fn known_at_compares_times_as_instants_even_with_fractional_seconds() {
     let t = Test::new();
     t.ingest_fixture();
@@ -411,7 +410,6 @@ fn known_at_compares_times_as_instants_even_with_fractional_seconds() {
 }
 
 #[test]
-#[ignore = "bug: --known-at refuses RFC 3339 times with a UTC offset as `neither a seq nor an RFC 3339 time`"]
 fn known_at_accepts_an_rfc3339_time_with_an_offset() {
     let t = Test::new();
     t.ingest_fixture();

@@ -85,7 +85,6 @@ fn python_rejects_a_tampered_payload() {
 }
 
 #[test]
-#[ignore = "bug: serde_json writes 0.00001 as `0.00001` and 0.000001 as `1e-6`, Python's json.dumps as `1e-05` and `1e-06`, so verify_chain.py calls an intact chain broken"]
 fn python_reverifies_a_chain_holding_a_small_decimal() {
     let t = Test::new();
     t.ingest_fixture();

@@ -1,0 +1,28 @@
+//! `completions`: a shell completion script generated from the parser itself, so it knows
+//! every subcommand and flag of this version.
+
+use clap::CommandFactory;
+
+use crate::error::Result;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Print a completion script for SHELL to standard output. Install it where \
+your shell looks for completions, for example:
+
+  policylog completions bash > ~/.local/share/bash-completion/completions/policylog
+  policylog completions zsh > \"${fpath[1]}/_policylog\"
+  policylog completions fish > ~/.config/fish/completions/policylog.fish"
+)]
+pub struct Args {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let mut command = super::Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "policylog", &mut script);
+    super::out(&String::from_utf8_lossy(&script))
+}

@@ -1,0 +1,126 @@
+//! `export --popolo`: the whole history as Popolo JSON.
+
+use serde_json::Value;
+
+use crate::common::Log;
+
+fn popolo(log: &Log) -> Value {
+    let text = log.ok(&["export", "--popolo", "-"]);
+    serde_json::from_str(&text).expect("Popolo JSON")
+}
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> Vec<&'a Value> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m[key] == value)
+        .collect()
+}
+
+#[test]
+fn organizations_carry_their_acronyms_and_aliases() {
+    let doc = popolo(&Log::curated());
+    let icat = find(&doc["organizations"], "id", "org:icat");
+    assert_eq!(icat.len(), 1);
+    assert_eq!(
+        icat[0]["name"],
+        "Inter-Agency Coordination Group against Trafficking in Persons"
+    );
+    assert_eq!(icat[0]["classification"], "group");
+    let others: Vec<&str> = icat[0]["other_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert!(others.contains(&"ICAT"));
+    assert!(find(&doc["persons"], "id", "person:ghada-waly").len() == 1);
+}
+
+#[test]
+fn memberships_have_dates_and_sources() {
+    let doc = popolo(&Log::curated());
+    let memberships = &doc["memberships"];
+    let cbss = find(memberships, "member_id", "org:cbss");
+    let joined: Vec<_> = cbss.iter().filter(|m| m["role"] == "member").collect();
+    assert_eq!(joined.len(), 1);
+    let m = joined[0];
+    assert_eq!(m["organization_id"], "org:icat");
+    assert_eq!(m["member"]["@type"], "Organization");
+    assert_eq!(m["start_date"], "2020-04");
+    assert!(m.get("end_date").is_none());
+    assert_eq!(
+        m["sources"][0]["quote"],
+        "The Council of the Baltic Sea States joined the ICAT in April 2020"
+    );
+    assert!(
+        m["sources"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("CBSS becomes part")
+    );
+    assert_eq!(m["sources"][0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn posts_are_held_through_memberships() {
+    let doc = popolo(&Log::curated());
+    let posts = find(&doc["posts"], "id", "org:icat/co-chair");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0]["label"], "ICAT co-chair");
+    let held = find(&doc["memberships"], "post_id", "org:icat/co-chair");
+    let by_org = |org: &str| -> Vec<(String, String)> {
+        held.iter()
+            .filter(|m| m["member_id"] == org)
+            .map(|m| {
+                (
+                    m["start_date"].as_str().unwrap().to_owned(),
+                    m["end_date"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(by_org("org:un-women"), [("2019".into(), "2020".into())]);
+    // Two documents attest IOM's 2023 term: one membership with both sources.
+    let iom: Vec<_> = held
+        .iter()
+        .filter(|m| m["member_id"] == "org:iom")
+        .collect();
+    assert_eq!(iom.len(), 1);
+    assert_eq!(iom[0]["sources"].as_array().unwrap().len(), 2);
+    // Its representative holds the seat on IOM's behalf.
+    let todorova = find(&doc["memberships"], "person_id", "person:irina-todorova");
+    let seat: Vec<_> = todorova
+        .iter()
+        .filter(|m| m["post_id"] == "org:icat/co-chair")
+        .collect();
+    assert_eq!(seat.len(), 1);
+    assert_eq!(seat[0]["on_behalf_of_id"], "org:iom");
+}
+
+#[test]
+fn open_terms_end_when_an_ended_event_says_so() {
+    let log = Log::curated();
+    log.open_icmpd_term();
+    let icmpd = |doc: &Value| -> Value { find(&doc["memberships"], "id", "open-icmpd")[0].clone() };
+    let open = icmpd(&popolo(&log));
+    assert_eq!(open["start_date"], "2021-06");
+    assert!(open.get("end_date").is_none());
+    log.end_icmpd_term_and_cbss_membership();
+    let doc = popolo(&log);
+    assert_eq!(icmpd(&doc)["end_date"], "2024-03");
+    assert_eq!(icmpd(&doc)["sources"].as_array().unwrap().len(), 2);
+    let cbss = find(&doc["memberships"], "id", "cbss-joins-icat");
+    assert_eq!(cbss[0]["end_date"], "2024-06");
+}
+
+#[test]
+fn a_bare_popolo_flag_writes_into_out() {
+    let log = Log::curated();
+    let dir = log.path("civic");
+    let said = log.ok(&["export", "--popolo", "--out", dir.to_str().unwrap()]);
+    assert!(said.contains("memberships"), "{said}");
+    let text = std::fs::read_to_string(dir.join("popolo.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert!(doc["memberships"].as_array().unwrap().len() > 10);
+}
