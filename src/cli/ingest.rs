@@ -67,13 +67,16 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     super::info(verbosity, &text)
 }
 
-/// Lines in the events files, for the length of the progress bar (a header line or a
-/// blank one makes it a little long; the bar is cleared at the end anyway).
+/// Event lines in the events files, for the length of the progress bar: every line but
+/// a document header (a blank line makes it a little long; the bar is cleared anyway).
 fn line_count(paths: &[PathBuf]) -> u64 {
     let files = crate::events_file::collect(paths).unwrap_or_default();
     files
         .iter()
         .filter_map(|f| std::fs::read(f).ok())
-        .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count() as u64)
+        .map(|bytes| {
+            let lines = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty());
+            lines.filter(|l| !l.starts_with(b"{\"document\"")).count() as u64
+        })
         .sum()
 }
