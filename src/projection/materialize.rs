@@ -13,6 +13,9 @@ use super::state::section_key;
 use crate::date::{Day, ValidTime};
 use crate::event::{Event, upcast};
 
+/// The section under which registrations are kept: never loaded by day, only by id.
+pub const NAMES: u8 = 9;
+
 /// Day numbers for open ends.
 pub const OPEN_START: i32 = -10_000_000;
 pub const OPEN_END: i32 = 10_000_000;
@@ -36,10 +39,14 @@ pub struct FactRow {
 }
 
 impl FactRow {
-    /// The row for the fact an event asserts at `seq`, or `None` for facts no section
-    /// shows (entity registrations).
+    /// The row for the fact an event asserts at `seq` (`None` for retractions and
+    /// corrections, which assert none of their own).
     pub fn of(seq: i64, valid: &ValidTime, event: &Event) -> Option<FactRow> {
-        let (section, key) = section_key(event)?;
+        let (section, key) = match event {
+            // Registrations name things; no section shows them, answers look them up.
+            Event::EntityRegistered(e) => (NAMES, e.id.to_string()),
+            event => section_key(event)?,
+        };
         Some(FactRow {
             seq,
             section,

@@ -36,8 +36,8 @@ pub struct Timeline {
     by_id: HashMap<String, i64>,
     /// Facts taken out by a correction, kept so that retracting the correction restores them.
     replaced: HashMap<String, Fact>,
-    /// Entity names, from `entity.registered` (the latest registration wins).
-    entities: BTreeMap<String, EntityRegistered>,
+    /// Registrations that count, by entity id and seq: the latest one names the entity.
+    registrations: BTreeMap<String, BTreeMap<i64, EntityRegistered>>,
     /// The last seq folded.
     pub seq: i64,
 }
@@ -83,7 +83,10 @@ impl Timeline {
 
     fn insert(&mut self, fact: Fact) {
         if let Event::EntityRegistered(e) = &fact.event {
-            self.entities.insert(e.id.to_string(), e.clone());
+            self.registrations
+                .entry(e.id.to_string())
+                .or_default()
+                .insert(fact.seq, e.clone());
         }
         self.by_id.insert(fact.id.clone(), fact.seq);
         self.facts.insert(fact.seq, fact);
@@ -92,14 +95,12 @@ impl Timeline {
     fn remove(&mut self, id: &str) -> Option<Fact> {
         let seq = self.by_id.remove(id)?;
         let fact = self.facts.remove(&seq)?;
-        if let Event::EntityRegistered(e) = &fact.event {
-            self.entities.remove(e.id.as_str());
-            // Another registration of the same id may still stand.
-            if let Some(other) = self.facts.values().rev().find_map(|f| match &f.event {
-                Event::EntityRegistered(o) if o.id == e.id => Some(o.clone()),
-                _ => None,
-            }) {
-                self.entities.insert(other.id.to_string(), other);
+        if let Event::EntityRegistered(e) = &fact.event
+            && let Some(registrations) = self.registrations.get_mut(e.id.as_str())
+        {
+            registrations.remove(&fact.seq);
+            if registrations.is_empty() {
+                self.registrations.remove(e.id.as_str());
             }
         }
         Some(fact)
@@ -120,11 +121,17 @@ impl Timeline {
     }
 
     pub fn entity(&self, id: &str) -> Option<&EntityRegistered> {
-        self.entities.get(id)
+        self.registrations
+            .get(id)
+            .and_then(|r| r.values().next_back())
     }
 
-    pub fn entities(&self) -> &BTreeMap<String, EntityRegistered> {
-        &self.entities
+    /// Every named entity with its latest registration that counts.
+    pub fn entities(&self) -> BTreeMap<String, EntityRegistered> {
+        self.registrations
+            .iter()
+            .filter_map(|(id, r)| r.values().next_back().map(|e| (id.clone(), e.clone())))
+            .collect()
     }
 }
 

@@ -12,7 +12,21 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::projection::Fact;
-use crate::projection::materialize::{FactRow, KeyFacts, OPEN_END, fact_from_row, span};
+use crate::projection::materialize::{FactRow, KeyFacts, NAMES, OPEN_END, fact_from_row, span};
+
+/// The valid time and event a stored event asserts as a fact: its own, or the
+/// replacement of a correction. Retractions assert none.
+fn asserted(stored: &crate::event::StoredEvent) -> Option<(ValidTime, Event)> {
+    let envelope = stored.envelope().ok()?;
+    match envelope.event {
+        Event::EventCorrected(c) => Some((
+            ValidTime::parse(&c.replacement.valid).ok()?,
+            *c.replacement.event,
+        )),
+        Event::EventRetracted(_) => None,
+        event => Some((envelope.valid, event)),
+    }
+}
 
 /// Derived-table state a batch carries until it commits.
 #[derive(Default)]
@@ -63,34 +77,24 @@ impl Batch<'_> {
                 .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
                 .execute(params![id.as_str(), entity_type.as_str(), e.seq])?;
         }
-        if let Event::EntityRegistered(r) = e.event {
-            let aliases = (!r.aliases.is_empty())
-                .then(|| serde_json::to_string(&r.aliases).expect("strings"));
-            self.tx
-                .prepare_cached(
-                    "UPDATE entities SET name = ?, acronym = ?, aliases = ? WHERE id = ?",
-                )?
-                .execute(params![r.name, r.acronym, aliases, r.id.as_str()])?;
-        }
         if e.event.is_meta() {
             self.flush()?;
         }
         match e.event {
             Event::EventRetracted(r) => {
-                self.remove_fact(r.target.as_str())?;
-                // Retracting a correction brings back the fact it had replaced.
-                if let Some(corrected) = self.event(r.target.as_str())?
-                    && corrected.kind == "event.corrected"
-                    && let Ok(envelope) = corrected.envelope()
-                    && let Event::EventCorrected(c) = &envelope.event
-                    && let Some(original) = self.event(c.target.as_str())?
+                // Retracting a correction brings back the fact it had taken out.
+                if let Some(seq) = self.remove_fact(r.target.as_str())?
+                    && let Some(fact_seq) = self.take_displaced(seq)?
                 {
-                    let original = original.envelope().map_err(Error::VerifyFailed)?;
-                    self.insert_fact(original.seq, &original.valid, &original.event, false)?;
+                    self.restore_fact(fact_seq)?;
                 }
             }
             Event::EventCorrected(c) => {
-                self.remove_fact(c.target.as_str())?;
+                if let Some(fact_seq) = self.remove_fact(c.target.as_str())? {
+                    self.tx
+                        .prepare_cached("INSERT OR REPLACE INTO displaced (correction_seq, fact_seq) VALUES (?, ?)")?
+                        .execute(params![e.seq, fact_seq])?;
+                }
                 let valid =
                     ValidTime::parse(&c.replacement.valid).unwrap_or_else(|_| e.valid.clone());
                 self.insert_fact(e.seq, &valid, &c.replacement.event, true)?;
@@ -178,37 +182,68 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Takes out the fact an event asserts: its own, or a correction's replacement.
-    fn remove_fact(&mut self, id: &str) -> Result<()> {
+    /// Takes out the fact an event asserts (its own, or a correction's replacement) and
+    /// returns its seq, if it still counted.
+    fn remove_fact(&mut self, id: &str) -> Result<Option<i64>> {
         let Some(stored) = self.event(id)? else {
-            return Ok(());
+            return Ok(None);
         };
-        let Ok(envelope) = stored.envelope() else {
-            return Ok(());
+        let Some((valid, event)) = asserted(&stored) else {
+            return Ok(None);
         };
-        let (valid, event) = match &envelope.event {
-            Event::EventCorrected(c) => match ValidTime::parse(&c.replacement.valid) {
-                Ok(valid) => (valid, (*c.replacement.event).clone()),
-                Err(_) => return Ok(()),
-            },
-            event => (envelope.valid.clone(), event.clone()),
-        };
-        let Some(row) = FactRow::of(envelope.seq, &valid, &event) else {
-            return Ok(());
+        let Some(row) = FactRow::of(stored.seq, &valid, &event) else {
+            return Ok(None);
         };
         let key_id: Option<i64> = self
             .tx
             .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
             .query_row(params![row.section, row.key], |r| r.get(0))
             .optional()?;
-        if let Some(key_id) = key_id {
-            let removed = self
-                .tx
-                .prepare_cached("DELETE FROM facts WHERE key_id = ? AND from_day = ? AND seq = ?")?
-                .execute(params![key_id, row.from_day, row.seq])?;
-            if removed > 0 {
-                self.derived.touched.insert(key_id);
-            }
+        let Some(key_id) = key_id else {
+            return Ok(None);
+        };
+        let removed = self
+            .tx
+            .prepare_cached("DELETE FROM facts WHERE key_id = ? AND from_day = ? AND seq = ?")?
+            .execute(params![key_id, row.from_day, row.seq])?;
+        if removed == 0 {
+            return Ok(None);
+        }
+        self.derived.touched.insert(key_id);
+        Ok(Some(row.seq))
+    }
+
+    /// The fact a correction (at `correction_seq`) had taken out, forgetting the note.
+    fn take_displaced(&mut self, correction_seq: i64) -> Result<Option<i64>> {
+        let fact_seq: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT fact_seq FROM displaced WHERE correction_seq = ?")?
+            .query_row([correction_seq], |r| r.get(0))
+            .optional()?;
+        if fact_seq.is_some() {
+            self.tx
+                .prepare_cached("DELETE FROM displaced WHERE correction_seq = ?")?
+                .execute([correction_seq])?;
+        }
+        Ok(fact_seq)
+    }
+
+    /// Puts back the fact asserted at `seq`: an event's own, or a correction's replacement.
+    fn restore_fact(&mut self, seq: i64) -> Result<()> {
+        let filter = EventFilter {
+            after: Some(seq - 1),
+            upto: Some(seq),
+            ..EventFilter::default()
+        };
+        let mut found = None;
+        super::for_each_event(&self.tx, &filter, |e| {
+            found = Some(e);
+            Ok(())
+        })?;
+        if let Some(stored) = found
+            && let Some((valid, event)) = asserted(&stored)
+        {
+            self.insert_fact(seq, &valid, &event, stored.kind == "event.corrected")?;
         }
         Ok(())
     }
@@ -251,7 +286,15 @@ impl Batch<'_> {
             self.tx
                 .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
                 .execute([key_id])?;
-            let Some(first) = first else { continue };
+            let Some(first) = first else {
+                // No fact of the key counts any more: an empty span, as a new key has.
+                self.tx
+                    .prepare_cached(
+                        "UPDATE fact_keys SET first_day = 0, closed_day = 0 WHERE key_id = ?",
+                    )?
+                    .execute([key_id])?;
+                continue;
+            };
             let (last_kind, last_day): (String, i32) = self
                 .tx
                 .prepare_cached("SELECT kind, to_day FROM facts WHERE key_id = ? ORDER BY from_day DESC, seq DESC LIMIT 1")?
@@ -274,7 +317,7 @@ impl Batch<'_> {
                     "UPDATE fact_keys SET first_day = ?, closed_day = ? WHERE key_id = ?",
                 )?
                 .execute(params![first_day, closed_day, key_id])?;
-            if closed_day > first_day {
+            if closed_day > first_day && section != NAMES {
                 self.tx
                     .prepare_cached(
                         "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
@@ -293,7 +336,8 @@ impl Store {
         let mut batch = self.batch()?;
         batch.tx.execute_batch(
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
-             DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;",
+             DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;
+             DELETE FROM displaced;",
         )?;
         let head = batch.head.seq;
         let mut count = 0;
@@ -374,26 +418,35 @@ impl Store {
         rows.map(|row| read_fact(row?)).collect()
     }
 
-    /// Names of the given entities: (id, type, name, acronym, aliases).
+    /// Names of the given entities, from the latest registration of each that counts.
     pub fn entity_names(&self, ids: &[&str]) -> Result<Vec<EntityName>> {
         let list = serde_json::to_string(ids).expect("strings");
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, type, name, acronym, aliases FROM entities
-             WHERE id IN (SELECT value FROM json_each(?)) AND name IS NOT NULL",
-        )?;
-        let rows = stmt.query_map([list], |r| {
-            let aliases: Option<String> = r.get(4)?;
-            Ok(EntityName {
-                id: r.get(0)?,
-                entity_type: r.get(1)?,
-                name: r.get(2)?,
-                acronym: r.get(3)?,
-                aliases: aliases
-                    .and_then(|a| serde_json::from_str(&a).ok())
-                    .unwrap_or_default(),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS} FROM fact_keys k JOIN facts f ON f.key_id = k.key_id
+             JOIN events e ON e.seq = f.seq
+             WHERE k.section = {NAMES} AND k.key IN (SELECT value FROM json_each(?)) ORDER BY k.key, f.seq"
+        ))?;
+        let rows = stmt.query_map([list], fact_row)?;
+        let mut names: Vec<EntityName> = Vec::new();
+        for row in rows {
+            let fact = read_fact(row?)?;
+            let Event::EntityRegistered(r) = fact.event else {
+                continue;
+            };
+            let name = EntityName {
+                id: r.id.to_string(),
+                entity_type: r.entity_type.as_str().to_owned(),
+                name: r.name,
+                acronym: r.acronym,
+                aliases: r.aliases,
+            };
+            // Rows come by id, then seq: a later registration of the same id replaces.
+            match names.last_mut() {
+                Some(last) if last.id == name.id => *last = name,
+                _ => names.push(name),
+            }
+        }
+        Ok(names)
     }
 }
 
@@ -471,7 +524,8 @@ impl Store {
     pub fn derived_tables_dump(&self) -> Result<Vec<String>> {
         let queries = [
             "SELECT entity || '|' || seq || '|' || field FROM event_refs ORDER BY 1",
-            "SELECT id || '|' || type || '|' || seq || '|' || coalesce(name, '') || '|' || coalesce(acronym, '') || '|' || coalesce(aliases, '') FROM entities ORDER BY 1",
+            "SELECT id || '|' || type || '|' || seq FROM entities ORDER BY 1",
+            "SELECT correction_seq || '|' || fact_seq FROM displaced ORDER BY 1",
             "SELECT section || '|' || key || '|' || first_day || '|' || closed_day FROM fact_keys ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",

@@ -3,12 +3,8 @@
 -- Reflects the whole log (the head's knowledge); --known-at earlier than the head replays.
 -- Days are counted from 0001-01-01 (day 1); open ends are -10000000 / 10000000.
 
--- Entity names (the latest registration wins), for rendering answers.
-ALTER TABLE entities ADD COLUMN name TEXT;
-ALTER TABLE entities ADD COLUMN acronym TEXT;
-ALTER TABLE entities ADD COLUMN aliases TEXT;  -- JSON list
-
--- One row per fold key (a membership pair, a role holder, a call, an indicator, ...).
+-- One row per fold key (a membership pair, a role holder, a call, an indicator, ...);
+-- section 9 keys entity registrations by id (the latest one that counts names it).
 CREATE TABLE fact_keys (
     key_id      INTEGER PRIMARY KEY,
     section     INTEGER NOT NULL,
@@ -39,3 +35,9 @@ CREATE TABLE facts (
     replacement TEXT,                 -- {"kind","valid","payload"} of a correction, else NULL
     PRIMARY KEY (key_id, from_day, seq)
 ) STRICT, WITHOUT ROWID;
+
+-- Which fact each correction took out, so that retracting the correction brings it back.
+CREATE TABLE displaced (
+    correction_seq INTEGER PRIMARY KEY,
+    fact_seq       INTEGER NOT NULL
+) STRICT;
