@@ -115,7 +115,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     let verbosity = cli.verbosity();
     match cli.command {
-        Command::Init(args) => init::run(&cli.db, args),
+        Command::Init(args) => init::run(&cli.db, args, verbosity),
         Command::Ingest(args) => ingest::run(&cli.db, args, verbosity),
         Command::Append(args) => append::run(&cli.db, args),
         Command::Retract(args) => append::retract(&cli.db, args),
@@ -128,8 +128,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::State(args) => state::run(&cli.db, args, verbosity),
         Command::Diff(args) => diff::run(&cli.db, args),
         Command::History(args) => history::run(&cli.db, args),
-        Command::Snapshot(args) => snapshot::run(&cli.db, args),
-        Command::Rebuild(args) => rebuild::run(&cli.db, args),
+        Command::Snapshot(args) => snapshot::run(&cli.db, args, verbosity),
+        Command::Rebuild(args) => rebuild::run(&cli.db, args, verbosity),
         Command::Timeline(args) => timeline::run(&cli.db, args, verbosity),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args, verbosity),

@@ -16,7 +16,7 @@ pub struct Args {
     out: PathBuf,
 }
 
-pub fn run(db: &Path, args: Args) -> Result<()> {
+pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
     let store = super::open_read(db)?;
     let mut days = Vec::new();
     for at in &args.at {
@@ -37,11 +37,14 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     days.dedup();
     let written = crate::snapshot::write(&store, &days, &args.out)?;
     let head = store.head()?;
-    super::out(&format!(
-        "wrote {} snapshot(s) into {} from log head seq {} {}\n",
-        written.len(),
-        args.out.display(),
-        head.seq,
-        head.hash
-    ))
+    super::info(
+        verbosity,
+        &format!(
+            "wrote {} snapshot(s) into {} from log head seq {} {}\n",
+            written.len(),
+            args.out.display(),
+            head.seq,
+            head.hash
+        ),
+    )
 }
