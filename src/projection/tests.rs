@@ -335,16 +335,18 @@ mod materialised {
         ingest(&mut store, &[events], "test".into()).unwrap();
         let first_role = store
             .event_ids_of_kind("role.assigned")
+            .unwrap()
             .into_iter()
             .next()
             .expect("the curated events assign roles");
         let joined = store
             .event_ids_of_kind("membership.joined")
+            .unwrap()
             .into_iter()
             .next()
             .unwrap();
         let joined_event = store.event(&joined).unwrap().unwrap();
-        let registrations = store.event_ids_of_kind("entity.registered");
+        let registrations = store.event_ids_of_kind("entity.registered").unwrap();
         let registration_event = store.event(&registrations[0]).unwrap().unwrap();
         let mut renamed: serde_json::Value =
             serde_json::from_str(&registration_event.payload).unwrap();

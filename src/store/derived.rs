@@ -542,16 +542,16 @@ impl Store {
     }
 
     /// Ids of the events of one kind, in log order.
-    pub fn event_ids_of_kind(&self, kind: &str) -> Vec<String> {
+    pub fn event_ids_of_kind(&self, kind: &str) -> Result<Vec<String>> {
         let mut ids = Vec::new();
         let filter = EventFilter {
             kinds: vec![kind.to_owned()],
             ..EventFilter::default()
         };
-        let _ = self.for_each_event(&filter, |e| {
+        self.for_each_event(&filter, |e| {
             ids.push(e.id);
             Ok(())
-        });
-        ids
+        })?;
+        Ok(ids)
     }
 }
