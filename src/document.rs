@@ -39,14 +39,16 @@ pub struct HeaderDocument {
 }
 
 impl Document {
-    /// The metadata the log protects with `record_hash` (the text is protected by `sha256`).
-    pub fn record_hash(&self) -> String {
+    /// The metadata the log protects with `record_hash` (the text is protected by `sha256`),
+    /// including when the document was recorded.
+    pub fn record_hash(&self, recorded_at: &str) -> String {
         crate::canonical::sha256_hex(
             crate::canonical::to_string(&serde_json::json!({
                 "events_file": self.events_file,
                 "file": self.file,
                 "published": self.published,
                 "publisher": self.publisher,
+                "recorded_at": recorded_at,
                 "sha256": self.sha256,
                 "title": self.title,
             }))

@@ -208,15 +208,22 @@ fn is_slug(slug: &str) -> bool {
         })
 }
 
-/// Shortens user input quoted back in an error message.
+/// Shortens user input quoted back in an error message, with control characters escaped
+/// so that a message never carries a terminal escape or a NUL.
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(max).collect();
-        s.push('…');
-        s
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 #[cfg(test)]

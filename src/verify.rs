@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::date::{ValidTime, day_string};
-use crate::document::{SearchableText, normalize_whitespace};
+use crate::document::SearchableText;
 use crate::entity::Sha256;
 use crate::error::Result;
 use crate::event::upcast;
@@ -63,26 +63,29 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
 
     let mut texts: HashMap<String, SearchableText> = HashMap::new();
-    let mut document_texts: HashMap<String, String> = HashMap::new();
-    store.for_each_document_record(|doc, record_hash| {
+    store.for_each_document_record(|record| {
         report.documents += 1;
+        let doc = record.document;
         let sha = doc.sha256.as_str().to_owned();
+        let published = ValidTime::parse(&doc.published).ok();
+        let expected = (
+            published.as_ref().and_then(|p| p.from()).map(day_string),
+            published.as_ref().and_then(|p| p.to()).map(day_string),
+        );
+        if (record.published_from, record.published_to) != expected {
+            report.find("documents", &sha, "published_from/published_to do not match `published`");
+        }
         if Sha256::of(doc.text.as_bytes()).as_str() != sha {
+            report.find("documents", &sha, "the stored text does not hash to the document's sha256");
+        }
+        if doc.record_hash(&record.recorded_at) != record.record_hash {
             report.find(
                 "documents",
                 &sha,
-                "the stored text does not hash to the document's sha256",
+                "the stored title, publisher, published date, file name or recorded time was changed",
             );
         }
-        if doc.record_hash() != record_hash {
-            report.find(
-                "documents",
-                &sha,
-                "the stored title, publisher, published date or file name was changed",
-            );
-        }
-        texts.insert(sha.clone(), SearchableText::new(&doc.text));
-        document_texts.insert(sha, doc.text);
+        texts.insert(sha, SearchableText::new(&doc.text));
         Ok(())
     })?;
 
@@ -146,7 +149,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
             Err(err) => report.find("chain", &subject, format!("payload does not decode: {err}")),
         }
         if let Some(source) = &e.source {
-            match (document_texts.get(source), &e.quote) {
+            match (texts.get(source), &e.quote) {
                 (None, _) => report.find(
                     "quotes",
                     &subject,
@@ -154,19 +157,12 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 ),
                 (Some(text), Some(quote)) => {
                     report.quotes += 1;
-                    let at_offsets = match (e.quote_start, e.quote_end) {
-                        (Some(s), Some(end)) if s >= 0 && end >= s => {
-                            let span: String = text
-                                .chars()
-                                .skip(s as usize)
-                                .take((end - s) as usize)
-                                .collect();
-                            normalize_whitespace(&span) == normalize_whitespace(quote)
-                        }
-                        _ => false,
-                    };
+                    // The recorded offsets must be exactly where the quote is first found.
+                    let found = text.find(quote);
+                    let at_offsets = found.is_some()
+                        && found.map(|(a, b)| (a as i64, b as i64))
+                            == e.quote_start.zip(e.quote_end);
                     if !at_offsets {
-                        let found = texts.get(source).and_then(|t| t.find(quote));
                         let problem = match found {
                             Some(_) => {
                                 "the quote is in the document but not at the recorded offsets"

@@ -111,10 +111,16 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                     "give the event as --json '{...}', as flags (--kind, --valid, ...), or on standard input".into(),
                 ));
             }
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("standard input", e))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::input(
+                    at.clone(),
+                    Problem::MalformedJson(format!("the input is not UTF-8 ({e})")),
+                )
+            })?;
             parse_line(text.trim()).map_err(|p| Error::input(at.clone(), p))?
         }
     };

@@ -107,7 +107,13 @@ pub fn check(line: EventLine, source: Option<Source<'_>>) -> Result<NewEvent, Pr
         ));
     }
 
-    let payload = crate::canonical::to_string(&event.payload_value());
+    let payload_value = event.payload_value();
+    if let Some(field) = control_character(&payload_value, "payload") {
+        return Err(Problem::BadField(format!(
+            "`{field}` holds a control character; write plain text (tabs and line breaks are fine)"
+        )));
+    }
+    let payload = crate::canonical::to_string(&payload_value);
     let id = id.unwrap_or_else(|| {
         EventId::derived(&content_hash(
             &event,
@@ -177,6 +183,25 @@ fn check_payload(event: &Event) -> Result<(), Problem> {
             check_payload(&c.replacement.event)
         }
         _ => Ok(()),
+    }
+}
+
+/// The path of the first string in `value` holding a control character other than tab,
+/// line feed or carriage return (a NUL or a terminal escape has no place in a fact).
+fn control_character(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(s) => s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            .then(|| path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_character(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| control_character(v, &format!("{path}.{k}"))),
+        _ => None,
     }
 }
 

@@ -23,6 +23,14 @@ use crate::event::{NewEvent, StoredEvent};
 /// How long a writer waits for another writer before giving up with a clear message.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The wait, or `POLICYLOG_BUSY_TIMEOUT_MS` when set (for scripts that would rather fail fast).
+fn busy_timeout() -> Duration {
+    std::env::var("POLICYLOG_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     ReadWrite,
@@ -46,6 +54,15 @@ impl Head {
             recorded_at: None,
         }
     }
+}
+
+/// A document row as `verify` reads it.
+pub struct DocumentRecord {
+    pub document: Document,
+    pub recorded_at: String,
+    pub record_hash: String,
+    pub published_from: Option<String>,
+    pub published_to: Option<String>,
 }
 
 pub struct Store {
@@ -84,7 +101,7 @@ impl Store {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?,
         };
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
@@ -215,17 +232,23 @@ impl Store {
         Ok(found)
     }
 
-    /// For `verify`: documents with their stored record hash.
+    /// For `verify`: every document with the columns that protect and place it.
     pub fn for_each_document_record(
         &self,
-        mut each: impl FnMut(Document, String) -> Result<()>,
+        mut each: impl FnMut(DocumentRecord) -> Result<()>,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {DOCUMENT_COLUMNS}, record_hash FROM documents ORDER BY sha256"
+            "SELECT {DOCUMENT_COLUMNS}, record_hash, published_from, published_to FROM documents ORDER BY sha256"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            each(document(row)?, row.get(8)?)?;
+            each(DocumentRecord {
+                document: document(row)?,
+                recorded_at: row.get(7)?,
+                record_hash: row.get(8)?,
+                published_from: row.get(9)?,
+                published_to: row.get(10)?,
+            })?;
         }
         Ok(())
     }
@@ -303,7 +326,7 @@ impl Batch<'_> {
                 published.as_ref().and_then(|p| p.to()).map(day_string),
                 doc.text,
                 recorded_at,
-                doc.record_hash(),
+                doc.record_hash(recorded_at),
             ])?;
         Ok(())
     }

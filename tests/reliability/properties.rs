@@ -304,7 +304,6 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    #[ignore = "needs src change: serde_json parses some decimals to a neighbouring f64 unless its `float_roundtrip` feature is on (Cargo.toml [dependencies])"]
     fn canonical_json_with_decimals_reads_back_as_the_same_value(value in json_value()) {
         round_trip(&value)?;
     }
@@ -313,7 +312,6 @@ proptest! {
 /// Numbers a statistic may carry: an event's payload must survive export and re-ingest
 /// (parse, canonicalise) unchanged, or the same line would hash differently.
 #[test]
-#[ignore = "needs src change: serde_json `float_roundtrip` feature (Cargo.toml [dependencies])"]
 fn decimal_figures_survive_a_parse_and_print_round_trip() {
     let mut failures = Vec::new();
     let mut tried = 0;
@@ -346,7 +344,6 @@ fn decimal_figures_survive_a_parse_and_print_round_trip() {
 /// The same, end to end: a log with a decimal figure, exported and ingested again into
 /// the same log (nothing new) and into a fresh one (the same head).
 #[test]
-#[ignore = "needs src change: serde_json `float_roundtrip` feature (Cargo.toml [dependencies]); today the export of 123456789.123456789 re-ingests as a different event"]
 fn an_export_with_decimal_figures_rebuilds_the_same_chain() {
     use crate::common::{FIXTURE_QUOTE, FIXTURE_SHA, Log, head_of};
     let log = Log::with_fixture();
