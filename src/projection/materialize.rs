@@ -34,6 +34,9 @@ pub struct FactRow {
     pub groups: Vec<String>,
     pub from_day: i32,
     pub to_day: i32,
+    /// From this day on the fact has certainly happened; `OPEN_END` for a qualified date
+    /// (`~`, `?`), which is never more than possible.
+    pub certain_day: i32,
     pub kind: &'static str,
     pub valid: String,
 }
@@ -54,6 +57,11 @@ impl FactRow {
             groups: groups(event),
             from_day: valid.from().map_or(OPEN_START, day_number),
             to_day: valid.to().map_or(OPEN_END, day_number),
+            certain_day: if valid.is_qualified() {
+                OPEN_END
+            } else {
+                valid.to().map_or(OPEN_END, day_number)
+            },
             kind: event.kind(),
             valid: valid.as_str().to_owned(),
         })
@@ -87,7 +95,8 @@ pub fn fact_from_row(
 pub struct KeyFacts<'a> {
     pub section: u8,
     pub first_from_day: i32,
-    /// The kind and last day of the key's latest fact in valid order.
+    /// The kind of the key's latest fact in valid order, and the day from which it has
+    /// certainly happened.
     pub last: (&'a str, i32),
     /// The latest last day of its `role.assigned` terms (`OPEN_END` if one is open).
     pub max_term_day: i32,

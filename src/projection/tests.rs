@@ -426,6 +426,25 @@ mod materialised {
                 None,
             ),
         ];
+        // A withdrawal dated only approximately: possibly withdrawn for ever after, never
+        // certainly, so the commitment must stay (possible) in every later state.
+        let commitment = store.event_ids_of_kind("commitment.set").unwrap()[0].clone();
+        let commitment_event = store.event(&commitment).unwrap().unwrap();
+        let commitment_id = serde_json::from_str::<serde_json::Value>(&commitment_event.payload)
+            .unwrap()["commitment"]
+            .clone();
+        let mut lines = lines;
+        lines.push(EventLine {
+            id: Some("w1".into()),
+            kind: "commitment.withdrawn".into(),
+            version: None,
+            valid: "2021~".into(),
+            payload: json!({"commitment": commitment_id}),
+            source: commitment_event.source.clone(),
+            quote: commitment_event.quote.clone(),
+            recorded_at: None,
+            recorded_by: None,
+        });
         for line in lines {
             // One transaction each, as `append` does: maintenance across batches.
             let mut session = Session::begin(&mut store, "test".into()).unwrap();

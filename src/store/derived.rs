@@ -47,6 +47,7 @@ struct PendingFact {
     from_day: i32,
     seq: i64,
     to_day: i32,
+    certain_day: i32,
     kind: &'static str,
     replacement: Option<String>,
 }
@@ -130,6 +131,7 @@ impl Batch<'_> {
             from_day: row.from_day,
             seq: row.seq,
             to_day: row.to_day,
+            certain_day: row.certain_day,
             kind: row.kind,
             replacement,
         });
@@ -160,7 +162,8 @@ impl Batch<'_> {
         let mut facts = std::mem::take(&mut self.derived.facts);
         facts.sort_unstable_by_key(|f| (f.key_id, f.from_day, f.seq));
         let mut insert = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO facts (key_id, from_day, seq, to_day, kind, replacement) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO facts (key_id, from_day, seq, to_day, certain_day, kind, replacement)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )?;
         for f in &facts {
             insert.execute(params![
@@ -168,6 +171,7 @@ impl Batch<'_> {
                 f.from_day,
                 f.seq,
                 f.to_day,
+                f.certain_day,
                 f.kind,
                 f.replacement
             ])?;
@@ -297,7 +301,7 @@ impl Batch<'_> {
             };
             let (last_kind, last_day): (String, i32) = self
                 .tx
-                .prepare_cached("SELECT kind, to_day FROM facts WHERE key_id = ? ORDER BY from_day DESC, seq DESC LIMIT 1")?
+                .prepare_cached("SELECT kind, certain_day FROM facts WHERE key_id = ? ORDER BY from_day DESC, seq DESC LIMIT 1")?
                 .query_row([key_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let max_term_day: i32 = if section == 1 {
                 self.tx
@@ -529,7 +533,7 @@ impl Store {
             "SELECT section || '|' || key || '|' || first_day || '|' || closed_day FROM fact_keys ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
+            "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
         ];
         let mut rows = Vec::new();
         for sql in queries {

@@ -31,6 +31,7 @@ CREATE TABLE facts (
     from_day    INTEGER NOT NULL,     -- first day of `valid`
     seq         INTEGER NOT NULL,     -- the asserting event (a correction's seq for its replacement)
     to_day      INTEGER NOT NULL,     -- last day of `valid`
+    certain_day INTEGER NOT NULL,     -- from this day on it has certainly happened (never if ~ or ?)
     kind        TEXT NOT NULL,
     replacement TEXT,                 -- {"kind","valid","payload"} of a correction, else NULL
     PRIMARY KEY (key_id, from_day, seq)
