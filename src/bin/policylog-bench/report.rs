@@ -1,0 +1,520 @@
+//! The figures of one run at one N: assembled from the phases, checked for sanity,
+//! compared with the targets of issue #5, and printed as a table or one JSON object.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::phase::{AppendOut, CeilingOut, IngestOut, QueryOut, RebuildOut, ReplayOut, VerifyOut};
+use crate::sample::percentile;
+use crate::workload::Written;
+
+/// Everything one run measured. Field order is the JSON's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub events: usize,
+    pub seed: u64,
+    pub sqlite_version: String,
+    /// 1-minute load average before and after the run (2 cores: above ~1 means company).
+    pub load_1m_before: f64,
+    pub load_1m_after: f64,
+    pub generate_events_per_s: f64,
+    pub file_bytes_per_event: f64,
+    pub payload_bytes_per_event: f64,
+    /// Payload + quote + source sha256 (what the peers' ~222-byte payload holds).
+    pub evidence_bytes_per_event: f64,
+    pub ingest_s: f64,
+    pub ingest_events_per_s: f64,
+    pub ceiling_events_per_s: f64,
+    pub ingest_ceiling_ratio: f64,
+    pub append_p50_ms: f64,
+    pub append_p99_ms: f64,
+    pub append_samples: usize,
+    pub state_p50_ms: f64,
+    pub state_p99_ms: f64,
+    pub state_samples: usize,
+    pub state_entries_p50: f64,
+    pub state_group_p50_ms: f64,
+    pub state_group_p99_ms: f64,
+    pub state_group_samples: usize,
+    pub replay_state_p50_ms: f64,
+    pub replay_state_p99_ms: f64,
+    pub replay_state_group_p50_ms: f64,
+    pub replay_samples: usize,
+    /// Full-replay state p50 ÷ `state_at` p50 (whole landscape).
+    pub state_speedup: f64,
+    /// Full-replay state p50 ÷ `state_at --group` p50.
+    pub state_group_speedup: f64,
+    pub state_matches_replay: bool,
+    pub diff_p50_ms: f64,
+    pub diff_p99_ms: f64,
+    pub diff_samples: usize,
+    pub diff_changes_p50: f64,
+    pub verify_s: f64,
+    pub verify_events_per_s: f64,
+    pub rebuild_s: f64,
+    /// What `rebuild_s` times.
+    pub rebuild_measures: &'static str,
+    /// The larger of the ingest and query peaks (the target's figure).
+    pub peak_rss_mb: f64,
+    pub peak_rss_ingest_mb: f64,
+    pub peak_rss_query_mb: f64,
+    pub peak_rss_replay_mb: f64,
+    pub peak_rss_verify_mb: f64,
+    pub peak_rss_rebuild_mb: f64,
+    pub peak_rss_append_mb: f64,
+    pub peak_rss_ceiling_mb: f64,
+    pub db_bytes: u64,
+    pub bytes_per_event: f64,
+    pub ceiling_bytes_per_event: f64,
+    pub kinds: BTreeMap<String, usize>,
+    pub targets: Vec<Target>,
+    /// Figures that make no sense (a failed check); non-empty means exit 1.
+    pub problems: Vec<String>,
+}
+
+/// One target of the issue, with the measured value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub figure: &'static str,
+    pub goal: &'static str,
+    pub value: f64,
+    pub met: bool,
+}
+
+pub struct Phases {
+    pub written: Written,
+    pub generate_s: f64,
+    pub ingest: IngestOut,
+    pub ceiling: CeilingOut,
+    pub query: QueryOut,
+    pub replay: ReplayOut,
+    pub verify: VerifyOut,
+    pub rebuild: RebuildOut,
+    pub append: AppendOut,
+    pub load_before: f64,
+    pub load_after: f64,
+}
+
+const P50: f64 = 0.5;
+const P99: f64 = 0.99;
+
+impl Figures {
+    pub fn new(events: usize, seed: u64, p: &Phases) -> Figures {
+        let n = p.written.events.max(1) as f64;
+        let ingest_rate = p.ingest.events as f64 / p.ingest.seconds;
+        let ceiling_rate = p.ceiling.rows as f64 / p.ceiling.seconds;
+        let state_p50 = percentile(&p.query.state_ms, P50);
+        let group_p50 = percentile(&p.query.group_ms, P50);
+        let replay_p50 = percentile(&p.replay.state_ms, P50);
+        let replay_group_p50 = percentile(&p.replay.group_ms, P50);
+        let mut f = Figures {
+            events,
+            seed,
+            sqlite_version: p.ingest.sqlite_version.clone(),
+            load_1m_before: p.load_before,
+            load_1m_after: p.load_after,
+            generate_events_per_s: n / p.generate_s,
+            file_bytes_per_event: p.written.bytes as f64 / n,
+            payload_bytes_per_event: p.written.payload_bytes as f64 / n,
+            evidence_bytes_per_event: p.written.evidence_bytes as f64 / n,
+            ingest_s: p.ingest.seconds,
+            ingest_events_per_s: ingest_rate,
+            ceiling_events_per_s: ceiling_rate,
+            ingest_ceiling_ratio: ingest_rate / ceiling_rate,
+            append_p50_ms: percentile(&p.append.ms, P50),
+            append_p99_ms: percentile(&p.append.ms, P99),
+            append_samples: p.append.ms.len(),
+            state_p50_ms: state_p50,
+            state_p99_ms: percentile(&p.query.state_ms, P99),
+            state_samples: p.query.state_ms.len(),
+            state_entries_p50: percentile(&as_f64(&p.query.state_entries), P50),
+            state_group_p50_ms: group_p50,
+            state_group_p99_ms: percentile(&p.query.group_ms, P99),
+            state_group_samples: p.query.group_ms.len(),
+            replay_state_p50_ms: replay_p50,
+            replay_state_p99_ms: percentile(&p.replay.state_ms, P99),
+            replay_state_group_p50_ms: replay_group_p50,
+            replay_samples: p.replay.state_ms.len(),
+            state_speedup: replay_p50 / state_p50,
+            state_group_speedup: replay_group_p50 / group_p50,
+            state_matches_replay: p.replay.mismatches.is_empty(),
+            diff_p50_ms: percentile(&p.query.diff_ms, P50),
+            diff_p99_ms: percentile(&p.query.diff_ms, P99),
+            diff_samples: p.query.diff_ms.len(),
+            diff_changes_p50: percentile(&as_f64(&p.query.diff_changes), P50),
+            verify_s: p.verify.seconds,
+            verify_events_per_s: p.verify.events as f64 / p.verify.seconds,
+            rebuild_s: p.rebuild.seconds,
+            rebuild_measures: "Store::rebuild (what `policylog rebuild` runs): derived tables dropped and derived again from the log, one transaction",
+            peak_rss_mb: p.ingest.peak_rss_mb.max(p.query.peak_rss_mb),
+            peak_rss_ingest_mb: p.ingest.peak_rss_mb,
+            peak_rss_query_mb: p.query.peak_rss_mb,
+            peak_rss_replay_mb: p.replay.peak_rss_mb,
+            peak_rss_verify_mb: p.verify.peak_rss_mb,
+            peak_rss_rebuild_mb: p.rebuild.peak_rss_mb,
+            peak_rss_append_mb: p.append.peak_rss_mb,
+            peak_rss_ceiling_mb: p.ceiling.peak_rss_mb,
+            db_bytes: p.ingest.db_bytes,
+            bytes_per_event: p.ingest.db_bytes as f64 / n,
+            ceiling_bytes_per_event: p.ceiling.db_bytes as f64 / n,
+            kinds: p.written.kinds.clone(),
+            targets: vec![],
+            problems: problems(events, p),
+        };
+        f.targets = targets(&f);
+        f
+    }
+
+    pub fn table(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "policylog-bench  N = {}  seed {}  SQLite {} (bundled), WAL, synchronous=FULL",
+            thousands(self.events as f64),
+            self.seed,
+            self.sqlite_version
+        );
+        let _ = writeln!(
+            t,
+            "{:<44} {:>14}  {:<16} verdict",
+            "figure", "value", "target (1M)"
+        );
+        let rows: Vec<(&str, String, Option<usize>)> = vec![
+            (
+                "ingest (events/s, real path)",
+                thousands(self.ingest_events_per_s),
+                None,
+            ),
+            (
+                "plain-insert ceiling (events/s)",
+                thousands(self.ceiling_events_per_s),
+                None,
+            ),
+            (
+                "ingest / ceiling",
+                format!("{:.2}", self.ingest_ceiling_ratio),
+                Some(0),
+            ),
+            (
+                "append p50 / p99 (ms, durable)",
+                pair(self.append_p50_ms, self.append_p99_ms),
+                Some(1),
+            ),
+            (
+                "state p50 / p99 (ms, whole landscape)",
+                pair(self.state_p50_ms, self.state_p99_ms),
+                None,
+            ),
+            (
+                "state --group p50 / p99 (ms)",
+                pair(self.state_group_p50_ms, self.state_group_p99_ms),
+                Some(2),
+            ),
+            (
+                "replay state p50 / p99 (ms)",
+                pair(self.replay_state_p50_ms, self.replay_state_p99_ms),
+                None,
+            ),
+            (
+                "replay state --group p50 (ms)",
+                ms(self.replay_state_group_p50_ms),
+                None,
+            ),
+            (
+                "state speed-up over replay (x)",
+                format!("{:.1}", self.state_speedup),
+                Some(3),
+            ),
+            (
+                "state --group speed-up over replay (x)",
+                format!("{:.1}", self.state_group_speedup),
+                None,
+            ),
+            (
+                "diff of two years p50 / p99 (ms)",
+                pair(self.diff_p50_ms, self.diff_p99_ms),
+                Some(4),
+            ),
+            (
+                "verify (events/s)",
+                thousands(self.verify_events_per_s),
+                Some(5),
+            ),
+            (
+                "rebuild derived tables (s)",
+                format!("{:.2}", self.rebuild_s),
+                None,
+            ),
+            (
+                "peak RSS ingest / query (MB)",
+                format!(
+                    "{:.0} / {:.0}",
+                    self.peak_rss_ingest_mb, self.peak_rss_query_mb
+                ),
+                Some(6),
+            ),
+            (
+                "peak RSS replay / verify / rebuild (MB)",
+                format!(
+                    "{:.0} / {:.0} / {:.0}",
+                    self.peak_rss_replay_mb, self.peak_rss_verify_mb, self.peak_rss_rebuild_mb
+                ),
+                None,
+            ),
+            (
+                "bytes on disk per event (log / ceiling)",
+                format!(
+                    "{:.0} / {:.0}",
+                    self.bytes_per_event, self.ceiling_bytes_per_event
+                ),
+                None,
+            ),
+            (
+                "event line bytes (file / payload / +evidence)",
+                format!(
+                    "{:.0} / {:.0} / {:.0}",
+                    self.file_bytes_per_event,
+                    self.payload_bytes_per_event,
+                    self.evidence_bytes_per_event
+                ),
+                None,
+            ),
+            (
+                "generator alone (events/s, not in ingest)",
+                thousands(self.generate_events_per_s),
+                None,
+            ),
+        ];
+        for (figure, value, target) in rows {
+            let (goal, verdict) = match target.and_then(|i| self.targets.get(i)) {
+                Some(t) => (t.goal, if t.met { "met" } else { "MISSED" }),
+                None => ("", ""),
+            };
+            let _ = writeln!(t, "{figure:<44} {value:>14}  {goal:<16} {verdict}");
+        }
+        let _ = writeln!(
+            t,
+            "samples: append {}, state {}, state --group {}, replay {}, diff {}; state answers {:.0} entries (p50), diffs {:.0} changes (p50)",
+            self.append_samples,
+            self.state_samples,
+            self.state_group_samples,
+            self.replay_samples,
+            self.diff_samples,
+            self.state_entries_p50,
+            self.diff_changes_p50
+        );
+        let _ = writeln!(t, "rebuild: {}", self.rebuild_measures);
+        let _ = writeln!(
+            t,
+            "load average (1 min) before / after: {:.2} / {:.2}",
+            self.load_1m_before, self.load_1m_after
+        );
+        if !self.state_matches_replay {
+            let _ = writeln!(
+                t,
+                "WARNING: state_at disagrees with a full replay (see problems)"
+            );
+        }
+        for p in &self.problems {
+            let _ = writeln!(t, "PROBLEM: {p}");
+        }
+        t
+    }
+}
+
+fn targets(f: &Figures) -> Vec<Target> {
+    let t = |figure, goal, value: f64, met: bool| Target {
+        figure,
+        goal,
+        value,
+        met: value.is_finite() && met,
+    };
+    vec![
+        t(
+            "ingest_ceiling_ratio",
+            ">= 0.50",
+            f.ingest_ceiling_ratio,
+            f.ingest_ceiling_ratio >= 0.5,
+        ),
+        t(
+            "append_p50_ms",
+            "< 1 ms",
+            f.append_p50_ms,
+            f.append_p50_ms < 1.0,
+        ),
+        t(
+            "state_group_p50_ms",
+            "< 5 ms",
+            f.state_group_p50_ms,
+            f.state_group_p50_ms < 5.0,
+        ),
+        t(
+            "state_speedup",
+            ">= 100x",
+            f.state_speedup,
+            f.state_speedup >= 100.0,
+        ),
+        t(
+            "diff_p50_ms",
+            "< 50 ms",
+            f.diff_p50_ms,
+            f.diff_p50_ms < 50.0,
+        ),
+        t(
+            "verify_events_per_s",
+            ">= 300,000/s",
+            f.verify_events_per_s,
+            f.verify_events_per_s >= 300_000.0,
+        ),
+        t(
+            "peak_rss_mb",
+            "< 300 MB",
+            f.peak_rss_mb,
+            f.peak_rss_mb < 300.0,
+        ),
+    ]
+}
+
+/// Checks that make a figure meaningless when they fail.
+fn problems(events: usize, p: &Phases) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            found.push(what);
+        }
+    };
+    check(
+        p.written.events == events,
+        format!(
+            "the generator wrote {} events, not {events}",
+            p.written.events
+        ),
+    );
+    check(
+        p.ingest.events == events,
+        format!("ingest appended {} events, not {events}", p.ingest.events),
+    );
+    check(
+        p.ceiling.rows == events,
+        format!("the ceiling inserted {} rows, not {events}", p.ceiling.rows),
+    );
+    for (name, seconds) in [
+        ("ingest", p.ingest.seconds),
+        ("ceiling", p.ceiling.seconds),
+        ("verify", p.verify.seconds),
+        ("rebuild", p.rebuild.seconds),
+    ] {
+        check(
+            seconds.is_finite() && seconds > 0.0,
+            format!("{name} took {seconds} s"),
+        );
+    }
+    check(
+        p.verify.ok,
+        format!("verify failed: {}", p.verify.findings.join("; ")),
+    );
+    check(
+        p.verify.events == events as i64,
+        format!("verify read {} events, not {events}", p.verify.events),
+    );
+    check(
+        p.rebuild.events == events as i64,
+        format!("rebuild replayed {} events, not {events}", p.rebuild.events),
+    );
+    check(
+        p.query.last_day_entries > 0,
+        "the whole landscape on 2025-12-31 is empty".into(),
+    );
+    let nonempty = p.query.state_entries.iter().filter(|&&e| e > 0).count();
+    check(
+        nonempty * 2 >= p.query.state_entries.len(),
+        format!(
+            "only {nonempty} of {} whole-landscape states are non-empty",
+            p.query.state_entries.len()
+        ),
+    );
+    check(
+        p.query.group_entries.iter().any(|&e| e > 0),
+        "every `state --group` answer is empty".into(),
+    );
+    check(
+        p.query.diff_changes.iter().any(|&c| c > 0),
+        "every diff is empty".into(),
+    );
+    check(
+        p.replay.mismatches.is_empty(),
+        format!(
+            "state_at disagrees with a full replay on {} of {} questions: {}",
+            p.replay.mismatches.len(),
+            p.replay.compared,
+            p.replay.mismatches.join(", ")
+        ),
+    );
+    check(
+        p.append.new == p.append.ms.len() && !p.append.ms.is_empty(),
+        format!(
+            "{} of {} appends were new events",
+            p.append.new,
+            p.append.ms.len()
+        ),
+    );
+    for (name, ms) in [
+        ("append", &p.append.ms),
+        ("state", &p.query.state_ms),
+        ("state --group", &p.query.group_ms),
+        ("diff", &p.query.diff_ms),
+        ("replay", &p.replay.state_ms),
+    ] {
+        check(
+            !ms.is_empty() && ms.iter().all(|m| m.is_finite() && *m > 0.0),
+            format!("{name}: no sane latency samples"),
+        );
+    }
+    found
+}
+
+fn as_f64(values: &[usize]) -> Vec<f64> {
+    values.iter().map(|&v| v as f64).collect()
+}
+
+fn ms(value: f64) -> String {
+    if value >= 100.0 {
+        thousands(value)
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+fn pair(a: f64, b: f64) -> String {
+    format!("{} / {}", ms(a), ms(b))
+}
+
+/// `1234567.8` → `1,234,568`.
+pub fn thousands(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(1234567.8), "1,234,568");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(0.0), "0");
+    }
+}
