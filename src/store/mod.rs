@@ -197,7 +197,22 @@ impl Store {
         for_each_event(&self.conn, filter, each)
     }
 
-    /// The seq of the last event recorded at or before `time` (RFC 3339).
+    /// Every event in log order, read leniently (for `verify`, which must name a damaged
+    /// row rather than stop at it).
+    pub fn for_each_event_lenient(
+        &self,
+        mut each: impl FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(lenient_event(row)?)?;
+        }
+        Ok(())
+    }
+
     /// When the event at `seq` was recorded.
     pub fn recorded_at(&self, seq: i64) -> Result<Option<String>> {
         Ok(self
@@ -244,10 +259,10 @@ impl Store {
         while let Some(row) = rows.next()? {
             each(DocumentRecord {
                 document: document(row)?,
-                recorded_at: row.get(7)?,
-                record_hash: row.get(8)?,
-                published_from: row.get(9)?,
-                published_to: row.get(10)?,
+                recorded_at: lenient_text(row, 7)?.unwrap_or_default(),
+                record_hash: lenient_text(row, 8)?.unwrap_or_default(),
+                published_from: lenient_text(row, 9)?,
+                published_to: lenient_text(row, 10)?,
             })?;
         }
         Ok(())
@@ -550,16 +565,60 @@ fn stored_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     })
 }
 
+/// Reads a text column whatever its bytes: a value made invalid UTF-8 behind the tool's
+/// back comes out with replacement characters, so that its hash check names the row
+/// instead of the read failing.
+fn lenient_text(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        }
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+    })
+}
+
+/// An event row read for `verify`: never fails on a damaged value (see `lenient_text`);
+/// a `version` out of range is read as 0, which no vocabulary has.
+fn lenient_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let text = |i| lenient_text(r, i).map(Option::unwrap_or_default);
+    Ok(StoredEvent {
+        seq: r.get(0)?,
+        id: text(1)?,
+        kind: text(2)?,
+        version: r
+            .get::<_, i64>(3)
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0),
+        valid: text(4)?,
+        valid_from: lenient_text(r, 5)?,
+        valid_to: lenient_text(r, 6)?,
+        payload: text(7)?,
+        source: lenient_text(r, 8)?,
+        quote: lenient_text(r, 9)?,
+        quote_start: r.get(10).ok().flatten(),
+        quote_end: r.get(11).ok().flatten(),
+        recorded_at: text(12)?,
+        recorded_by: text(13)?,
+        prev_hash: text(14)?,
+        hash: text(15)?,
+    })
+}
+
 fn document(r: &Row<'_>) -> rusqlite::Result<Document> {
+    // Read leniently: a damaged value is reported by `verify`'s hash checks, not a read error.
+    let text = |i| lenient_text(r, i).map(Option::unwrap_or_default);
     Ok(Document {
-        // A malformed stored hash is reported by `verify`; keep the row readable.
-        sha256: Sha256::from_stored(r.get(0)?),
-        file: r.get(1)?,
-        events_file: r.get(2)?,
-        title: r.get(3)?,
-        publisher: r.get(4)?,
-        published: r.get(5)?,
-        text: r.get(6)?,
+        sha256: Sha256::from_stored(text(0)?),
+        file: text(1)?,
+        events_file: text(2)?,
+        title: text(3)?,
+        publisher: text(4)?,
+        published: text(5)?,
+        text: text(6)?,
     })
 }
 
