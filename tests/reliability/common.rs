@@ -177,7 +177,12 @@ impl Log {
 
 /// The binary with `--db db`, run in `dir`, with a fixed recorder name.
 pub fn command_for(db: &Path, dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(bin());
+    command_with(&bin(), db, dir, args)
+}
+
+/// The same command, run from the given copy of the binary.
+pub fn command_with(bin: &Path, db: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
     cmd.arg("--db")
         .arg(db)
         .args(args)
