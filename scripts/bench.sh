@@ -10,7 +10,7 @@
 # Knobs: SIZES (default "10000 100000 1000000"), SEED (42), PEERS (1), PEER_RUNS (1),
 # PEER_SWEEP_N (empty: skip the peers' batch-size sweep), PEER_SINGLE_MAX_N (100000).
 # Output: bench-results/policylog-DATE.jsonl (one JSON object per N), policylog-DATE.txt
-# (the tables), and the peers' peers-DATE-run1.jsonl, peers-DATE-tables.md, peers-DATE-time.log.
+# (the tables), policylog-DATE.env (commit, toolchain, machine), and the peers' peers-DATE-run1.jsonl, peers-DATE-tables.md, peers-DATE-time.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,6 +28,13 @@ echo "== machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /pr
 echo "== building policylog-bench (release)"
 cargo build --release --bin policylog-bench
 bin="$root/target/release/policylog-bench"
+{
+    echo "date: $(date -Is)"
+    echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' (+ uncommitted changes under src/)')"
+    echo "rustc: $(rustc --version)"
+    echo "machine: $(nproc) CPUs, $(uname -r), $(free -g | awk '/Mem:/{print $2}') GiB"
+    echo "sizes: $SIZES  seed: $SEED"
+} > "$out/policylog-$DATE.env"
 
 json="$out/policylog-$DATE.jsonl"
 tables="$out/policylog-$DATE.txt"
