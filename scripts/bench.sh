@@ -8,7 +8,7 @@
 #   PEERS=0 bash scripts/bench.sh                      # policylog-bench only
 #
 # Knobs: SIZES (default "10000 100000 1000000"), SEED (42), PEERS (1), PEER_RUNS (1),
-# PEER_SWEEP_N (empty: skip the peers' batch-size sweep), PEER_SINGLE_MAX_N (100000).
+# PEER_SWEEP_N (100000: the peers' batch-size sweep; their script always runs one), PEER_SINGLE_MAX_N (100000).
 # Output: bench-results/policylog-DATE.jsonl (one JSON object per N), policylog-DATE.txt
 # (the tables), policylog-DATE.env (commit, toolchain, machine), and the peers' peers-DATE-run1.jsonl, peers-DATE-tables.md, peers-DATE-time.log.
 set -euo pipefail
@@ -18,7 +18,7 @@ SIZES="${SIZES:-10000 100000 1000000}"
 SEED="${SEED:-42}"
 PEERS="${PEERS:-1}"
 PEER_RUNS="${PEER_RUNS:-1}"
-PEER_SWEEP_N="${PEER_SWEEP_N:-}"
+PEER_SWEEP_N="${PEER_SWEEP_N:-100000}"
 PEER_SINGLE_MAX_N="${PEER_SINGLE_MAX_N:-100000}"
 DATE="${DATE:-$(date +%F)}"
 out="$root/bench-results"
