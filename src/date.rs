@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use edtf_core::{Bound, Edtf, IntervalEndpoint, Precision};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A calendar day. Serialised as `YYYY-MM-DD`.
 pub type Day = NaiveDate;
@@ -42,7 +42,7 @@ enum Shape {
 }
 
 /// How surely a fact holds at a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Certainty {
     Possible,
@@ -154,6 +154,24 @@ impl ValidTime {
         } else {
             None
         })
+    }
+
+    /// The days on which `occurred_by` or `in_term` may answer differently from the day
+    /// before: each endpoint's first and last day and the days after them. Between two
+    /// consecutive such days every fact's certainty stays the same.
+    pub fn changes(&self) -> Vec<Day> {
+        let endpoints = match self.shape {
+            Shape::Point(p) => [Some(p), None],
+            Shape::Interval(start, end) => [start, end],
+        };
+        let mut days = Vec::with_capacity(4);
+        for e in endpoints.into_iter().flatten() {
+            days.push(e.first);
+            days.extend(e.first.succ_opt());
+            days.push(e.last);
+            days.extend(e.last.succ_opt());
+        }
+        days
     }
 
     /// The earliest day the term may have ended on, if it has an end.

@@ -74,10 +74,19 @@ pub fn diff_at(
     knowledge: crate::projection::Knowledge,
     only: Option<&str>,
 ) -> crate::error::Result<Diff> {
-    let a = crate::projection::state_at(store, from, knowledge, None)?;
-    let b = crate::projection::state_at(store, to, knowledge, None)?;
-    let mut d = compare_landscapes(&a, &b, only);
+    store.read(|| diff_read(store, from, to, knowledge, only))
+}
+
+fn diff_read(
+    store: &crate::store::Store,
+    from: Day,
+    to: Day,
+    knowledge: crate::projection::Knowledge,
+    only: Option<&str>,
+) -> crate::error::Result<Diff> {
     let within = crate::projection::facts_within(store, knowledge, from, to)?;
+    let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &within)?;
+    let mut d = compare_landscapes(&a, &b, only);
     add_in_between(&mut d, &within, &a, &b);
     let unnamed: Vec<String> = d
         .sections

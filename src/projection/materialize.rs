@@ -1,15 +1,17 @@
-//! What the materialised projection keeps for each fact, and how a fold key's span (the
-//! days on which it can show anything) follows from its facts. Pure: `store` runs the SQL.
+//! What the materialised projection keeps: each fact under its fold key, each key's span
+//! (the days on which it can show anything) and its periods (the entry it shows, stretch
+//! of days by stretch of days). Pure: `store` runs the SQL.
 //!
 //! A fold key is what `Timeline::at` groups facts by (a membership pair, a role holder, a
-//! call, an indicator, ...). A query for day D loads only the keys whose span contains D,
-//! and only their facts that start on or before D, then runs the same `Timeline::at`: the
-//! answer is the same as a full replay, for a cost that follows the size of the answer.
+//! call, an indicator, ...). Its periods come from running the same per-key fold
+//! (`entry_at`) on every day a fact's certainty can change, so a query for day D reads
+//! the periods in force on D and gets the answer a full replay gives, at a cost that
+//! follows the size of the answer.
 
 use chrono::Datelike;
 
 use super::Fact;
-use super::state::section_key;
+use super::state::{Entry, entry_at, section_key};
 use crate::date::{Day, ValidTime};
 use crate::event::{Event, upcast};
 
@@ -113,6 +115,81 @@ pub fn span(k: KeyFacts<'_>) -> (i32, i32) {
         _ => OPEN_END,
     };
     (k.first_from_day, closed.max(k.first_from_day))
+}
+
+/// A stretch of days over which a key shows the same entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub from_day: i32,
+    /// The last day, inclusive (`OPEN_END` when it lasts).
+    pub to_day: i32,
+    pub entry: Entry,
+    /// The seqs of the facts the entry cites, for its evidence.
+    pub cites: Vec<i64>,
+}
+
+/// A stored period read back, with the key it belongs to (for ordering and grouping).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    pub section: u8,
+    pub key: String,
+    pub from_day: i32,
+    pub to_day: i32,
+    pub entry: Entry,
+    pub cites: Vec<i64>,
+}
+
+impl KeyEntry {
+    pub fn shows_on(&self, day: i32) -> bool {
+        self.from_day <= day && day <= self.to_day
+    }
+}
+
+/// What a key shows, period by period: the entry `entry_at` gives on each day, merged
+/// where consecutive days agree. Entries only change on the days a fact's certainty can
+/// change (`ValidTime::changes`), so evaluating those days is enough. Days showing
+/// nothing have no period.
+pub fn periods(section: u8, facts: &[Fact]) -> Vec<Period> {
+    let mut sorted: Vec<&Fact> = facts.iter().collect();
+    sorted.sort_by_key(|f| (f.valid.from(), f.seq));
+    let mut days: Vec<Day> = sorted.iter().flat_map(|f| f.valid.changes()).collect();
+    // Before the first change: what an open start (`../2020`) shows from the beginning.
+    days.push(Day::MIN);
+    days.sort_unstable();
+    days.dedup();
+    let mut periods: Vec<Period> = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let Some(entry) = entry_at(section, &sorted, *day) else {
+            continue;
+        };
+        let from_day = if i == 0 {
+            OPEN_START
+        } else {
+            day_number(*day).max(OPEN_START)
+        };
+        let to_day = days
+            .get(i + 1)
+            .map_or(OPEN_END, |next| (day_number(*next) - 1).min(OPEN_END));
+        if let Some(last) = periods.last_mut()
+            && last.to_day + 1 == from_day
+            && last.entry == entry
+        {
+            last.to_day = to_day;
+            continue;
+        }
+        let cites = entry
+            .cited_ids()
+            .iter()
+            .filter_map(|id| sorted.iter().find(|f| f.id == *id).map(|f| f.seq))
+            .collect();
+        periods.push(Period {
+            from_day,
+            to_day,
+            entry,
+            cites,
+        });
+    }
+    periods
 }
 
 fn groups(event: &Event) -> Vec<String> {

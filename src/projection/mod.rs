@@ -7,12 +7,13 @@ mod state;
 
 pub use state::*;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::date::{Day, ValidTime};
 use crate::error::{Error, Result};
 use crate::event::{EntityRegistered, Envelope, Event};
 use crate::store::{EventFilter, Head, Store};
+use materialize::KeyEntry;
 
 /// A fact that counts: a world event, or the replacement carried by a correction.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,16 +107,6 @@ impl Timeline {
         Some(fact)
     }
 
-    /// A timeline holding just these facts (read back from the materialised projection).
-    pub fn from_facts(facts: impl IntoIterator<Item = Fact>) -> Timeline {
-        let mut timeline = Timeline::default();
-        for fact in facts {
-            timeline.seq = timeline.seq.max(fact.seq);
-            timeline.insert(fact);
-        }
-        timeline
-    }
-
     pub fn facts(&self) -> impl Iterator<Item = &Fact> {
         self.facts.values()
     }
@@ -186,10 +177,18 @@ pub fn replay(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
 /// The landscape as of `day`: what `state` prints and `serve` returns. Stamped with the
 /// head it was read at; `group` keeps one group and what involves it.
 ///
-/// With the head's knowledge it reads the materialised facts of the keys that can show
-/// on `day` (cost follows the answer); `--known-at` earlier than the head and
-/// `--reported-by` replay the log instead.
+/// With the head's knowledge it reads the stored periods in force on `day` (cost follows
+/// the answer); `--known-at` earlier than the head and `--reported-by` replay the log.
 pub fn state_at(
+    store: &Store,
+    day: Day,
+    knowledge: Knowledge,
+    group: Option<&str>,
+) -> Result<Landscape> {
+    store.read(|| state_read(store, day, knowledge, group))
+}
+
+fn state_read(
     store: &Store,
     day: Day,
     knowledge: Knowledge,
@@ -197,21 +196,9 @@ pub fn state_at(
 ) -> Result<Landscape> {
     let head = head_at(store, knowledge.known_at)?;
     let mut land = if is_materialised(store, knowledge)? {
-        let timeline = Timeline::from_facts(store.facts_at(materialize::day_number(day), group)?);
-        let mut land = timeline.at_unnamed(day);
-        let ids = land.mentioned_ids();
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        for name in store.entity_names(&ids)? {
-            land.entities.insert(
-                name.id,
-                EntityEntry {
-                    entity_type: name.entity_type,
-                    name: name.name,
-                    acronym: name.acronym,
-                    aliases: name.aliases,
-                },
-            );
-        }
+        let entries = store.entries_at(materialize::day_number(day), group)?;
+        let mut land = assemble(store, day, entries)?;
+        name_entities(store, &mut land)?;
         land
     } else {
         replay(store, knowledge)?.at(day)
@@ -228,13 +215,100 @@ pub fn state_at(
     Ok(land)
 }
 
-/// Membership and role facts lying wholly after `from` and on or before `to`.
+/// The landscape of these stored entries on `day`, in the order a replay gives, with the
+/// evidence they cite (entities left unnamed).
+fn assemble(store: &Store, day: Day, mut entries: Vec<KeyEntry>) -> Result<Landscape> {
+    entries.sort_by(|a, b| (a.section, &a.key).cmp(&(b.section, &b.key)));
+    let mut land = Landscape::empty(day);
+    let mut cites = Vec::new();
+    for e in entries {
+        cites.extend(e.cites);
+        land.push(e.entry);
+    }
+    land.finish();
+    land.evidence = store.evidence(&cites)?;
+    Ok(land)
+}
+
+fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
+    let ids = land.mentioned_ids();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    for name in store.entity_names(&ids)? {
+        land.entities.insert(
+            name.id,
+            EntityEntry {
+                entity_type: name.entity_type,
+                name: name.name,
+                acronym: name.acronym,
+                aliases: name.aliases,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The landscapes on `from` and on `to`, for comparing them: whole, or with the head's
+/// knowledge only the entries of the keys that change between the two days (the others
+/// are the same on both and compare equal) and of the keys the `within` facts belong to.
+pub fn states_for_diff(
+    store: &Store,
+    from: Day,
+    to: Day,
+    knowledge: Knowledge,
+    within: &[Fact],
+) -> Result<(Landscape, Landscape)> {
+    if !is_materialised(store, knowledge)? {
+        return Ok((
+            state_at(store, from, knowledge, None)?,
+            state_at(store, to, knowledge, None)?,
+        ));
+    }
+    let (a, b) = (materialize::day_number(from), materialize::day_number(to));
+    let mut changing = store.entries_changing(a, b)?;
+    let changed: HashSet<(u8, &str)> = changing
+        .iter()
+        .map(|e| (e.section, e.key.as_str()))
+        .collect();
+    let mut unchanged: Vec<(u8, String)> = within
+        .iter()
+        .filter_map(|f| state::section_key(&f.event))
+        .filter(|(s, k)| !changed.contains(&(*s, k.as_str())))
+        .collect();
+    unchanged.sort();
+    unchanged.dedup();
+    // The same entry on both days: it compares equal, and tells whether a term served in
+    // between is shown on either day.
+    let same = store.entries_of_keys_at(&unchanged, a)?;
+    let on = |day: i32| -> Vec<KeyEntry> {
+        changing
+            .iter()
+            .chain(&same)
+            .filter(|e| e.shows_on(day))
+            .cloned()
+            .collect()
+    };
+    let (on_a, on_b) = (on(a), on(b));
+    changing.clear();
+    let head = store.head()?;
+    let mut lands = (assemble(store, from, on_a)?, assemble(store, to, on_b)?);
+    for land in [&mut lands.0, &mut lands.1] {
+        name_entities(store, land)?;
+        land.log_head = HeadRef {
+            seq: head.seq,
+            hash: head.hash.clone(),
+        };
+    }
+    Ok(lands)
+}
+
+/// Role assignments and membership departures lying wholly after `from` and on or
+/// before `to` (what `diff` reports as served or held in between).
 pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<Vec<Fact>> {
     if is_materialised(store, knowledge)? {
         return store.facts_within(materialize::day_number(from), materialize::day_number(to));
     }
     let within = |f: &&Fact| {
-        matches!(state::section_key(&f.event), Some((0 | 1, _)))
+        matches!(f.event, Event::RoleAssigned(_) | Event::MembershipLeft(_))
             && f.valid.from().is_some_and(|d| d > from)
             && f.valid.to().is_some_and(|d| d <= to)
     };

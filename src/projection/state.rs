@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Fact, Timeline};
@@ -53,18 +53,18 @@ pub struct Group {
     pub roles: Vec<Role>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub member: String,
     /// When it joined, as the source says it (EDTF).
     pub since: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Role {
     pub role: String,
     pub holder: String,
@@ -75,7 +75,7 @@ pub struct Role {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Representation {
     pub person: String,
     pub org: String,
@@ -85,7 +85,7 @@ pub struct Representation {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     pub call: String,
     pub title: String,
@@ -97,11 +97,11 @@ pub struct Call {
     pub issued: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commitment {
     pub commitment: String,
     pub owner: String,
@@ -115,7 +115,7 @@ pub struct Commitment {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instrument {
     pub instrument: String,
     pub status: String,
@@ -123,11 +123,11 @@ pub struct Instrument {
     pub since: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statistic {
     pub indicator: String,
     pub label: String,
@@ -141,11 +141,11 @@ pub struct Statistic {
     pub reported: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meeting {
     pub meeting: String,
     pub title: String,
@@ -155,11 +155,11 @@ pub struct Meeting {
     pub held: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
     pub publication: String,
     pub title: String,
@@ -167,12 +167,12 @@ pub struct Publication {
     pub released: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
 }
 
 /// One source's version of a fact that sources disagree on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub event: String,
     pub source: Option<String>,
@@ -211,7 +211,6 @@ impl Timeline {
     /// The landscape as of `day` with `entities` left empty (for the caller to name).
     pub fn at_unnamed(&self, day: Day) -> Landscape {
         let mut cited: BTreeSet<&str> = BTreeSet::new();
-        let occurred = |f: &&Fact| f.valid.occurred_by(day).is_some();
         let mut by_key: BTreeMap<(u8, String), Vec<&Fact>> = BTreeMap::new();
         for fact in self.facts() {
             if let Some(key) = section_key(&fact.event) {
@@ -222,47 +221,11 @@ impl Timeline {
         for ((section, _), facts) in &by_key {
             let mut facts = facts.clone();
             facts.sort_by_key(|f| (f.valid.from(), f.seq));
-            match section {
-                0 => membership(&mut land, &facts, day),
-                1 => role(&mut land, &facts, day),
-                2 => {
-                    let seen: Vec<&Fact> = facts.iter().copied().filter(occurred).collect();
-                    if let Some(r) = representation(&seen, day) {
-                        land.representatives.push(r);
-                    }
-                }
-                3 => {
-                    let seen: Vec<&Fact> = facts.iter().copied().filter(occurred).collect();
-                    if let Some(c) = call(&seen, day) {
-                        land.calls.push(c);
-                    }
-                }
-                4 => commitment(&mut land, &facts, day),
-                5 => instrument(&mut land, &facts, day),
-                6 => statistic(&mut land, &facts, day),
-                7 => {
-                    let seen: Vec<&Fact> = facts.iter().copied().filter(occurred).collect();
-                    if let Some(m) = meeting(&seen, day) {
-                        land.meetings.push(m);
-                    }
-                }
-                _ => {
-                    let seen: Vec<&Fact> = facts.iter().copied().filter(occurred).collect();
-                    if let Some(p) = publication(&seen, day) {
-                        land.publications.push(p);
-                    }
-                }
+            if let Some(entry) = entry_at(*section, &facts, day) {
+                land.push(entry);
             }
         }
-        land.groups
-            .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
-        // Dated lists read in time order (EDTF text sorts chronologically by its year first).
-        land.calls
-            .sort_by(|a, b| (&a.issued, &a.call).cmp(&(&b.issued, &b.call)));
-        land.meetings
-            .sort_by(|a, b| (&a.held, &a.meeting).cmp(&(&b.held, &b.meeting)));
-        land.publications
-            .sort_by(|a, b| (&a.released, &a.publication).cmp(&(&b.released, &b.publication)));
+        land.finish();
         for id in land.cited_ids() {
             cited.insert(id);
         }
@@ -284,8 +247,94 @@ impl Timeline {
     }
 }
 
+/// What one fold key shows on a day: a membership pair's member, a role holder's role, a
+/// call, ... Stored as JSON for each period in which it stays the same (`key_periods`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Entry {
+    Member(String, Member),
+    Role(String, Role),
+    Representative(Representation),
+    Call(Call),
+    Commitment(Commitment),
+    Instrument(Instrument),
+    Statistic(Statistic),
+    Meeting(Meeting),
+    Publication(Publication),
+}
+
+impl Entry {
+    /// The event ids this entry cites as evidence or as conflicting claims.
+    pub fn cited_ids(&self) -> Vec<&str> {
+        let (evidence, conflict): (&[String], &[Claim]) = match self {
+            Entry::Member(_, m) => (&m.evidence, &m.conflict),
+            Entry::Role(_, r) => (&r.evidence, &[]),
+            Entry::Representative(r) => (&r.evidence, &[]),
+            Entry::Call(c) => (&c.evidence, &c.conflict),
+            Entry::Commitment(c) => (&c.evidence, &[]),
+            Entry::Instrument(i) => (&i.evidence, &i.conflict),
+            Entry::Statistic(s) => (&s.evidence, &s.conflict),
+            Entry::Meeting(m) => (&m.evidence, &m.conflict),
+            Entry::Publication(p) => (&p.evidence, &p.conflict),
+        };
+        let mut ids: Vec<&str> = evidence.iter().map(String::as_str).collect();
+        ids.extend(conflict.iter().map(|c| c.event.as_str()));
+        ids
+    }
+}
+
+/// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
+pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
+    let occurred = || -> Vec<&Fact> {
+        facts
+            .iter()
+            .copied()
+            .filter(|f| f.valid.occurred_by(day).is_some())
+            .collect()
+    };
+    match section {
+        0 => membership(facts, day),
+        1 => role(facts, day),
+        2 => representation(&occurred(), day).map(Entry::Representative),
+        3 => call(&occurred(), day).map(Entry::Call),
+        4 => commitment(&occurred(), day).map(Entry::Commitment),
+        5 => instrument(&occurred(), day).map(Entry::Instrument),
+        6 => statistic(&occurred(), day).map(Entry::Statistic),
+        7 => meeting(&occurred(), day).map(Entry::Meeting),
+        _ => publication(&occurred(), day).map(Entry::Publication),
+    }
+}
+
 impl Landscape {
-    fn empty(day: Day) -> Landscape {
+    /// Adds one key's entry. Entries pushed in (section, key) order, then `finish`, give
+    /// the order a replay gives.
+    pub fn push(&mut self, entry: Entry) {
+        match entry {
+            Entry::Member(g, m) => self.groups.entry(g).or_default().members.push(m),
+            Entry::Role(g, r) => self.groups.entry(g).or_default().roles.push(r),
+            Entry::Representative(r) => self.representatives.push(r),
+            Entry::Call(c) => self.calls.push(c),
+            Entry::Commitment(c) => self.commitments.push(c),
+            Entry::Instrument(i) => self.instruments.push(i),
+            Entry::Statistic(s) => self.statistics.push(s),
+            Entry::Meeting(m) => self.meetings.push(m),
+            Entry::Publication(p) => self.publications.push(p),
+        }
+    }
+
+    /// Puts the dated lists in time order once every entry is in.
+    pub fn finish(&mut self) {
+        self.groups
+            .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
+        // Dated lists read in time order (EDTF text sorts chronologically by its year first).
+        self.calls
+            .sort_by(|a, b| (&a.issued, &a.call).cmp(&(&b.issued, &b.call)));
+        self.meetings
+            .sort_by(|a, b| (&a.held, &a.meeting).cmp(&(&b.held, &b.meeting)));
+        self.publications
+            .sort_by(|a, b| (&a.released, &a.publication).cmp(&(&b.released, &b.publication)));
+    }
+
+    pub(crate) fn empty(day: Day) -> Landscape {
         Landscape {
             as_of: day_string(day),
             known_at: None,
@@ -491,11 +540,11 @@ fn conflicts(
         .collect()
 }
 
-fn membership(land: &mut Landscape, facts: &[&Fact], day: Day) {
+fn membership(facts: &[&Fact], day: Day) -> Option<Entry> {
     let Some(Event::MembershipJoined(m) | Event::MembershipLeft(m)) =
         facts.first().map(|f| &f.event)
     else {
-        return;
+        return None;
     };
     // Walk the joins and departures that have (possibly) happened by `day`, in valid order.
     let mut joins: Vec<&Fact> = Vec::new();
@@ -527,22 +576,21 @@ fn membership(land: &mut Landscape, facts: &[&Fact], day: Day) {
             _ => {}
         }
     }
-    let Some(first) = joins.first() else { return };
+    let first = joins.first()?;
     let conflict = conflicts(&joins, disjoint, |f| json!({"since": f.valid.as_str()}));
-    land.groups
-        .entry(m.group.to_string())
-        .or_default()
-        .members
-        .push(Member {
+    Some(Entry::Member(
+        m.group.to_string(),
+        Member {
             member: m.member.to_string(),
             since: first.valid.as_str().to_owned(),
             certainty,
             evidence: ids(&evidence),
             conflict,
-        });
+        },
+    ))
 }
 
-fn role(land: &mut Landscape, facts: &[&Fact], day: Day) {
+fn role(facts: &[&Fact], day: Day) -> Option<Entry> {
     let mut held: Vec<(&Fact, Certainty)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         let Event::RoleAssigned(_) = f.event else {
@@ -564,32 +612,28 @@ fn role(land: &mut Landscape, facts: &[&Fact], day: Day) {
         held.push((f, certainty));
     }
     // Cite every attestation; show the term of the surest one that starts earliest.
-    let Some((best, certainty)) = held
+    let (best, certainty) = held
         .iter()
         .max_by_key(|(f, c)| (*c, std::cmp::Reverse((f.valid.from(), f.seq))))
-        .copied()
-    else {
-        return;
-    };
+        .copied()?;
     let Event::RoleAssigned(r) = &best.event else {
-        return;
+        return None;
     };
     let representative = held.iter().rev().find_map(|(f, _)| match &f.event {
         Event::RoleAssigned(r) => r.representative.as_ref().map(|p| p.to_string()),
         _ => None,
     });
-    land.groups
-        .entry(r.group.to_string())
-        .or_default()
-        .roles
-        .push(Role {
+    Some(Entry::Role(
+        r.group.to_string(),
+        Role {
             role: r.role.clone(),
             holder: r.holder.to_string(),
             term: best.valid.as_str().to_owned(),
             representative,
             certainty,
             evidence: held.iter().map(|(f, _)| f.id.clone()).collect(),
-        });
+        },
+    ))
 }
 
 fn representation(facts: &[&Fact], day: Day) -> Option<Representation> {
@@ -651,19 +695,14 @@ fn call(facts: &[&Fact], day: Day) -> Option<Call> {
     Some(merged)
 }
 
-fn commitment(land: &mut Landscape, facts: &[&Fact], day: Day) {
-    let occurred: Vec<&Fact> = facts
-        .iter()
-        .copied()
-        .filter(|f| f.valid.occurred_by(day).is_some())
-        .collect();
-    let Some(last) = occurred.last() else { return };
+fn commitment(occurred: &[&Fact], day: Day) -> Option<Commitment> {
+    let last = occurred.last()?;
     let revision = occurred
         .iter()
         .filter(|f| matches!(f.event, Event::CommitmentSet(_)))
         .count();
     match &last.event {
-        Event::CommitmentSet(c) => land.commitments.push(Commitment {
+        Event::CommitmentSet(c) => Some(Commitment {
             commitment: c.commitment.to_string(),
             owner: c.owner.to_string(),
             title: c.title.clone(),
@@ -673,41 +712,36 @@ fn commitment(land: &mut Landscape, facts: &[&Fact], day: Day) {
             certainty: weakest(&[last], day),
             evidence: vec![last.id.clone()],
         }),
+        // Possibly withdrawn: the previous version possibly still stands.
         Event::CommitmentWithdrawn(_)
             if last.valid.occurred_by(day) == Some(Certainty::Possible) =>
         {
-            // Possibly withdrawn: the previous version possibly still stands.
-            if let Some(prev) = occurred
+            let prev = occurred
                 .iter()
                 .rev()
-                .find(|f| matches!(f.event, Event::CommitmentSet(_)))
-                && let Event::CommitmentSet(c) = &prev.event
-            {
-                land.commitments.push(Commitment {
-                    commitment: c.commitment.to_string(),
-                    owner: c.owner.to_string(),
-                    title: c.title.clone(),
-                    items: c.items.clone(),
-                    since: prev.valid.as_str().to_owned(),
-                    revision: revision.max(1),
-                    certainty: Certainty::Possible,
-                    evidence: vec![prev.id.clone(), last.id.clone()],
-                });
-            }
+                .find(|f| matches!(f.event, Event::CommitmentSet(_)))?;
+            let Event::CommitmentSet(c) = &prev.event else {
+                return None;
+            };
+            Some(Commitment {
+                commitment: c.commitment.to_string(),
+                owner: c.owner.to_string(),
+                title: c.title.clone(),
+                items: c.items.clone(),
+                since: prev.valid.as_str().to_owned(),
+                revision: revision.max(1),
+                certainty: Certainty::Possible,
+                evidence: vec![prev.id.clone(), last.id.clone()],
+            })
         }
-        _ => {}
+        _ => None,
     }
 }
 
-fn instrument(land: &mut Landscape, facts: &[&Fact], day: Day) {
-    let occurred: Vec<&Fact> = facts
-        .iter()
-        .copied()
-        .filter(|f| f.valid.occurred_by(day).is_some())
-        .collect();
-    let Some(last) = occurred.last() else { return };
+fn instrument(occurred: &[&Fact], day: Day) -> Option<Instrument> {
+    let last = occurred.last()?;
     let Event::InstrumentStatus(s) = &last.event else {
-        return;
+        return None;
     };
     let same_date: Vec<&Fact> = occurred
         .iter()
@@ -718,7 +752,7 @@ fn instrument(land: &mut Landscape, facts: &[&Fact], day: Day) {
         Event::InstrumentStatus(s) => s.status.as_str(),
         _ => "",
     };
-    land.instruments.push(Instrument {
+    Some(Instrument {
         instrument: s.instrument.to_string(),
         status: s.status.as_str().to_owned(),
         note: s.note.clone(),
@@ -730,18 +764,13 @@ fn instrument(land: &mut Landscape, facts: &[&Fact], day: Day) {
             |a, b| status_of(a) != status_of(b),
             |f| json!({"status": status_of(f)}),
         ),
-    });
+    })
 }
 
-fn statistic(land: &mut Landscape, facts: &[&Fact], day: Day) {
-    let occurred: Vec<&Fact> = facts
-        .iter()
-        .copied()
-        .filter(|f| f.valid.occurred_by(day).is_some())
-        .collect();
-    let Some(last) = occurred.last() else { return };
+fn statistic(occurred: &[&Fact], day: Day) -> Option<Statistic> {
+    let last = occurred.last()?;
     let Event::StatisticReported(s) = &last.event else {
-        return;
+        return None;
     };
     let about_same = |f: &&Fact| match &f.event {
         Event::StatisticReported(o) => o.period == s.period && o.scope == s.scope,
@@ -754,7 +783,7 @@ fn statistic(land: &mut Landscape, facts: &[&Fact], day: Day) {
         }
         _ => Value::Null,
     };
-    land.statistics.push(Statistic {
+    Some(Statistic {
         indicator: s.indicator.to_string(),
         label: s.label.clone(),
         value: s.value.clone(),
@@ -767,7 +796,7 @@ fn statistic(land: &mut Landscape, facts: &[&Fact], day: Day) {
         certainty: weakest(&[last], day),
         evidence: ids(&same),
         conflict: conflicts(&same, |a, b| value_of(a) != value_of(b), value_of),
-    });
+    })
 }
 
 fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {

@@ -507,6 +507,31 @@ mod materialised {
     }
 
     #[test]
+    fn a_diff_from_the_stored_periods_equals_one_from_two_full_replays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = curated_store(&dir);
+        // A `--reported-by` after every document replays the whole log.
+        let replaying = Knowledge {
+            reported_by: Some(day("9999-12-31")),
+            ..Knowledge::default()
+        };
+        let year_ends: Vec<Day> = (2012..=2026)
+            .map(|y| crate::date::end_of_year(y).unwrap())
+            .collect();
+        for (i, from) in year_ends.iter().enumerate() {
+            for to in &year_ends[i + 1..] {
+                let fast =
+                    crate::diff::diff_at(&store, *from, *to, Knowledge::default(), None).unwrap();
+                let slow = crate::diff::diff_at(&store, *from, *to, replaying, None).unwrap();
+                assert_eq!(fast.sections, slow.sections, "diff {from} {to}");
+                for (id, name) in &fast.names {
+                    assert_eq!(slow.names.get(id), Some(name), "name of {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rebuild_gives_the_same_derived_tables_as_incremental_maintenance() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = curated_store(&dir);

@@ -3,6 +3,8 @@
 //! Maintained on every append and rebuildable from the events alone; both go through
 //! `Batch::derive`, so rebuild and incremental maintenance cannot drift apart.
 
+mod periods;
+
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, params};
@@ -274,7 +276,7 @@ impl Batch<'_> {
         Ok(id)
     }
 
-    /// Recomputes the span of every key the batch touched.
+    /// Recomputes the span and the periods of every key the batch touched.
     pub(super) fn settle_spans(&mut self) -> Result<()> {
         self.flush()?;
         let touched: Vec<i64> = self.derived.touched.drain().collect();
@@ -283,6 +285,7 @@ impl Batch<'_> {
                 .tx
                 .prepare_cached("SELECT section FROM fact_keys WHERE key_id = ?")?
                 .query_row([key_id], |r| r.get(0))?;
+            self.settle_periods(key_id, section)?;
             let first: Option<i32> = self
                 .tx
                 .prepare_cached("SELECT min(from_day) FROM facts WHERE key_id = ?")?
@@ -341,7 +344,7 @@ impl Store {
         batch.tx.execute_batch(
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
              DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;
-             DELETE FROM displaced;",
+             DELETE FROM displaced; DELETE FROM key_periods; DELETE FROM key_period_spans;",
         )?;
         let head = batch.head.seq;
         let mut count = 0;
@@ -381,41 +384,15 @@ impl Store {
         Ok(count)
     }
 
-    /// The facts of every key that may show on `day` (within `group`, if given) that start
-    /// on or before `day`: all `Timeline::at(day)` needs.
-    pub fn facts_at(&self, day: i32, group: Option<&str>) -> Result<Vec<Fact>> {
-        let columns = FACT_COLUMNS;
-        let (sql, values): (String, Vec<rusqlite::types::Value>) = match group {
-            None => (
-                format!(
-                    "SELECT {columns} FROM fact_key_spans s JOIN facts f ON f.key_id = s.key_id
-                     JOIN events e ON e.seq = f.seq
-                     WHERE s.from_day <= ?1 AND s.to_day >= ?1 AND f.from_day <= ?1"
-                ),
-                vec![day.into()],
-            ),
-            Some(g) => (
-                format!(
-                    "SELECT {columns} FROM fact_key_groups g JOIN fact_keys k ON k.key_id = g.key_id
-                     JOIN facts f ON f.key_id = g.key_id JOIN events e ON e.seq = f.seq
-                     WHERE g.grp = ?2 AND k.first_day <= ?1 AND k.closed_day > ?1 AND f.from_day <= ?1"
-                ),
-                vec![day.into(), g.to_owned().into()],
-            ),
-        };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), fact_row)?;
-        rows.map(|row| read_fact(row?)).collect()
-    }
-
-    /// Membership and role facts lying wholly within `(after, upto]`: terms served and
-    /// memberships held between two days, which neither day's state shows.
+    /// Terms assigned and departures lying wholly within `(after, upto]`: terms served and
+    /// memberships held between two days, which neither day's state may show.
     pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<Fact>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {FACT_COLUMNS}
              FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
              JOIN events e ON e.seq = f.seq
              WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN (0, 1)
+               AND f.kind IN ('role.assigned', 'membership.left')
                AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq"
         ))?;
         let rows = stmt.query_map(params![after, upto], fact_row)?;
@@ -534,6 +511,8 @@ impl Store {
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
+            "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
+            "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
         ];
         let mut rows = Vec::new();
         for sql in queries {

@@ -115,7 +115,12 @@ impl Store {
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
                 store.migrate()?;
             }
-            Access::ReadOnly => store.check_version()?,
+            Access::ReadOnly => {
+                store.check_version()?;
+                // Queries read many scattered pages: map them instead of copying each one
+                // through a read(2) (no effect where mmap is unavailable).
+                store.conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
+            }
         }
         Ok(store)
     }
@@ -156,6 +161,10 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
+        // Schema 4's periods cannot be filled by SQL: derive them from the events.
+        if (1..4).contains(&found) {
+            self.rebuild()?;
+        }
         Ok(())
     }
 

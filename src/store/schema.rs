@@ -5,6 +5,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_log.sql"),
     include_str!("sql/0002_projection.sql"),
     include_str!("sql/0003_views.sql"),
+    include_str!("sql/0004_periods.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,232 @@
+//! The period tables (schema 4): each fold key's entry per stretch of days. Derived again
+//! at commit for every key a batch touched; read by `state` and `diff`, so that their cost
+//! follows the answer rather than the history behind it.
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+
+use super::{FACT_COLUMNS, fact_row, read_fact};
+use crate::date::ValidTime;
+use crate::error::{Error, Result};
+use crate::event::{Event, upcast};
+use crate::projection::Evidence;
+use crate::projection::materialize::{KeyEntry, NAMES, periods};
+use crate::store::{Batch, Store};
+
+impl Batch<'_> {
+    /// Replaces the periods of one key with those its facts give now.
+    pub(in crate::store) fn settle_periods(&mut self, key_id: i64, section: u8) -> Result<()> {
+        let old: Vec<i64> = self
+            .tx
+            .prepare_cached("SELECT period_id FROM key_periods WHERE key_id = ?")?
+            .query_map([key_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !old.is_empty() {
+            let mut span = self
+                .tx
+                .prepare_cached("DELETE FROM key_period_spans WHERE period_id = ?")?;
+            for id in &old {
+                span.execute([id])?;
+            }
+            self.tx
+                .prepare_cached("DELETE FROM key_periods WHERE key_id = ?")?
+                .execute([key_id])?;
+        }
+        if section == NAMES {
+            return Ok(());
+        }
+        let facts = {
+            let mut stmt = self.tx.prepare_cached(&format!(
+                "SELECT {FACT_COLUMNS} FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ?"
+            ))?;
+            let rows = stmt.query_map([key_id], fact_row)?;
+            rows.map(|row| read_fact(row?))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO key_periods (key_id, from_day, to_day, entry, cites) VALUES (?, ?, ?, ?, ?)",
+        )?;
+        let mut span = self.tx.prepare_cached(
+            "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
+        )?;
+        for p in periods(section, &facts) {
+            let entry = serde_json::to_string(&p.entry).expect("entries serialise");
+            let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
+            let id = insert.insert(params![
+                key_id,
+                p.from_day,
+                p.to_day,
+                entry,
+                cites.join(",")
+            ])?;
+            span.execute(params![id, p.from_day, p.to_day])?;
+        }
+        Ok(())
+    }
+}
+
+const ENTRY_COLUMNS: &str = "k.section, k.key, p.from_day, p.to_day, p.entry, p.cites";
+
+impl Store {
+    /// Runs `read` in one read transaction, so that every query it makes sees the same
+    /// log even while a writer commits, and SQLite locks the file once, not per query.
+    /// Inside a transaction already, it just runs.
+    pub fn read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return read();
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let value = read()?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// The entries in force on `day`; with `group`, those of the keys involving it.
+    pub fn entries_at(&self, day: i32, group: Option<&str>) -> Result<Vec<KeyEntry>> {
+        match group {
+            None => self.entries(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
+                     JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                     WHERE s.from_day <= ?1 AND s.to_day >= ?1"
+                ),
+                params![day],
+            ),
+            // Each key's latest period starting by `day`: one index seek per key.
+            Some(g) => self.entries(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN fact_keys k ON k.key_id = g.key_id
+                     JOIN key_periods p ON p.key_id = g.key_id
+                      AND p.from_day = (SELECT max(from_day) FROM key_periods q
+                                        WHERE q.key_id = g.key_id AND q.from_day <= ?1)
+                     WHERE g.grp = ?2 AND p.to_day >= ?1"
+                ),
+                params![day, g],
+            ),
+        }
+    }
+
+    /// The periods that start in `(after, upto]` or end in `[after, upto)`: those of every
+    /// key whose entry on `after` may differ from its entry on `upto`, and no others.
+    pub fn entries_changing(&self, after: i32, upto: i32) -> Result<Vec<KeyEntry>> {
+        // UNION ALL, and duplicates (a period both starting and ending in between) dropped
+        // here: a UNION would build a temporary b-tree of whole entries.
+        let mut entries = self.entries(
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
+                 JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                 WHERE s.from_day > ?1 AND s.from_day <= ?2
+                 UNION ALL
+                 SELECT {ENTRY_COLUMNS} FROM key_period_spans s
+                 JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                 WHERE s.to_day >= ?1 AND s.to_day < ?2 AND NOT (s.from_day > ?1 AND s.from_day <= ?2)"
+            ),
+            params![after, upto],
+        )?;
+        entries
+            .sort_by(|a, b| (a.section, &a.key, a.from_day).cmp(&(b.section, &b.key, b.from_day)));
+        Ok(entries)
+    }
+
+    /// The entries of the given keys in force on `day`.
+    pub fn entries_of_keys_at(&self, keys: &[(u8, String)], day: i32) -> Result<Vec<KeyEntry>> {
+        let mut found = Vec::new();
+        for (section, key) in keys {
+            let mut rows = self.entries(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM fact_keys k JOIN key_periods p ON p.key_id = k.key_id
+                     WHERE k.section = ?1 AND k.key = ?2 AND p.from_day <= ?3
+                     ORDER BY p.from_day DESC LIMIT 1"
+                ),
+                params![section, key, day],
+            )?;
+            found.extend(rows.drain(..).filter(|e| e.shows_on(day)));
+        }
+        Ok(found)
+    }
+
+    fn entries(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<KeyEntry>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(values, |r| {
+            Ok((
+                r.get::<_, u8>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i32>(2)?,
+                r.get::<_, i32>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (section, key, from_day, to_day, entry, cites) = row?;
+            let unreadable = |e: &dyn std::fmt::Display| {
+                Error::VerifyFailed(format!(
+                    "a derived period cannot be read: {e}; run `policylog rebuild`"
+                ))
+            };
+            Ok(KeyEntry {
+                section,
+                key,
+                from_day,
+                to_day,
+                entry: serde_json::from_str(&entry).map_err(|e| unreadable(&e))?,
+                cites: cites
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| c.parse().map_err(|e| unreadable(&e)))
+                    .collect::<Result<_>>()?,
+            })
+        })
+        .collect()
+    }
+
+    /// The evidence of the events at these seqs, by event id: a correction cites the kind
+    /// and date of its replacement.
+    pub fn evidence(&self, seqs: &[i64]) -> Result<BTreeMap<String, Evidence>> {
+        let mut seqs = seqs.to_vec();
+        seqs.sort_unstable();
+        seqs.dedup();
+        let list = serde_json::to_string(&seqs).expect("numbers");
+        // One statement for them all, in seq order: a walk along the table, not a lookup
+        // (and a statement) per event.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, version, valid, source, quote,
+                    CASE kind WHEN 'event.corrected' THEN payload END
+             FROM events WHERE seq IN (SELECT value FROM json_each(?))",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut evidence = BTreeMap::new();
+        for row in rows {
+            let (id, mut kind, version, mut valid, source, quote, payload) = row?;
+            if let Some(payload) = payload
+                && let Ok(Event::EventCorrected(c)) = upcast::decode(&kind, version, &payload)
+            {
+                kind = c.replacement.event.kind().to_owned();
+                if ValidTime::parse(&c.replacement.valid).is_ok() {
+                    valid = c.replacement.valid.clone();
+                }
+            }
+            evidence.insert(
+                id,
+                Evidence {
+                    kind,
+                    valid,
+                    source,
+                    quote,
+                },
+            );
+        }
+        Ok(evidence)
+    }
+}
