@@ -41,6 +41,8 @@ pub struct EventsFile {
     reader: BufReader<File>,
     line_no: usize,
     buf: Vec<u8>,
+    /// The last line read, without its line break; its allocation goes back to `buf`.
+    line: String,
     /// The document described by the header, if the file has one.
     pub document: Option<Document>,
 }
@@ -54,14 +56,16 @@ impl EventsFile {
             reader: BufReader::with_capacity(1 << 16, file),
             line_no: 0,
             buf: Vec::new(),
+            line: String::new(),
             document: None,
         };
         // Peek at the first non-empty line: a header, or already an event.
         let header_line = loop {
-            match events.read_raw_line()? {
-                None => break None,
-                Some(text) if text.trim().is_empty() => continue,
-                Some(text) => break Some(text),
+            if !events.read_raw_line()? {
+                break None;
+            }
+            if !events.line.trim().is_empty() {
+                break Some(events.line.clone());
             }
         };
         if let Some(text) = header_line {
@@ -84,16 +88,17 @@ impl EventsFile {
         Ok(events)
     }
 
-    /// The next non-empty line and its number; a header-shaped line here is an error.
-    pub fn next_line(&mut self) -> Result<Option<(usize, String)>> {
+    /// Reads the next non-empty line and returns its number (its text is `text()`); a
+    /// header-shaped line here is an error.
+    pub fn next_line(&mut self) -> Result<Option<usize>> {
         loop {
-            let Some(text) = self.read_raw_line()? else {
+            if !self.read_raw_line()? {
                 return Ok(None);
-            };
-            if text.trim().is_empty() {
+            }
+            if self.line.trim().is_empty() {
                 continue;
             }
-            if is_header(&text) {
+            if is_header(&self.line) {
                 return Err(Error::input(
                     self.location(),
                     Problem::BadHeader(
@@ -101,8 +106,13 @@ impl EventsFile {
                     ),
                 ));
             }
-            return Ok(Some((self.line_no, text)));
+            return Ok(Some(self.line_no));
         }
+    }
+
+    /// The text of the line `next_line` read last.
+    pub fn text(&self) -> &str {
+        &self.line
     }
 
     pub fn location(&self) -> Location {
@@ -113,7 +123,10 @@ impl EventsFile {
         }
     }
 
-    fn read_raw_line(&mut self) -> Result<Option<String>> {
+    /// Reads one line into `line`; false at the end of the file.
+    fn read_raw_line(&mut self) -> Result<bool> {
+        // Reuse the previous line's allocation rather than copy each line out.
+        self.buf = std::mem::take(&mut self.line).into_bytes();
         self.buf.clear();
         let limit = crate::event::validate::MAX_LINE_BYTES as u64 + 2;
         let n = (&mut self.reader)
@@ -121,7 +134,7 @@ impl EventsFile {
             .read_until(b'\n', &mut self.buf)
             .map_err(|e| Error::io(&self.path, e))?;
         if n == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         self.line_no += 1;
         if n as u64 >= limit && !self.buf.ends_with(b"\n") {
@@ -139,13 +152,19 @@ impl EventsFile {
                 Problem::MalformedJson("the line contains a NUL byte".into()),
             ));
         }
-        let text = std::str::from_utf8(&self.buf).map_err(|e| {
-            Error::input(
-                self.location(),
-                Problem::MalformedJson(format!("the line is not UTF-8 ({e})")),
-            )
-        })?;
-        Ok(Some(text.trim_end_matches(['\n', '\r']).to_owned()))
+        let mut line = match String::from_utf8(std::mem::take(&mut self.buf)) {
+            Ok(line) => line,
+            Err(e) => {
+                return Err(Error::input(
+                    self.location(),
+                    Problem::MalformedJson(format!("the line is not UTF-8 ({})", e.utf8_error())),
+                ));
+            }
+        };
+        let kept = line.trim_end_matches(['\n', '\r']).len();
+        line.truncate(kept);
+        self.line = line;
+        Ok(true)
     }
 }
 

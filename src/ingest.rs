@@ -13,7 +13,7 @@ use crate::document::{Document, SearchableText};
 use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
 use crate::event::validate::{self, Source};
-use crate::event::{EventLine, StoredEvent};
+use crate::event::{Line, StoredEvent};
 use crate::events_file::{self, EventsFile};
 use crate::store::{Batch, Head, Store};
 
@@ -42,8 +42,9 @@ pub struct Session<'s> {
     texts: HashMap<String, Rc<SearchableText>>,
     /// References not yet resolved: they may be registered later in the batch.
     pending: Vec<(Location, &'static str, String)>,
-    /// Stamp for lines that carry no `recorded_at`.
+    /// Stamp for lines that carry no `recorded_at`, and the time it reads as.
     stamp: String,
+    stamp_time: Option<DateTime<Utc>>,
     recorder: String,
     last_recorded: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -59,10 +60,12 @@ impl<'s> Session<'s> {
         let batch = store.batch()?;
         let last = batch.head().recorded_at.clone();
         let fresh_ids = (batch.head().seq == 0).then(HashSet::new);
+        let stamp = clock::stamp_after(last.as_deref());
         Ok(Session {
             known: HashSet::new(),
             fresh_ids,
-            stamp: clock::stamp_after(last.as_deref()),
+            stamp_time: clock::parse(&stamp).ok(),
+            stamp,
             last_recorded: last.as_deref().and_then(|l| clock::parse(l).ok()),
             batch,
             texts: HashMap::new(),
@@ -102,15 +105,17 @@ impl<'s> Session<'s> {
     /// file's header, if any.
     pub fn add(
         &mut self,
-        line: EventLine,
+        line: impl Into<Line>,
         file_document: Option<&Sha256>,
         at: &Location,
     ) -> Result<Added> {
-        let at = match &line.id {
+        let line = line.into();
+        // The location is only built when a problem is reported: most lines have none.
+        let located = |id: Option<&str>| match id {
             Some(id) => at.clone().with_event(id),
             None => at.clone(),
         };
-        let bad = |problem: Problem| Error::input(at.clone(), problem);
+        let bad = |problem: Problem| Error::input(located(line.id.as_deref()), problem);
 
         let source_sha = match (file_document, &line.source) {
             (Some(doc), Some(given)) if given != doc.as_str() => {
@@ -136,9 +141,10 @@ impl<'s> Session<'s> {
             .as_ref()
             .zip(text.as_deref())
             .map(|(sha256, text)| Source { sha256, text });
-        let new = validate::check(line, source).map_err(&bad)?;
-        let at = at.clone().with_event(new.id.as_str());
-        let bad = |problem: Problem| Error::input(at.clone(), problem);
+        let given_id = line.id.clone();
+        let new = validate::check(line, source)
+            .map_err(|problem| Error::input(located(given_id.as_deref()), problem))?;
+        let bad = |problem: Problem| Error::input(located(Some(new.id.as_str())), problem);
 
         if self.may_hold(new.id.as_str())
             && let Some(stored) = self.batch.event(new.id.as_str())?
@@ -174,23 +180,24 @@ impl<'s> Session<'s> {
                         self.batch.head().recorded_at.as_deref().unwrap_or("?")
                     ))));
                 }
-                text.clone()
+                // Later lines of the batch may not go back before this one.
+                self.last_recorded = self.last_recorded.max(Some(time));
+                text.as_str()
             }
-            None => self.stamp.clone(),
+            None => {
+                self.last_recorded = self.last_recorded.max(self.stamp_time);
+                self.stamp.as_str()
+            }
         };
-        // Later lines of the batch may not go back before this one, stamped or not.
-        self.last_recorded = self.last_recorded.max(clock::parse(&recorded_at).ok());
-        let recorded_by = new
-            .recorded_by
-            .clone()
-            .unwrap_or_else(|| self.recorder.clone());
-        let stored = self.batch.append(&new, &recorded_at, &recorded_by)?;
+        let recorded_by = new.recorded_by.as_deref().unwrap_or(&self.recorder);
+        let stored = self.batch.append(&new, recorded_at, recorded_by)?;
         if let Some(fresh) = &mut self.fresh_ids {
             fresh.insert(id_hash(new.id.as_str()));
         }
         for r in new.event.references() {
             if !self.is_known(r.id.as_str())? {
-                self.pending.push((at.clone(), r.field, r.id.to_string()));
+                self.pending
+                    .push((located(Some(new.id.as_str())), r.field, r.id.to_string()));
             }
         }
         Ok(Added::New(stored))
@@ -260,7 +267,7 @@ fn id_hash(id: &str) -> u64 {
 /// One file's next event line, parsed, waiting for its turn in the merge.
 struct Pending {
     line_no: usize,
-    line: EventLine,
+    line: Line,
     order: Option<DateTime<Utc>>,
 }
 
@@ -316,6 +323,15 @@ pub fn ingest_observed(
         .map(|r| r.document.as_ref().map(|d| d.sha256.clone()))
         .collect();
 
+    let mut places: Vec<Location> = readers
+        .iter()
+        .map(|r| Location::Line {
+            file: r.path.clone(),
+            line: 0,
+            event: None,
+        })
+        .collect();
+
     // Merge the files by recorded_at (lines without one come last, in file order), so
     // that an exported log, split into one file per document, rebuilds the same chain.
     let mut heads: Vec<Option<Pending>> = Vec::with_capacity(readers.len());
@@ -330,13 +346,12 @@ pub fn ingest_observed(
             .min_by(|(i, a), (j, b)| order_key(*a).cmp(&order_key(*b)).then(i.cmp(j)));
         let Some((i, _)) = next else { break };
         let pending = heads[i].take().expect("chosen head exists");
-        let at = Location::Line {
-            file: readers[i].path.clone(),
-            line: pending.line_no,
-            event: None,
-        };
+        // Each file's location is reused line after line rather than built per event.
+        if let Location::Line { line, .. } = &mut places[i] {
+            *line = pending.line_no;
+        }
         let new = matches!(
-            session.add(pending.line, documents[i].as_ref(), &at)?,
+            session.add(pending.line, documents[i].as_ref(), &places[i])?,
             Added::New(_)
         );
         if new {
@@ -356,15 +371,17 @@ fn order_key(time: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
 }
 
 fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
-    let Some((line_no, text)) = reader.next_line()? else {
+    let Some(line_no) = reader.next_line()? else {
         return Ok(None);
     };
-    let at = Location::Line {
-        file: reader.path.clone(),
-        line: line_no,
-        event: None,
-    };
-    let line = validate::parse_line(&text).map_err(|p| Error::input(at.clone(), p))?;
+    let line = validate::read_line(reader.text()).map_err(|p| {
+        let at = Location::Line {
+            file: reader.path.clone(),
+            line: line_no,
+            event: None,
+        };
+        Error::input(at, p)
+    })?;
     // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
     let order = line
         .recorded_at

@@ -283,6 +283,72 @@ impl Event {
         "event.corrected",
     ];
 
+    /// The payload as canonical JSON, exactly as stored and hashed: the text of
+    /// `canonical::to_string(&self.payload_value())`, written without the `Value`.
+    pub fn canonical_payload(&self) -> String {
+        use super::canonical::to_string;
+        match self {
+            Event::EntityRegistered(p) => to_string(p),
+            Event::MembershipJoined(p) | Event::MembershipLeft(p) => to_string(p),
+            Event::RoleAssigned(p) => to_string(p),
+            Event::RoleEnded(p) => to_string(p),
+            Event::PersonRepresents(p) => to_string(p),
+            Event::CallIssued(p) => to_string(p),
+            Event::CommitmentSet(p) => to_string(p),
+            Event::CommitmentWithdrawn(p) => to_string(p),
+            Event::InstrumentStatus(p) => to_string(p),
+            Event::MeetingHeld(p) => to_string(p),
+            Event::PublicationReleased(p) => to_string(p),
+            Event::StatisticReported(p) => to_string(p),
+            Event::EventRetracted(p) => to_string(p),
+            Event::EventCorrected(p) => to_string(p),
+        }
+    }
+
+    /// Reads the payload of a `kind` straight into its variant. `None` for a kind not in
+    /// the vocabulary. Only a JSON object is accepted, as `validate::check` demands.
+    pub fn payload_from<'de, D: serde::Deserializer<'de>>(
+        kind: &str,
+        payload: D,
+    ) -> Option<Result<Event, D::Error>> {
+        fn object<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<T, D::Error> {
+            d.deserialize_map(Object(std::marker::PhantomData))
+        }
+        /// Hands a map, and only a map, to `T`'s own `Deserialize` (which would also take
+        /// an array for a struct).
+        struct Object<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Object<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        let d = payload;
+        Some(match kind {
+            "entity.registered" => object(d).map(Event::EntityRegistered),
+            "membership.joined" => object(d).map(Event::MembershipJoined),
+            "membership.left" => object(d).map(Event::MembershipLeft),
+            "role.assigned" => object(d).map(Event::RoleAssigned),
+            "role.ended" => object(d).map(Event::RoleEnded),
+            "person.represents" => object(d).map(Event::PersonRepresents),
+            "call.issued" => object(d).map(Event::CallIssued),
+            "commitment.set" => object(d).map(Event::CommitmentSet),
+            "commitment.withdrawn" => object(d).map(Event::CommitmentWithdrawn),
+            "instrument.status" => object(d).map(Event::InstrumentStatus),
+            "meeting.held" => object(d).map(Event::MeetingHeld),
+            "publication.released" => object(d).map(Event::PublicationReleased),
+            "statistic.reported" => object(d).map(Event::StatisticReported),
+            "event.retracted" => object(d).map(Event::EventRetracted),
+            "event.corrected" => object(d).map(Event::EventCorrected),
+            _ => return None,
+        })
+    }
+
     /// The payload as its own JSON value (the `payload` field of an event line).
     pub fn payload_value(&self) -> serde_json::Value {
         let mut tagged = serde_json::to_value(self).expect("vocabulary serialises");

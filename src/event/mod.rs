@@ -1,6 +1,7 @@
 //! Events: the line form users write, the validated form the store appends, and the
 //! envelope the projection folds.
 
+mod canonical;
 mod kind;
 pub mod upcast;
 pub mod validate;
@@ -33,6 +34,44 @@ pub struct EventLine {
     pub recorded_at: Option<String>,
     #[serde(default)]
     pub recorded_by: Option<String>,
+}
+
+/// An event line as `validate::check` takes it: the payload still JSON, or already
+/// decoded into the vocabulary (`validate::read_line`, for ingest).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: Option<String>,
+    pub kind: String,
+    pub version: Option<u32>,
+    pub valid: String,
+    pub payload: Payload,
+    pub source: Option<String>,
+    pub quote: Option<String>,
+    pub recorded_at: Option<String>,
+    pub recorded_by: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Json(Value),
+    /// Read straight into the current vocabulary; no upcasting needed.
+    Decoded(Event),
+}
+
+impl From<EventLine> for Line {
+    fn from(line: EventLine) -> Line {
+        Line {
+            id: line.id,
+            kind: line.kind,
+            version: line.version,
+            valid: line.valid,
+            payload: Payload::Json(line.payload),
+            source: line.source,
+            quote: line.quote,
+            recorded_at: line.recorded_at,
+            recorded_by: line.recorded_by,
+        }
+    }
 }
 
 /// A validated event, not yet in the chain.

@@ -1,0 +1,372 @@
+//! Canonical JSON (see `crate::canonical`) written straight from a typed value: the bytes
+//! `crate::canonical::to_string` gives, without building a `serde_json::Value` first.
+//! Ingest writes every payload through here, so the allocations of a `Value` per event
+//! (a map node and a string per field) are what it spares.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::ser::{self, Impossible};
+use serde_json::Error;
+
+/// Canonical JSON of `value`; the same text as `crate::canonical::to_string`.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(128);
+    value
+        .serialize(Canon { out: &mut out })
+        .expect("values of the vocabulary serialise");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes one JSON value at the end of `out`.
+struct Canon<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl Canon<'_> {
+    /// Leaves are written by serde_json itself, so that numbers and string escapes are
+    /// exactly the ones a `Value` would print.
+    fn leaf<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        serde_json::to_writer(&mut *self.out, value)
+    }
+}
+
+impl<'a> ser::Serializer for Canon<'a> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Seq<'a>;
+    type SerializeTuple = Seq<'a>;
+    type SerializeTupleStruct = Seq<'a>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Object<'a>;
+    type SerializeStruct = Object<'a>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        // A `Value` holds every float as f64.
+        self.leaf(&f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.leaf(&v)
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.leaf(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        self.leaf(v)
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.leaf(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let mut object = self.serialize_map(Some(1))?;
+        ser::SerializeMap::serialize_entry(&mut object, variant, value)?;
+        ser::SerializeMap::end(object)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a>, Error> {
+        self.out.push(b'[');
+        Ok(Seq {
+            out: self.out,
+            first: true,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'a>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'a>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(ser::Error::custom(
+            "tuple variants are not in the vocabulary",
+        ))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Error> {
+        self.out.push(b'{');
+        let start = self.out.len();
+        Ok(Object {
+            out: self.out,
+            start,
+            fields: Vec::new(),
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Object<'a>, Error> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(ser::Error::custom(
+            "struct variants are not in the vocabulary",
+        ))
+    }
+}
+
+struct Seq<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Seq<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
+        }
+        value.serialize(Canon { out: self.out })
+    }
+    fn close(self) -> Result<(), Error> {
+        self.out.push(b']');
+        Ok(())
+    }
+}
+
+impl ser::SerializeSeq for Seq<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close()
+    }
+}
+
+impl ser::SerializeTuple for Seq<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close()
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close()
+    }
+}
+
+/// An object being written: members go out in the order they come, each remembered with
+/// its key and place; `end` puts them in key order (rarely needed more than a swap).
+struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    /// Where the first member starts (just after `{`).
+    start: usize,
+    /// (key, start, end) of each member's `"key":value` text, without commas.
+    fields: Vec<(Cow<'static, str>, usize, usize)>,
+    /// A map key given before its value.
+    key: Option<Cow<'static, str>>,
+}
+
+impl Object<'_> {
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Cow<'static, str>,
+        value: &T,
+    ) -> Result<(), Error> {
+        if !self.fields.is_empty() {
+            self.out.push(b',');
+        }
+        let start = self.out.len();
+        serde_json::to_writer(&mut *self.out, key.as_ref())?;
+        self.out.push(b':');
+        value.serialize(Canon { out: self.out })?;
+        self.fields.push((key, start, self.out.len()));
+        Ok(())
+    }
+
+    fn close(self) -> Result<(), Error> {
+        let Object {
+            out, start, fields, ..
+        } = self;
+        let sorted = fields.windows(2).all(|w| w[0].0 < w[1].0);
+        if !sorted {
+            let written = out.split_off(start);
+            let mut order: Vec<usize> = (0..fields.len()).collect();
+            // Stable, so that of two equal keys the later wins, as in a `Value`'s map.
+            order.sort_by(|&a, &b| fields[a].0.cmp(&fields[b].0));
+            let mut first = true;
+            for (n, &i) in order.iter().enumerate() {
+                if order
+                    .get(n + 1)
+                    .is_some_and(|&j| fields[j].0 == fields[i].0)
+                {
+                    continue;
+                }
+                if !std::mem::take(&mut first) {
+                    out.push(b',');
+                }
+                let (_, s, e) = &fields[i];
+                out.extend_from_slice(&written[s - start..e - start]);
+            }
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Object<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.member(Cow::Borrowed(key), value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close()
+    }
+}
+
+impl ser::SerializeMap for Object<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        // A `Value`'s map keys are strings; anything else is refused as it would be there.
+        match serde_json::to_value(key)? {
+            serde_json::Value::String(key) => {
+                self.key = Some(Cow::Owned(key));
+                Ok(())
+            }
+            _ => Err(ser::Error::custom("object keys must be strings")),
+        }
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| ser::Error::custom("a map value without its key"))?;
+        self.member(key, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.close()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn same_text_as_through_a_value() {
+        let values = [
+            json!({"b": 1, "a": {"z": [3, {"y": true, "x": null}], "c": "é\n\u{1}\"\\"}}),
+            json!([]),
+            json!({}),
+            json!({"n": [1.5, -2, 18446744073709551615u64, 1e300], "s": "\u{7f}"}),
+        ];
+        for v in values {
+            assert_eq!(to_string(&v), crate::canonical::to_string(&v));
+        }
+    }
+
+    #[test]
+    fn struct_fields_come_out_in_key_order() {
+        #[derive(Serialize)]
+        struct S {
+            zeta: u32,
+            alpha: Option<&'static str>,
+            #[serde(rename = "type")]
+            kind: &'static str,
+            #[serde(flatten)]
+            more: serde_json::Map<String, serde_json::Value>,
+        }
+        let mut more = serde_json::Map::new();
+        more.insert("beta".into(), json!({"y": 1, "x": 2}));
+        let s = S {
+            zeta: 1,
+            alpha: None,
+            kind: "org",
+            more,
+        };
+        assert_eq!(
+            to_string(&s),
+            r#"{"alpha":null,"beta":{"x":2,"y":1},"type":"org","zeta":1}"#
+        );
+        assert_eq!(to_string(&s), crate::canonical::to_string(&s));
+    }
+}
