@@ -380,8 +380,8 @@ impl Batch<'_> {
             kind: event.event.kind().to_owned(),
             version: event.version,
             valid: event.valid.as_str().to_owned(),
-            valid_from: event.valid.from().map(day_string),
-            valid_to: event.valid.to().map(day_string),
+            valid_from: event.valid.from().map(day_text),
+            valid_to: event.valid.to().map(day_text),
             payload: event.payload.clone(),
             source: event.source.as_ref().map(|s| s.as_str().to_owned()),
             quote: event.quote.clone(),
@@ -402,11 +402,13 @@ impl Batch<'_> {
             source: stored.source.as_deref(),
             quote: stored.quote.as_deref(),
         })?;
-        self.head = Head {
-            seq,
-            hash: stored.hash.clone(),
-            recorded_at: Some(stored.recorded_at.clone()),
-        };
+        // The head's strings are overwritten in place: no allocation per event.
+        self.head.seq = seq;
+        self.head.hash.clone_from(&stored.hash);
+        match &mut self.head.recorded_at {
+            Some(at) => at.clone_from(&stored.recorded_at),
+            None => self.head.recorded_at = Some(stored.recorded_at.clone()),
+        }
         Ok(stored)
     }
 
@@ -415,6 +417,28 @@ impl Batch<'_> {
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// `day_string`, written by hand for the years 0 to 9999: chrono's formatter parses its
+/// pattern on every call, twice per appended event.
+fn day_text(day: crate::date::Day) -> String {
+    use chrono::Datelike;
+    let year = day.year();
+    if !(0..=9999).contains(&year) {
+        return day_string(day);
+    }
+    let digits = |n: u32, width: usize, out: &mut String| {
+        for i in (0..width).rev() {
+            out.push(char::from(b'0' + ((n / 10u32.pow(i as u32)) % 10) as u8));
+        }
+    };
+    let mut out = String::with_capacity(10);
+    digits(year as u32, 4, &mut out);
+    out.push('-');
+    digits(day.month(), 2, &mut out);
+    out.push('-');
+    digits(day.day(), 2, &mut out);
+    out
 }
 
 /// Calls `each` for every selected event in log order.
@@ -635,4 +659,26 @@ fn needs_migration(path: &Path) -> Result<bool> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(version < schema::current_version())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_text_matches_day_string() {
+        let days = [
+            (1, 1, 1),
+            (0, 1, 1),
+            (999, 12, 31),
+            (2024, 2, 29),
+            (9999, 12, 31),
+            (-1, 6, 15),
+            (10000, 1, 1),
+        ];
+        for (y, m, d) in days {
+            let day = crate::date::Day::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(day_text(day), day_string(day));
+        }
+    }
 }
