@@ -78,10 +78,11 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     }
     let mut text = match args.format {
         Format::Csv => unreachable!("handled above"),
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&land).expect("serialises")
-        ),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&land).expect("serialises");
+            json.push('\n');
+            json
+        }
         Format::Markdown => render::state::markdown(&land),
         Format::Table => render::state::text(
             &land,

@@ -128,11 +128,10 @@ pub struct Period {
     pub cites: Vec<i64>,
 }
 
-/// A stored period read back, with the key it belongs to (for ordering and grouping).
+/// A stored period read back, with the key it belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyEntry {
-    pub section: u8,
-    pub key: String,
+    pub key_id: i64,
     pub from_day: i32,
     pub to_day: i32,
     pub entry: Entry,

@@ -217,8 +217,7 @@ fn state_read(
 
 /// The landscape of these stored entries on `day`, in the order a replay gives, with the
 /// evidence they cite (entities left unnamed).
-fn assemble(store: &Store, day: Day, mut entries: Vec<KeyEntry>) -> Result<Landscape> {
-    entries.sort_by(|a, b| (a.section, &a.key).cmp(&(b.section, &b.key)));
+fn assemble(store: &Store, day: Day, entries: Vec<KeyEntry>) -> Result<Landscape> {
     let mut land = Landscape::empty(day);
     let mut cites = Vec::new();
     for e in entries {
@@ -265,20 +264,17 @@ pub fn states_for_diff(
     }
     let (a, b) = (materialize::day_number(from), materialize::day_number(to));
     let mut changing = store.entries_changing(a, b)?;
-    let changed: HashSet<(u8, &str)> = changing
-        .iter()
-        .map(|e| (e.section, e.key.as_str()))
-        .collect();
-    let mut unchanged: Vec<(u8, String)> = within
+    let changed: HashSet<i64> = changing.iter().map(|e| e.key_id).collect();
+    let mut within_keys: Vec<(u8, String)> = within
         .iter()
         .filter_map(|f| state::section_key(&f.event))
-        .filter(|(s, k)| !changed.contains(&(*s, k.as_str())))
         .collect();
-    unchanged.sort();
-    unchanged.dedup();
-    // The same entry on both days: it compares equal, and tells whether a term served in
-    // between is shown on either day.
-    let same = store.entries_of_keys_at(&unchanged, a)?;
+    within_keys.sort();
+    within_keys.dedup();
+    // The keys of terms served in between that show the same entry on both days: it
+    // compares equal, and tells whether such a term is shown on either day.
+    let mut same = store.entries_of_keys_at(&within_keys, a)?;
+    same.retain(|e| !changed.contains(&e.key_id));
     let on = |day: i32| -> Vec<KeyEntry> {
         changing
             .iter()

@@ -305,8 +305,7 @@ pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
 }
 
 impl Landscape {
-    /// Adds one key's entry. Entries pushed in (section, key) order, then `finish`, give
-    /// the order a replay gives.
+    /// Adds one key's entry, in any order: `finish` puts them in order.
     pub fn push(&mut self, entry: Entry) {
         match entry {
             Entry::Member(g, m) => self.groups.entry(g).or_default().members.push(m),
@@ -321,10 +320,25 @@ impl Landscape {
         }
     }
 
-    /// Puts the dated lists in time order once every entry is in.
+    /// Puts the entries in order once every entry is in: by what identifies them (the
+    /// fold key's order), dated lists by date.
     pub fn finish(&mut self) {
         self.groups
             .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
+        for g in self.groups.values_mut() {
+            g.members.sort_by(|a, b| a.member.cmp(&b.member));
+            g.roles
+                .sort_by(|a, b| (&a.role, &a.holder).cmp(&(&b.role, &b.holder)));
+        }
+        let title = |r: &Representation| r.title.clone().unwrap_or_default();
+        self.representatives
+            .sort_by_cached_key(|r| (r.person.clone(), r.org.clone(), title(r)));
+        self.commitments
+            .sort_by(|a, b| a.commitment.cmp(&b.commitment));
+        self.instruments
+            .sort_by(|a, b| a.instrument.cmp(&b.instrument));
+        self.statistics
+            .sort_by(|a, b| a.indicator.cmp(&b.indicator));
         // Dated lists read in time order (EDTF text sorts chronologically by its year first).
         self.calls
             .sort_by(|a, b| (&a.issued, &a.call).cmp(&(&b.issued, &b.call)));

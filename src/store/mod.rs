@@ -117,9 +117,9 @@ impl Store {
             }
             Access::ReadOnly => {
                 store.check_version()?;
-                // Queries read many scattered pages: map them instead of copying each one
-                // through a read(2) (no effect where mmap is unavailable).
-                store.conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
+                // A whole-landscape query revisits the upper pages of the period tables'
+                // b-trees thousands of times: keep them rather than read them again.
+                store.conn.pragma_update(None, "cache_size", -65_536)?;
             }
         }
         Ok(store)

@@ -14,6 +14,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The allocator `policylog` itself uses, so that the phases measure what the CLI does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Benchmark policylog on a synthetic landscape (issue #5). Prints a table per N; with
 /// `--json`, one JSON object per N (one line each) instead. Exits 1 when a figure makes no
 /// sense (nothing ingested, verify failed, empty states, `state` disagreeing with a full

@@ -200,6 +200,11 @@ pub struct QueryOut {
     pub group_entries: Vec<usize>,
     pub diff_ms: Vec<f64>,
     pub diff_changes: Vec<usize>,
+    /// `diff` of one year: 31 Dec Y-1 to 31 Dec Y ("what changed in Y").
+    #[serde(default)]
+    pub diff_year_ms: Vec<f64>,
+    #[serde(default)]
+    pub diff_year_changes: Vec<usize>,
     /// Entries in the whole landscape on the last day (untimed).
     pub last_day_entries: usize,
     pub peak_rss_mb: f64,
@@ -236,6 +241,13 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
         diff_changes.push(d.sections.iter().map(|s| s.changes.len()).sum());
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
+    let mut diff_year_changes = Vec::new();
+    let diff_year_ms = sample(5, 50, Duration::from_secs(10), |_| {
+        let y = 1991 + rng.below(35) as i32;
+        let (d, took) = timed(|| diff_at(&store, year_end(y - 1), year_end(y), k, None))?;
+        diff_year_changes.push(d.sections.iter().map(|s| s.changes.len()).sum());
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
+    })?;
     let last = projection::state_at(&store, year_end(2025), k, None)?;
     Ok(QueryOut {
         state_ms,
@@ -244,6 +256,8 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
         group_entries,
         diff_ms,
         diff_changes,
+        diff_year_ms,
+        diff_year_changes,
         last_day_entries: entries(&last),
         peak_rss_mb: peak_rss_mb(),
     })
@@ -295,6 +309,20 @@ fn replay(work: &Workdir, events: usize, seed: u64) -> Result<ReplayOut> {
         }
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(replayed + at)
     })?;
+    // And one diff: from the stored periods, and from two full replays (a `--reported-by`
+    // after every document replays the whole log).
+    let a = 1990 + rng.below(35) as i32;
+    let b = a + 1 + rng.below((2025 - a) as usize) as i32;
+    let replaying = Knowledge {
+        reported_by: NaiveDate::from_ymd_opt(9999, 12, 31),
+        ..k
+    };
+    let fast = diff_at(&store, year_end(a), year_end(b), k, None)?;
+    let slow = diff_at(&store, year_end(a), year_end(b), replaying, None)?;
+    compared += 1;
+    if fast.sections != slow.sections {
+        mismatches.push(format!("diff {a} {b}"));
+    }
     Ok(ReplayOut {
         state_ms,
         group_ms,

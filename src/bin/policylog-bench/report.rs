@@ -51,6 +51,14 @@ pub struct Figures {
     pub diff_p99_ms: f64,
     pub diff_samples: usize,
     pub diff_changes_p50: f64,
+    /// Time per change listed (p50 ÷ p50): what a diff costs is the size of its answer.
+    pub diff_us_per_change: f64,
+    pub diff_year_p50_ms: f64,
+    pub diff_year_p99_ms: f64,
+    pub diff_year_changes_p50: f64,
+    /// Whole-landscape state p50 per entry of the answer, against the replay's.
+    pub state_us_per_entry: f64,
+    pub replay_us_per_entry: f64,
     pub verify_s: f64,
     pub verify_events_per_s: f64,
     pub rebuild_s: f64,
@@ -144,6 +152,14 @@ impl Figures {
             diff_p99_ms: percentile(&p.query.diff_ms, P99),
             diff_samples: p.query.diff_ms.len(),
             diff_changes_p50: percentile(&as_f64(&p.query.diff_changes), P50),
+            diff_us_per_change: percentile(&p.query.diff_ms, P50) * 1e3
+                / percentile(&as_f64(&p.query.diff_changes), P50),
+            diff_year_p50_ms: percentile(&p.query.diff_year_ms, P50),
+            diff_year_p99_ms: percentile(&p.query.diff_year_ms, P99),
+            diff_year_changes_p50: percentile(&as_f64(&p.query.diff_year_changes), P50),
+            state_us_per_entry: state_p50 * 1e3 / percentile(&as_f64(&p.query.state_entries), P50),
+            replay_us_per_entry: replay_p50 * 1e3
+                / percentile(&as_f64(&p.query.state_entries), P50),
             verify_s: p.verify.seconds,
             verify_events_per_s: p.verify.events as f64 / p.verify.seconds,
             rebuild_s: p.rebuild.seconds,
@@ -238,6 +254,24 @@ impl Figures {
                 Some(4),
             ),
             (
+                "diff of one year (Y-1 to Y) p50 / p99 (ms)",
+                pair(self.diff_year_p50_ms, self.diff_year_p99_ms),
+                None,
+            ),
+            (
+                "per answer: state / replay (us per entry)",
+                format!(
+                    "{:.1} / {:.1}",
+                    self.state_us_per_entry, self.replay_us_per_entry
+                ),
+                None,
+            ),
+            (
+                "per answer: diff (us per change)",
+                format!("{:.1}", self.diff_us_per_change),
+                None,
+            ),
+            (
                 "verify (events/s)",
                 thousands(self.verify_events_per_s),
                 Some(5),
@@ -296,14 +330,15 @@ impl Figures {
         }
         let _ = writeln!(
             t,
-            "samples: append {}, state {}, state --group {}, replay {}, diff {}; state answers {:.0} entries (p50), diffs {:.0} changes (p50)",
+            "samples: append {}, state {}, state --group {}, replay {}, diff {}; state answers {:.0} entries (p50), diffs {:.0} changes (p50), one-year diffs {:.0}",
             self.append_samples,
             self.state_samples,
             self.state_group_samples,
             self.replay_samples,
             self.diff_samples,
             self.state_entries_p50,
-            self.diff_changes_p50
+            self.diff_changes_p50,
+            self.diff_year_changes_p50
         );
         let _ = writeln!(t, "rebuild: {}", self.rebuild_measures);
         let _ = writeln!(

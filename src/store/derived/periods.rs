@@ -66,7 +66,7 @@ impl Batch<'_> {
     }
 }
 
-const ENTRY_COLUMNS: &str = "k.section, k.key, p.from_day, p.to_day, p.entry, p.cites";
+const ENTRY_COLUMNS: &str = "p.key_id, p.from_day, p.to_day, p.entry, p.cites";
 
 impl Store {
     /// Runs `read` in one read transaction, so that every query it makes sees the same
@@ -88,7 +88,7 @@ impl Store {
             None => self.entries(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
-                     JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                     JOIN key_periods p ON p.period_id = s.period_id
                      WHERE s.from_day <= ?1 AND s.to_day >= ?1"
                 ),
                 params![day],
@@ -96,8 +96,7 @@ impl Store {
             // Each key's latest period starting by `day`: one index seek per key.
             Some(g) => self.entries(
                 &format!(
-                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN fact_keys k ON k.key_id = g.key_id
-                     JOIN key_periods p ON p.key_id = g.key_id
+                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p ON p.key_id = g.key_id
                       AND p.from_day = (SELECT max(from_day) FROM key_periods q
                                         WHERE q.key_id = g.key_id AND q.from_day <= ?1)
                      WHERE g.grp = ?2 AND p.to_day >= ?1"
@@ -115,17 +114,16 @@ impl Store {
         let mut entries = self.entries(
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
-                 JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                 JOIN key_periods p ON p.period_id = s.period_id
                  WHERE s.from_day > ?1 AND s.from_day <= ?2
                  UNION ALL
                  SELECT {ENTRY_COLUMNS} FROM key_period_spans s
-                 JOIN key_periods p ON p.period_id = s.period_id JOIN fact_keys k ON k.key_id = p.key_id
+                 JOIN key_periods p ON p.period_id = s.period_id
                  WHERE s.to_day >= ?1 AND s.to_day < ?2 AND NOT (s.from_day > ?1 AND s.from_day <= ?2)"
             ),
             params![after, upto],
         )?;
-        entries
-            .sort_by(|a, b| (a.section, &a.key, a.from_day).cmp(&(b.section, &b.key, b.from_day)));
+        entries.sort_by_key(|e| (e.key_id, e.from_day));
         Ok(entries)
     }
 
@@ -150,24 +148,22 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(values, |r| {
             Ok((
-                r.get::<_, u8>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, i64>(0)?,
+                r.get::<_, i32>(1)?,
                 r.get::<_, i32>(2)?,
-                r.get::<_, i32>(3)?,
+                r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
             ))
         })?;
         rows.map(|row| {
-            let (section, key, from_day, to_day, entry, cites) = row?;
+            let (key_id, from_day, to_day, entry, cites) = row?;
             let unreadable = |e: &dyn std::fmt::Display| {
                 Error::VerifyFailed(format!(
                     "a derived period cannot be read: {e}; run `policylog rebuild`"
                 ))
             };
             Ok(KeyEntry {
-                section,
-                key,
+                key_id,
                 from_day,
                 to_day,
                 entry: serde_json::from_str(&entry).map_err(|e| unreadable(&e))?,
