@@ -46,10 +46,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     let diff = crate::diff::diff_at(&store, from, to, knowledge, args.section.as_deref())?;
     let notes: Vec<String> = [from_note, to_note].into_iter().flatten().collect();
     let text = match args.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&diff).expect("serialises")
-        ),
+        Format::Json => return super::out_json(&diff),
         Format::Markdown => render::diff::markdown(&diff, &notes),
         Format::Text => render::diff::text(
             &diff,

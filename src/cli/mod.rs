@@ -185,6 +185,21 @@ fn out(text: &str) -> Result<()> {
     }
 }
 
+/// Writes `value` as pretty JSON and a newline to standard output as it serialises, so
+/// that a large answer is never held twice in memory.
+fn out_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut stdout, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| stdout.write_all(b"\n"))
+        .and_then(|_| stdout.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("standard output", e)),
+    }
+}
+
 /// Output formats of listing commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {

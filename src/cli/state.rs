@@ -78,11 +78,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     }
     let mut text = match args.format {
         Format::Csv => unreachable!("handled above"),
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(&land).expect("serialises");
-            json.push('\n');
-            json
-        }
+        Format::Json => return super::out_json(&land),
         Format::Markdown => render::state::markdown(&land),
         Format::Table => render::state::text(
             &land,
