@@ -532,6 +532,24 @@ mod materialised {
     }
 
     #[test]
+    fn a_log_of_schema_3_gains_its_periods_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = curated_store(&dir);
+        let before = store.derived_tables_dump().unwrap();
+        let path = store.path().to_owned();
+        // What a log written before schema 4 looks like.
+        store
+            .connection()
+            .execute_batch(
+                "DROP TABLE key_period_spans; DROP TABLE key_periods; PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        assert_eq!(store.derived_tables_dump().unwrap(), before);
+    }
+
+    #[test]
     fn rebuild_gives_the_same_derived_tables_as_incremental_maintenance() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = curated_store(&dir);
