@@ -2,16 +2,18 @@
 //! every reference, every document's hash, and that the immutability triggers are in
 //! place. Every finding is collected before the verdict.
 
-use std::collections::{HashMap, HashSet};
+mod content;
+
+use std::sync::mpsc;
 
 use serde::Serialize;
 
 use crate::date::{ValidTime, day_string};
-use crate::document::SearchableText;
 use crate::entity::Sha256;
-use crate::error::Result;
-use crate::event::upcast;
+use crate::error::{Error, Result};
 use crate::store::{GENESIS, Link, Store};
+
+use content::{Content, ContentChecks, Sources};
 
 pub const TRIGGERS: [&str; 4] = [
     "documents_no_delete",
@@ -59,10 +61,80 @@ impl VerifyReport {
     }
 }
 
+/// Rows handed from the chain walk to the content checks per batch, so that the threads
+/// meet once per thousand rows rather than once per row.
+const BATCH: usize = 1024;
+
+/// The columns stored beside an event's link, derived from it when it was appended.
+struct Derived<'r> {
+    valid_from: Option<&'r str>,
+    valid_to: Option<&'r str>,
+    quote_start: Option<i64>,
+    quote_end: Option<i64>,
+}
+
+/// Checks the hash chain of every event: seq, prev_hash, hash. `each` gets every row
+/// with its position in the walk, which orders the findings. Chain findings go to
+/// `findings` with that position.
+fn walk_chain(
+    store: &Store,
+    report: &mut VerifyReport,
+    findings: &mut Vec<(usize, Finding)>,
+    mut each: impl FnMut(usize, &Link<'_>, Derived<'_>),
+) -> Result<()> {
+    let mut prev_hash = GENESIS.to_owned();
+    let mut expected_seq = 1;
+    let mut scratch = String::new();
+    let mut index = 0;
+    store.for_each_chain_row(|e| {
+        report.events += 1;
+        let mut find = |problem: String| {
+            findings.push((
+                index,
+                Finding {
+                    check: "chain",
+                    subject: subject(&e.id, e.seq),
+                    problem,
+                },
+            ));
+        };
+        if e.seq != expected_seq {
+            find(format!("expected seq {expected_seq}: events are missing"));
+        }
+        expected_seq = e.seq + 1;
+        if e.prev_hash != prev_hash.as_str() {
+            find("prev_hash does not match the previous event's hash".into());
+        }
+        if !e.link().matches(&e.prev_hash, &e.hash, &mut scratch) {
+            find(
+                "the event's content does not match its hash (changed after it was recorded)"
+                    .into(),
+            );
+        }
+        prev_hash.clear();
+        prev_hash.push_str(&e.hash);
+        let derived = Derived {
+            valid_from: e.valid_from.as_deref(),
+            valid_to: e.valid_to.as_deref(),
+            quote_start: e.quote_start,
+            quote_end: e.quote_end,
+        };
+        each(index, &e.link(), derived);
+        index += 1;
+        Ok(())
+    })
+}
+
+/// How a finding names an event. Built only for a finding: formatting it for every row
+/// cost more than some of the checks.
+fn subject(id: &str, seq: i64) -> String {
+    format!("{id} (seq {seq})")
+}
+
 pub fn verify(store: &Store) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
 
-    let mut texts: HashMap<String, SearchableText> = HashMap::new();
+    let mut texts = Sources::default();
     store.for_each_document_record(|record| {
         report.documents += 1;
         let doc = record.document;
@@ -85,100 +157,62 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 "the stored title, publisher, published date, file name or recorded time was changed",
             );
         }
-        texts.insert(sha, SearchableText::new(&doc.text));
+        texts.insert(sha, doc.text);
         Ok(())
     })?;
 
-    let mut prev_hash = GENESIS.to_owned();
-    let mut expected_seq = 1;
-    let mut scratch = String::new();
-    let mut declared: HashSet<String> = HashSet::new();
-    // References not (yet) declared when seen: a batch may register an entity after use.
-    let mut unresolved: Vec<(String, String)> = Vec::new();
-    store.for_each_event_lenient(|e| {
-        report.events += 1;
-        let subject = format!("{} (seq {})", e.id, e.seq);
-        if e.seq != expected_seq {
-            report.find(
-                "chain",
-                &subject,
-                format!("expected seq {expected_seq}: events are missing"),
-            );
-        }
-        expected_seq = e.seq + 1;
-        if e.prev_hash != prev_hash {
-            report.find(
-                "chain",
-                &subject,
-                "prev_hash does not match the previous event's hash",
-            );
-        }
-        if Link::of(&e).hash(&e.prev_hash, &mut scratch) != e.hash {
-            report.find(
-                "chain",
-                &subject,
-                "the event's content does not match its hash (changed after it was recorded)",
-            );
-        }
-        prev_hash = e.hash.clone();
-        match ValidTime::parse(&e.valid) {
-            Ok(v) => {
-                if v.from().map(day_string) != e.valid_from || v.to().map(day_string) != e.valid_to
-                {
-                    report.find(
-                        "chain",
-                        &subject,
-                        "valid_from/valid_to do not match `valid`",
-                    );
+    // The chain is walked on this thread while another decodes payloads and looks up
+    // quotes: the two halves cost about the same, and verify is otherwise CPU-bound on
+    // one core of a machine that has more.
+    let mut content = ContentChecks::new(texts);
+    let mut chain = Vec::new();
+    std::thread::scope(|scope| -> Result<()> {
+        let (full, to_check) = mpsc::sync_channel::<Vec<Content>>(2);
+        let (checked, empty) = mpsc::channel::<Vec<Content>>();
+        let checks = &mut content;
+        let worker = std::thread::Builder::new()
+            .name("verify-content".into())
+            .spawn_scoped(scope, move || {
+                for batch in to_check {
+                    batch.iter().for_each(|row| checks.check(row));
+                    // Refilled by the walk, so the strings keep their capacity.
+                    let _ = checked.send(batch);
                 }
+            })
+            .map_err(|e| Error::io("a thread for verify's content checks", e))?;
+        let mut batch = Vec::new();
+        let mut filled = 0;
+        let walked = walk_chain(store, &mut report, &mut chain, |index, link, derived| {
+            if filled == batch.len() {
+                batch.push(Content::default());
             }
-            Err(err) => report.find("chain", &subject, err.to_string()),
-        }
-        match upcast::decode(&e.kind, e.version, &e.payload) {
-            Ok(event) => {
-                if let Some((id, _)) = event.declares() {
-                    declared.insert(id.to_string());
-                }
-                for r in event.references() {
-                    report.references += 1;
-                    if !declared.contains(r.id.as_str()) {
-                        unresolved.push((r.id.to_string(), subject.clone()));
-                    }
-                }
+            batch[filled].fill(index, link, derived);
+            filled += 1;
+            if filled == BATCH {
+                let next = empty.try_recv().unwrap_or_default();
+                // Fails only if the worker panicked, which `join` reports below.
+                let _ = full.send(std::mem::replace(&mut batch, next));
+                filled = 0;
             }
-            Err(err) => report.find("chain", &subject, format!("payload does not decode: {err}")),
+        });
+        batch.truncate(filled);
+        let _ = full.send(batch);
+        drop(full);
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
         }
-        if let Some(source) = &e.source {
-            match (texts.get(source), &e.quote) {
-                (None, _) => report.find(
-                    "quotes",
-                    &subject,
-                    format!("source document {source} is not in the log"),
-                ),
-                (Some(text), Some(quote)) => {
-                    report.quotes += 1;
-                    // The recorded offsets must be exactly where the quote is first found.
-                    let found = text.find(quote);
-                    let at_offsets = found.is_some()
-                        && found.map(|(a, b)| (a as i64, b as i64))
-                            == e.quote_start.zip(e.quote_end);
-                    if !at_offsets {
-                        let problem = match found {
-                            Some(_) => {
-                                "the quote is in the document but not at the recorded offsets"
-                            }
-                            None => "the quote is not in its source document",
-                        };
-                        report.find("quotes", &subject, problem);
-                    }
-                }
-                (Some(_), None) => {}
-            }
-        }
-        Ok(())
+        walked
     })?;
-    for (entity, subject) in unresolved {
-        if !declared.contains(&entity) {
+    report.quotes = content.quotes;
+    report.references = content.references;
+    // Findings in log order, and for each event those of the chain first, as one thread
+    // would have found them (the sort is stable).
+    let mut findings = chain;
+    findings.append(&mut content.findings);
+    findings.sort_by_key(|(index, _)| *index);
+    report.findings.extend(findings.into_iter().map(|(_, f)| f));
+    for (entity, subject) in content.unresolved {
+        if !content.declared.contains(&entity) {
             report.find(
                 "references",
                 subject,

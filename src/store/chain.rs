@@ -5,9 +5,15 @@
 //! the previous event's hash (64 zeros for the first) and `canonical_event` is the JSON
 //! object below with sorted keys and no whitespace.
 
+use std::borrow::Cow;
+
+use rusqlite::Row;
+use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
 
+use super::{EVENT_COLUMNS, Store};
 use crate::canonical::hex_string;
+use crate::error::Result;
 use crate::event::StoredEvent;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -59,25 +65,145 @@ impl<'a> Link<'a> {
         out.push_str(",\"recorded_by\":");
         push_json_string(out, self.recorded_by);
         out.push_str(",\"seq\":");
-        out.push_str(&self.seq.to_string());
+        push_integer(out, self.seq);
         out.push_str(",\"source\":");
         push_opt(out, self.source);
         out.push_str(",\"valid\":");
         push_json_string(out, self.valid);
         out.push_str(",\"version\":");
-        out.push_str(&self.version.to_string());
+        push_integer(out, i64::from(self.version));
         out.push('}');
     }
 
     /// The hash of this link after `prev_hash`. `scratch` is reused between calls.
     pub fn hash(&self, prev_hash: &str, scratch: &mut String) -> String {
+        hex_string(&self.digest(prev_hash, scratch))
+    }
+
+    /// The raw sha256 of this link after `prev_hash`, for callers that compare many hashes
+    /// and would rather not allocate a hex string for each (`verify`).
+    pub fn digest(&self, prev_hash: &str, scratch: &mut String) -> [u8; 32] {
         self.canonical(scratch);
         let mut hasher = Sha256::new();
         hasher.update(prev_hash.as_bytes());
         hasher.update(b"\n");
         hasher.update(scratch.as_bytes());
-        hex_string(&hasher.finalize())
+        hasher.finalize().into()
     }
+
+    /// Whether `hash` (as stored: lowercase hex) is this link's hash after `prev_hash`.
+    pub fn matches(&self, prev_hash: &str, hash: &str, scratch: &mut String) -> bool {
+        hex_equals(&self.digest(prev_hash, scratch), hash)
+    }
+}
+
+/// An event row as `verify` reads it: leniently (a value made invalid UTF-8 behind the
+/// tool's back comes out with replacement characters, so that its hash check names the
+/// row instead of the read failing) and borrowed from SQLite's row where the bytes are
+/// valid UTF-8, which they almost always are: no copy per column.
+pub struct ChainRow<'r> {
+    pub seq: i64,
+    pub id: Cow<'r, str>,
+    pub kind: Cow<'r, str>,
+    /// 0, which no vocabulary has, when the stored value is not a `u32`.
+    pub version: u32,
+    pub valid: Cow<'r, str>,
+    pub valid_from: Option<Cow<'r, str>>,
+    pub valid_to: Option<Cow<'r, str>>,
+    pub payload: Cow<'r, str>,
+    pub source: Option<Cow<'r, str>>,
+    pub quote: Option<Cow<'r, str>>,
+    pub quote_start: Option<i64>,
+    pub quote_end: Option<i64>,
+    pub recorded_at: Cow<'r, str>,
+    pub recorded_by: Cow<'r, str>,
+    pub prev_hash: Cow<'r, str>,
+    pub hash: Cow<'r, str>,
+}
+
+impl ChainRow<'_> {
+    pub fn link(&self) -> Link<'_> {
+        Link {
+            seq: self.seq,
+            id: &self.id,
+            kind: &self.kind,
+            version: self.version,
+            valid: &self.valid,
+            payload: &self.payload,
+            source: self.source.as_deref(),
+            quote: self.quote.as_deref(),
+            recorded_at: &self.recorded_at,
+            recorded_by: &self.recorded_by,
+        }
+    }
+
+    fn read<'r>(r: &'r Row<'_>) -> rusqlite::Result<ChainRow<'r>> {
+        let text = |i| lenient_text(r, i).map(Option::unwrap_or_default);
+        Ok(ChainRow {
+            seq: r.get(0)?,
+            id: text(1)?,
+            kind: text(2)?,
+            version: r
+                .get::<_, i64>(3)
+                .ok()
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0),
+            valid: text(4)?,
+            valid_from: lenient_text(r, 5)?,
+            valid_to: lenient_text(r, 6)?,
+            payload: text(7)?,
+            source: lenient_text(r, 8)?,
+            quote: lenient_text(r, 9)?,
+            quote_start: r.get(10).ok().flatten(),
+            quote_end: r.get(11).ok().flatten(),
+            recorded_at: text(12)?,
+            recorded_by: text(13)?,
+            prev_hash: text(14)?,
+            hash: text(15)?,
+        })
+    }
+}
+
+impl Store {
+    /// Every event row in log order, read leniently (see `ChainRow`), for `verify`, which
+    /// must name a damaged row rather than stop at it.
+    pub fn for_each_chain_row(
+        &self,
+        mut each: impl FnMut(&ChainRow<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(&ChainRow::read(row)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// A text column whatever its bytes; `std::str::from_utf8` first because it is much faster
+/// than the lossy decoder on the valid text that nearly every row holds.
+fn lenient_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }),
+        ValueRef::Integer(n) => Some(Cow::Owned(n.to_string())),
+        ValueRef::Real(x) => Some(Cow::Owned(x.to_string())),
+    })
+}
+
+/// `hex == hex_string(digest)`, without building the string.
+fn hex_equals(digest: &[u8; 32], hex: &str) -> bool {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex = hex.as_bytes();
+    hex.len() == 64
+        && digest.iter().zip(hex.chunks_exact(2)).all(|(b, pair)| {
+            pair[0] == HEX[usize::from(b >> 4)] && pair[1] == HEX[usize::from(b & 0x0f)]
+        })
 }
 
 fn push_opt(out: &mut String, value: Option<&str>) {
@@ -87,24 +213,72 @@ fn push_opt(out: &mut String, value: Option<&str>) {
     }
 }
 
+fn push_integer(out: &mut String, n: i64) {
+    use std::fmt::Write;
+    write!(out, "{n}").expect("writing to a String cannot fail");
+}
+
 /// Appends `value` as a JSON string, escaped exactly as serde_json (and Python's
 /// `json.dumps(..., ensure_ascii=False)`) escape it.
+///
+/// Runs of bytes that need no escape are copied whole, found eight bytes at a time: this
+/// runs for every field of every event on ingest and `verify`, and almost no text needs an
+/// escape. Every byte that does is ASCII, so slicing at it never splits a UTF-8 sequence.
 fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let bytes = value.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8)
+            && !needs_escape(u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
+        {
+            i += 8;
+            continue;
         }
+        let b = bytes[i];
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&value[copied..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        } else {
+            out.push_str(escape);
+        }
+        i += 1;
+        copied = i;
     }
+    out.push_str(&value[copied..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes is a control character, `"` or `\\` (may also answer
+/// yes for other bytes next to one of those; the byte loop then decides).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte is zero in `x` → its high bit is set in `has_zero(x)` (the classic bit trick;
+    // borrows can only add false positives above a true zero).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    // Bytes below 0x20: `b - 0x20` borrows. Bytes >= 0x80 never count (masked by `!word`).
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    control | has_zero(word ^ (ONES * u64::from(b'"'))) | has_zero(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 #[cfg(test)]
@@ -151,5 +325,49 @@ mod tests {
         assert_ne!(link("{}", None).hash(GENESIS, &mut s), base);
         assert_ne!(link("{}", Some("q")).hash(&base, &mut s), base);
         assert_eq!(link("{}", Some("q")).hash(GENESIS, &mut s), base);
+    }
+
+    #[test]
+    fn escaping_matches_serde_json_around_every_chunk_boundary() {
+        // Each special byte at every position of a 20-byte ASCII/UTF-8 string, so that the
+        // eight-byte scan meets it at each offset within a word and in the tail.
+        let specials = [
+            '"', '\\', '\n', '\r', '\t', '\u{08}', '\u{0c}', '\u{0}', '\u{1f}', '\u{7f}', 'é', ' ',
+            '!', '#', '[', ']',
+        ];
+        for special in specials {
+            for at in 0..20 {
+                let mut text: String = "abcdéfghijklmnopqrs".chars().take(19).collect();
+                let at = text
+                    .char_indices()
+                    .nth(at.min(18))
+                    .map_or(text.len(), |(i, _)| i);
+                text.insert(at, special);
+                let mut out = String::new();
+                push_json_string(&mut out, &text);
+                assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_matches_serde_json(text in "(?s).{0,40}", ascii in "[\\x00-\\x7f]{0,40}") {
+            for text in [&text, &ascii] {
+                let mut out = String::new();
+                push_json_string(&mut out, text);
+                proptest::prop_assert_eq!(out, serde_json::to_string(text).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn matches_compares_against_the_hex_hash() {
+        let mut s = String::new();
+        let hash = link("{}", Some("q")).hash(GENESIS, &mut s);
+        assert!(link("{}", Some("q")).matches(GENESIS, &hash, &mut s));
+        assert!(!link("{}", Some("q")).matches(GENESIS, &hash.to_uppercase(), &mut s));
+        assert!(!link("{}", Some("q")).matches(GENESIS, &hash[..63], &mut s));
+        assert!(!link("{}", Some("Q")).matches(GENESIS, &hash, &mut s));
     }
 }
