@@ -377,12 +377,18 @@ fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
 }
 
 /// What counts as a change: the entry's values other than its evidence list.
-fn comparable(v: &Value) -> Value {
-    let mut v = v.clone();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("evidence");
+fn differ(a: &Value, b: &Value) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => {
+            let fields = |o: &'_ serde_json::Map<String, Value>| {
+                o.keys().filter(|k| *k != "evidence").count()
+            };
+            fields(a) != fields(b)
+                || a.iter()
+                    .any(|(k, v)| k != "evidence" && b.get(k) != Some(v))
+        }
+        _ => a != b,
     }
-    v
 }
 
 fn compare(
@@ -402,7 +408,7 @@ fn compare(
                 evidence: evidence.clone(),
                 items: vec![],
             }),
-            Some((before, _)) if comparable(before) != comparable(after) => changes.push(Change {
+            Some((before, _)) if differ(before, after) => changes.push(Change {
                 change: "changed",
                 what: words.2,
                 subject: key.clone(),

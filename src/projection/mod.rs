@@ -263,7 +263,7 @@ pub fn states_for_diff(
         ));
     }
     let (a, b) = (materialize::day_number(from), materialize::day_number(to));
-    let mut changing = store.entries_changing(a, b)?;
+    let changing = store.entries_changing(a, b)?;
     let changed: HashSet<i64> = changing.iter().map(|e| e.key_id).collect();
     let mut within_keys: Vec<(u8, String)> = within
         .iter()
@@ -275,16 +275,20 @@ pub fn states_for_diff(
     // compares equal, and tells whether such a term is shown on either day.
     let mut same = store.entries_of_keys_at(&within_keys, a)?;
     same.retain(|e| !changed.contains(&e.key_id));
-    let on = |day: i32| -> Vec<KeyEntry> {
-        changing
-            .iter()
-            .chain(&same)
-            .filter(|e| e.shows_on(day))
-            .cloned()
-            .collect()
-    };
-    let (on_a, on_b) = (on(a), on(b));
-    changing.clear();
+    // A changing period shows on one of the two days at most (one showing on both would
+    // not be changing); the unchanged keys' entries show on both.
+    let (mut on_a, mut on_b) = (Vec::new(), Vec::new());
+    for e in changing {
+        if e.shows_on(a) {
+            on_a.push(e);
+        } else if e.shows_on(b) {
+            on_b.push(e);
+        }
+    }
+    for e in same {
+        on_b.push(e.clone());
+        on_a.push(e);
+    }
     let head = store.head()?;
     let mut lands = (assemble(store, from, on_a)?, assemble(store, to, on_b)?);
     for land in [&mut lands.0, &mut lands.1] {
