@@ -148,8 +148,8 @@ impl KeyEntry {
 /// where consecutive days agree. Entries only change on the days a fact's certainty can
 /// change (`ValidTime::changes`), so evaluating those days is enough. Days showing
 /// nothing have no period.
-pub fn periods(section: u8, facts: &[Fact]) -> Vec<Period> {
-    let mut sorted: Vec<&Fact> = facts.iter().collect();
+pub fn periods(section: u8, facts: Vec<&Fact>) -> Vec<Period> {
+    let mut sorted = facts;
     sorted.sort_by_key(|f| (f.valid.from(), f.seq));
     let mut days: Vec<Day> = sorted.iter().flat_map(|f| f.valid.changes()).collect();
     // Before the first change: what an open start (`../2020`) shows from the beginning.

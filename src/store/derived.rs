@@ -37,7 +37,10 @@ pub(super) struct Derived {
     /// (group, key) pairs and entity ids already written in this batch.
     grouped: HashSet<(String, i64)>,
     declared: HashSet<String>,
-    touched: HashSet<i64>,
+    /// Keys whose facts changed in this batch, with their section.
+    touched: HashMap<i64, u8>,
+    /// Keys created in this batch: nothing derived from them is stored yet.
+    created: HashSet<i64>,
     /// Rows waiting to be written in key order: sorted inserts into the b-trees are far
     /// cheaper than scattered ones. Flushed before anything reads them back.
     refs: Vec<(String, i64, &'static str)>,
@@ -146,7 +149,7 @@ impl Batch<'_> {
             }
             groups.execute(params![g, key_id])?;
         }
-        self.derived.touched.insert(key_id);
+        self.derived.touched.insert(key_id, row.section);
         Ok(())
     }
 
@@ -215,7 +218,7 @@ impl Batch<'_> {
         if removed == 0 {
             return Ok(None);
         }
-        self.derived.touched.insert(key_id);
+        self.derived.touched.insert(key_id, row.section);
         Ok(Some(row.seq))
     }
 
@@ -269,71 +272,124 @@ impl Batch<'_> {
                 self.tx
                     .prepare_cached("INSERT INTO fact_keys (section, key, first_day, closed_day) VALUES (?, ?, 0, 0)")?
                     .execute(params![section, key])?;
-                self.tx.last_insert_rowid()
+                let id = self.tx.last_insert_rowid();
+                self.derived.created.insert(id);
+                id
             }
         };
         self.derived.key_ids.insert((section, key.to_owned()), id);
         Ok(id)
     }
 
-    /// Recomputes the span and the periods of every key the batch touched.
+    /// Recomputes the span and the periods of every key the batch touched, in key order,
+    /// from one read of each key's facts.
     pub(super) fn settle_spans(&mut self) -> Result<()> {
         self.flush()?;
-        let touched: Vec<i64> = self.derived.touched.drain().collect();
-        for key_id in touched {
-            let section: u8 = self
-                .tx
-                .prepare_cached("SELECT section FROM fact_keys WHERE key_id = ?")?
-                .query_row([key_id], |r| r.get(0))?;
-            self.settle_periods(key_id, section)?;
-            let first: Option<i32> = self
-                .tx
-                .prepare_cached("SELECT min(from_day) FROM facts WHERE key_id = ?")?
-                .query_row([key_id], |r| r.get(0))?;
+        let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
+        touched.sort_unstable();
+        for (key_id, section) in touched {
+            let created = self.derived.created.contains(&key_id);
+            let facts = self.key_facts(key_id, section)?;
+            self.settle_span(key_id, section, &facts, created)?;
+            self.settle_periods(key_id, section, &facts, created)?;
+        }
+        self.derived.created.clear();
+        Ok(())
+    }
+
+    /// A key's facts in (from day, seq) order, with the columns its span needs; the fact
+    /// itself is decoded only where periods are kept (not for names).
+    fn key_facts(&self, key_id: i64, section: u8) -> Result<Vec<KeyFact>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS}, f.from_day, f.to_day, f.certain_day, f.kind
+             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
+        ))?;
+        let rows = stmt.query_map([key_id], |r| {
+            Ok((
+                fact_row(r)?,
+                r.get::<_, i32>(9)?,
+                r.get::<_, i32>(10)?,
+                r.get::<_, i32>(11)?,
+                r.get::<_, String>(12)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (columns, from_day, to_day, certain_day, kind) = row?;
+            Ok(KeyFact {
+                from_day,
+                to_day,
+                certain_day,
+                fact: if section == NAMES {
+                    None
+                } else {
+                    Some(read_fact(columns)?)
+                },
+                kind,
+            })
+        })
+        .collect()
+    }
+
+    /// Stores the days on which a key can show anything (`fact_keys`, `fact_key_spans`).
+    fn settle_span(
+        &mut self,
+        key_id: i64,
+        section: u8,
+        facts: &[KeyFact],
+        created: bool,
+    ) -> Result<()> {
+        if !created {
             self.tx
                 .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
                 .execute([key_id])?;
-            let Some(first) = first else {
-                // No fact of the key counts any more: an empty span, as a new key has.
-                self.tx
-                    .prepare_cached(
-                        "UPDATE fact_keys SET first_day = 0, closed_day = 0 WHERE key_id = ?",
-                    )?
-                    .execute([key_id])?;
-                continue;
-            };
-            let (last_kind, last_day): (String, i32) = self
-                .tx
-                .prepare_cached("SELECT kind, certain_day FROM facts WHERE key_id = ? ORDER BY from_day DESC, seq DESC LIMIT 1")?
-                .query_row([key_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let max_term_day: i32 = if section == 1 {
-                self.tx
-                    .prepare_cached("SELECT coalesce(max(to_day), 0) FROM facts WHERE key_id = ? AND kind = 'role.assigned'")?
-                    .query_row([key_id], |r| r.get(0))?
-            } else {
-                OPEN_END
-            };
-            let (first_day, closed_day) = span(KeyFacts {
-                section,
-                first_from_day: first,
-                last: (&last_kind, last_day),
-                max_term_day,
-            });
+        }
+        let (Some(first), Some(last)) = (facts.first(), facts.last()) else {
+            // No fact of the key counts any more: an empty span, as a new key has.
             self.tx
                 .prepare_cached(
-                    "UPDATE fact_keys SET first_day = ?, closed_day = ? WHERE key_id = ?",
+                    "UPDATE fact_keys SET first_day = 0, closed_day = 0 WHERE key_id = ?",
                 )?
-                .execute(params![first_day, closed_day, key_id])?;
-            if closed_day > first_day && section != NAMES {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
-                    )?
-                    .execute(params![key_id, first_day, closed_day - 1])?;
-            }
+                .execute([key_id])?;
+            return Ok(());
+        };
+        let max_term_day = if section == 1 {
+            facts
+                .iter()
+                .filter(|f| f.kind == "role.assigned")
+                .map(|f| f.to_day)
+                .max()
+                .unwrap_or(0)
+        } else {
+            OPEN_END
+        };
+        let (first_day, closed_day) = span(KeyFacts {
+            section,
+            first_from_day: first.from_day,
+            last: (&last.kind, last.certain_day),
+            max_term_day,
+        });
+        self.tx
+            .prepare_cached("UPDATE fact_keys SET first_day = ?, closed_day = ? WHERE key_id = ?")?
+            .execute(params![first_day, closed_day, key_id])?;
+        if closed_day > first_day && section != NAMES {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
+                )?
+                .execute(params![key_id, first_day, closed_day - 1])?;
         }
         Ok(())
     }
+}
+
+/// One of a key's facts as settling needs it.
+struct KeyFact {
+    from_day: i32,
+    to_day: i32,
+    certain_day: i32,
+    kind: String,
+    /// Decoded for the keys that have periods.
+    fact: Option<Fact>,
 }
 
 impl Store {

@@ -6,23 +6,29 @@ use std::collections::BTreeMap;
 
 use rusqlite::params;
 
-use super::{FACT_COLUMNS, fact_row, read_fact};
+use super::KeyFact;
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
-use crate::projection::Evidence;
 use crate::projection::materialize::{KeyEntry, NAMES, periods};
+use crate::projection::{Evidence, Fact};
 use crate::store::{Batch, Store};
 
 impl Batch<'_> {
     /// Replaces the periods of one key with those its facts give now.
-    pub(in crate::store) fn settle_periods(&mut self, key_id: i64, section: u8) -> Result<()> {
-        let old: Vec<i64> = self
-            .tx
-            .prepare_cached("SELECT period_id FROM key_periods WHERE key_id = ?")?
-            .query_map([key_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if !old.is_empty() {
+    pub(super) fn settle_periods(
+        &mut self,
+        key_id: i64,
+        section: u8,
+        facts: &[KeyFact],
+        created: bool,
+    ) -> Result<()> {
+        if !created {
+            let old: Vec<i64> = self
+                .tx
+                .prepare_cached("SELECT period_id FROM key_periods WHERE key_id = ?")?
+                .query_map([key_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             let mut span = self
                 .tx
                 .prepare_cached("DELETE FROM key_period_spans WHERE period_id = ?")?;
@@ -36,21 +42,14 @@ impl Batch<'_> {
         if section == NAMES {
             return Ok(());
         }
-        let facts = {
-            let mut stmt = self.tx.prepare_cached(&format!(
-                "SELECT {FACT_COLUMNS} FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ?"
-            ))?;
-            let rows = stmt.query_map([key_id], fact_row)?;
-            rows.map(|row| read_fact(row?))
-                .collect::<Result<Vec<_>>>()?
-        };
+        let facts: Vec<&Fact> = facts.iter().filter_map(|f| f.fact.as_ref()).collect();
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO key_periods (key_id, from_day, to_day, entry, cites) VALUES (?, ?, ?, ?, ?)",
         )?;
         let mut span = self.tx.prepare_cached(
             "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
         )?;
-        for p in periods(section, &facts) {
+        for p in periods(section, facts) {
             let entry = serde_json::to_string(&p.entry).expect("entries serialise");
             let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
             let id = insert.insert(params![
