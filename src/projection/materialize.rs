@@ -11,7 +11,7 @@
 use chrono::Datelike;
 
 use super::Fact;
-use super::state::{Entry, entry_at, section_key};
+use super::entry::{Entry, entry_at, section_key};
 use crate::date::{Day, ValidTime};
 use crate::event::{Event, upcast};
 

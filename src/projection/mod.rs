@@ -2,9 +2,11 @@
 //! the knowledge of some seq), and queries over it (`state.rs`: the landscape as of a
 //! day). The fold knows nothing of SQL or rendering; `replay` feeds it from the store.
 
+mod entry;
 pub mod materialize;
 mod state;
 
+pub use entry::{Entry, entry_at};
 pub use state::*;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -267,7 +269,7 @@ pub fn states_for_diff(
     let changed: HashSet<i64> = changing.iter().map(|e| e.key_id).collect();
     let mut within_keys: Vec<(u8, String)> = within
         .iter()
-        .filter_map(|f| state::section_key(&f.event))
+        .filter_map(|f| entry::section_key(&f.event))
         .collect();
     within_keys.sort();
     within_keys.dedup();
