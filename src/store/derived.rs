@@ -127,7 +127,7 @@ impl Batch<'_> {
             format!(
                 "{{\"kind\":{},\"payload\":{},\"valid\":{}}}",
                 serde_json::to_string(row.kind).expect("strings"),
-                crate::canonical::to_string(&event.payload_value()),
+                event.canonical_payload(),
                 serde_json::to_string(&row.valid).expect("strings")
             )
         });
@@ -157,6 +157,7 @@ impl Batch<'_> {
     pub(super) fn flush(&mut self) -> Result<()> {
         let mut refs = std::mem::take(&mut self.derived.refs);
         refs.sort_unstable();
+        refs.dedup();
         let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
         )?;
