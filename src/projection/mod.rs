@@ -199,7 +199,7 @@ fn state_read(
     let head = head_at(store, knowledge.known_at)?;
     let mut land = if is_materialised(store, knowledge)? {
         let entries = store.entries_at(materialize::day_number(day), group)?;
-        let mut land = assemble(store, day, entries)?;
+        let mut land = assemble(store, day, entries, group)?;
         name_entities(store, &mut land)?;
         land
     } else {
@@ -218,15 +218,37 @@ fn state_read(
 }
 
 /// The landscape of these stored entries on `day`, in the order a replay gives, with the
-/// evidence they cite (entities left unnamed).
-fn assemble(store: &Store, day: Day, entries: Vec<KeyEntry>) -> Result<Landscape> {
+/// evidence they cite (entities left unnamed); with `group`, narrowed to it before the
+/// evidence is read, so that only what is shown is looked up.
+fn assemble(
+    store: &Store,
+    day: Day,
+    entries: Vec<KeyEntry>,
+    group: Option<&str>,
+) -> Result<Landscape> {
     let mut land = Landscape::empty(day);
-    let mut cites = Vec::new();
+    let mut cites: Vec<i64> = Vec::new();
+    let mut seq_of: HashMap<String, i64> = HashMap::new();
     for e in entries {
-        cites.extend(e.cites);
+        if group.is_some() {
+            // `cites` lists the seqs of `cited_ids`, in the same order.
+            for (id, seq) in e.entry.cited_ids().into_iter().zip(&e.cites) {
+                seq_of.insert(id.to_owned(), *seq);
+            }
+        } else {
+            cites.extend(&e.cites);
+        }
         land.push(e.entry);
     }
     land.finish();
+    if let Some(group) = group {
+        land.only_group(group);
+        cites = land
+            .cited_ids()
+            .into_iter()
+            .filter_map(|id| seq_of.get(id).copied())
+            .collect();
+    }
     land.evidence = store.evidence(&cites)?;
     Ok(land)
 }
@@ -292,7 +314,10 @@ pub fn states_for_diff(
         on_a.push(e);
     }
     let head = store.head()?;
-    let mut lands = (assemble(store, from, on_a)?, assemble(store, to, on_b)?);
+    let mut lands = (
+        assemble(store, from, on_a, None)?,
+        assemble(store, to, on_b, None)?,
+    );
     for land in [&mut lands.0, &mut lands.1] {
         name_entities(store, land)?;
         land.log_head = HeadRef {

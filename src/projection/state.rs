@@ -310,7 +310,7 @@ impl Landscape {
         }
     }
 
-    fn cited_ids(&self) -> Vec<&str> {
+    pub(crate) fn cited_ids(&self) -> Vec<&str> {
         fn add<'a>(ids: &mut Vec<&'a str>, evidence: &'a [String], conflict: &'a [Claim]) {
             ids.extend(evidence.iter().map(String::as_str));
             ids.extend(conflict.iter().map(|c| c.event.as_str()));

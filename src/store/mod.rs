@@ -206,22 +206,6 @@ impl Store {
         for_each_event(&self.conn, filter, each)
     }
 
-    /// Every event in log order, read leniently (for `verify`, which must name a damaged
-    /// row rather than stop at it).
-    pub fn for_each_event_lenient(
-        &self,
-        mut each: impl FnMut(StoredEvent) -> Result<()>,
-    ) -> Result<()> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.seq"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            each(lenient_event(row)?)?;
-        }
-        Ok(())
-    }
-
     /// When the event at `seq` was recorded.
     pub fn recorded_at(&self, seq: i64) -> Result<Option<String>> {
         Ok(self
@@ -610,34 +594,6 @@ fn lenient_text(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
         }
         ValueRef::Integer(n) => Some(n.to_string()),
         ValueRef::Real(x) => Some(x.to_string()),
-    })
-}
-
-/// An event row read for `verify`: never fails on a damaged value (see `lenient_text`);
-/// a `version` out of range is read as 0, which no vocabulary has.
-fn lenient_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    let text = |i| lenient_text(r, i).map(Option::unwrap_or_default);
-    Ok(StoredEvent {
-        seq: r.get(0)?,
-        id: text(1)?,
-        kind: text(2)?,
-        version: r
-            .get::<_, i64>(3)
-            .ok()
-            .and_then(|v| u32::try_from(v).ok())
-            .unwrap_or(0),
-        valid: text(4)?,
-        valid_from: lenient_text(r, 5)?,
-        valid_to: lenient_text(r, 6)?,
-        payload: text(7)?,
-        source: lenient_text(r, 8)?,
-        quote: lenient_text(r, 9)?,
-        quote_start: r.get(10).ok().flatten(),
-        quote_end: r.get(11).ok().flatten(),
-        recorded_at: text(12)?,
-        recorded_by: text(13)?,
-        prev_hash: text(14)?,
-        hash: text(15)?,
     })
 }
 

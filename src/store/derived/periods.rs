@@ -92,12 +92,14 @@ impl Store {
                 ),
                 params![day],
             ),
-            // Each key's latest period starting by `day`: one index seek per key.
+            // Each key's latest period starting by `day`: a seek in the (key, day) index,
+            // which holds the period's rowid, then the row.
             Some(g) => self.entries(
                 &format!(
-                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p ON p.key_id = g.key_id
-                      AND p.from_day = (SELECT max(from_day) FROM key_periods q
-                                        WHERE q.key_id = g.key_id AND q.from_day <= ?1)
+                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p
+                      ON p.period_id = (SELECT q.period_id FROM key_periods q
+                                        WHERE q.key_id = g.key_id AND q.from_day <= ?1
+                                        ORDER BY q.from_day DESC LIMIT 1)
                      WHERE g.grp = ?2 AND p.to_day >= ?1"
                 ),
                 params![day, g],
