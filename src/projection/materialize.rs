@@ -218,6 +218,74 @@ fn groups(event: &Event) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::Certainty;
+
+    fn fact(seq: i64, kind: &str, valid: &str) -> Fact {
+        let payload = r#"{"group":"org:g","member":"org:m"}"#;
+        Fact {
+            seq,
+            id: format!("e{seq}"),
+            valid: ValidTime::parse(valid).unwrap(),
+            event: upcast::decode(kind, crate::event::VOCABULARY_VERSION, payload).unwrap(),
+            source: None,
+            quote: None,
+        }
+    }
+
+    fn day(s: &str) -> i32 {
+        day_number(crate::date::parse_day(s).unwrap())
+    }
+
+    fn certainty(p: &Period) -> Certainty {
+        match &p.entry {
+            Entry::Member(_, m) => m.certainty,
+            other => panic!("not a member: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_membership_is_possible_within_its_month_certain_after_and_gone_once_left() {
+        let facts = [
+            fact(1, "membership.joined", "2019-03"),
+            fact(2, "membership.left", "2021-06-15"),
+        ];
+        let p = periods(0, facts.iter().collect());
+        let spans: Vec<(i32, i32, Certainty)> = p
+            .iter()
+            .map(|p| (p.from_day, p.to_day, certainty(p)))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (day("2019-03-01"), day("2019-03-30"), Certainty::Possible),
+                (day("2019-03-31"), day("2021-06-14"), Certainty::Certain),
+            ]
+        );
+        assert!(p.iter().all(|p| p.cites == [1]));
+    }
+
+    #[test]
+    fn a_departure_dated_only_approximately_leaves_the_membership_possible_for_ever() {
+        let facts = [
+            fact(1, "membership.joined", "2019-03-02"),
+            fact(2, "membership.left", "2021~"),
+        ];
+        let p = periods(0, facts.iter().collect());
+        let last = p.last().unwrap();
+        assert_eq!(
+            (last.to_day, certainty(last)),
+            (OPEN_END, Certainty::Possible)
+        );
+        assert_eq!(last.cites, [1, 2]);
+        // Every period holds what the fold shows on each of its days.
+        for period in &p {
+            for d in [period.from_day, period.to_day.min(day("2030-01-01"))] {
+                let on = chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap();
+                let sorted: Vec<&Fact> = facts.iter().collect();
+                assert_eq!(entry_at(0, &sorted, on).as_ref(), Some(&period.entry));
+            }
+        }
+    }
 
     #[test]
     fn spans_close_only_when_nothing_can_show() {

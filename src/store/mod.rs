@@ -168,6 +168,19 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `read` in one read transaction, so that every query it makes sees the same
+    /// log even while a writer commits, and SQLite locks the file once, not per query.
+    /// Inside a transaction already, it just runs.
+    pub fn read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return read();
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let value = read()?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     pub fn head(&self) -> Result<Head> {
         head(&self.conn)
     }

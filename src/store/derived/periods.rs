@@ -68,19 +68,6 @@ impl Batch<'_> {
 const ENTRY_COLUMNS: &str = "p.key_id, p.from_day, p.to_day, p.entry, p.cites";
 
 impl Store {
-    /// Runs `read` in one read transaction, so that every query it makes sees the same
-    /// log even while a writer commits, and SQLite locks the file once, not per query.
-    /// Inside a transaction already, it just runs.
-    pub fn read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
-        if !self.conn.is_autocommit() {
-            return read();
-        }
-        let tx = self.conn.unchecked_transaction()?;
-        let value = read()?;
-        tx.commit()?;
-        Ok(value)
-    }
-
     /// The entries in force on `day`; with `group`, those of the keys involving it.
     pub fn entries_at(&self, day: i32, group: Option<&str>) -> Result<Vec<KeyEntry>> {
         match group {
