@@ -206,7 +206,8 @@ fn groups(event: &Event) -> Vec<String> {
             .map(|i| i.to_string())
             .collect(),
         Event::PublicationReleased(p) => vec![p.publisher.to_string()],
-        Event::StatisticReported(s) => s.reported_by.iter().map(|i| i.to_string()).collect(),
+        // A statistic is found per period, by the reporter its entry shows then
+        // (`statistic_period_groups`), not by every group that ever reported it.
         _ => vec![],
     };
     let mut ids = ids;

@@ -541,8 +541,34 @@ mod materialised {
         store
             .connection()
             .execute_batch(
-                "DROP TABLE key_period_spans; DROP TABLE key_periods; PRAGMA user_version = 3;",
+                "DROP TABLE statistic_period_groups; DROP TABLE key_period_spans; DROP TABLE key_periods;
+                 PRAGMA user_version = 3;",
             )
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        assert_eq!(store.derived_tables_dump().unwrap(), before);
+    }
+
+    #[test]
+    fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = curated_store(&dir);
+        let before = store.derived_tables_dump().unwrap();
+        let path = store.path().to_owned();
+        // Schema 4 linked every indicator to every group that reported it.
+        let linked = store
+            .connection()
+            .execute(
+                "INSERT OR IGNORE INTO fact_key_groups (grp, key_id)
+                 SELECT 'org:icat', key_id FROM fact_keys WHERE section = 6",
+                [],
+            )
+            .unwrap();
+        assert!(linked > 0, "the curated log reports statistics");
+        store
+            .connection()
+            .execute_batch("DROP TABLE statistic_period_groups; PRAGMA user_version = 4;")
             .unwrap();
         drop(store);
         let store = Store::open(&path, Access::ReadOnly).unwrap();

@@ -401,7 +401,8 @@ impl Store {
         batch.tx.execute_batch(
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
              DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;
-             DELETE FROM displaced; DELETE FROM key_periods; DELETE FROM key_period_spans;",
+             DELETE FROM displaced; DELETE FROM key_periods; DELETE FROM key_period_spans;
+             DELETE FROM statistic_period_groups;",
         )?;
         let head = batch.head.seq;
         let mut count = 0;
@@ -570,6 +571,7 @@ impl Store {
             "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
             "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
+            "SELECT s.grp || '|' || k.key || '|' || s.from_day || '|' || s.to_day FROM statistic_period_groups s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
         ];
         let mut rows = Vec::new();
         for sql in queries {

@@ -6,6 +6,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0002_projection.sql"),
     include_str!("sql/0003_views.sql"),
     include_str!("sql/0004_periods.sql"),
+    include_str!("sql/0005_statistic_groups.sql"),
 ];
 
 /// The schema version this binary writes.

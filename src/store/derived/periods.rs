@@ -11,7 +11,10 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
 use crate::projection::materialize::{KeyEntry, NAMES, periods};
-use crate::projection::{Evidence, Fact};
+use crate::projection::{Entry, Evidence, Fact};
+
+/// The section of statistics (see `section_key`).
+const STATISTICS: u8 = 6;
 use crate::store::{Batch, Store};
 
 impl Batch<'_> {
@@ -32,8 +35,14 @@ impl Batch<'_> {
             let mut span = self
                 .tx
                 .prepare_cached("DELETE FROM key_period_spans WHERE period_id = ?")?;
+            let mut reporter = self
+                .tx
+                .prepare_cached("DELETE FROM statistic_period_groups WHERE period_id = ?")?;
             for id in &old {
                 span.execute([id])?;
+                if section == STATISTICS {
+                    reporter.execute([id])?;
+                }
             }
             self.tx
                 .prepare_cached("DELETE FROM key_periods WHERE key_id = ?")?
@@ -49,6 +58,9 @@ impl Batch<'_> {
         let mut span = self.tx.prepare_cached(
             "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
         )?;
+        let mut reporter = self.tx.prepare_cached(
+            "INSERT INTO statistic_period_groups (period_id, grp, from_day, to_day) VALUES (?, ?, ?, ?)",
+        )?;
         for p in periods(section, facts) {
             let entry = serde_json::to_string(&p.entry).expect("entries serialise");
             let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
@@ -60,6 +72,11 @@ impl Batch<'_> {
                 cites.join(",")
             ])?;
             span.execute(params![id, p.from_day, p.to_day])?;
+            if let Entry::Statistic(s) = &p.entry
+                && let Some(grp) = &s.reported_by
+            {
+                reporter.execute(params![id, grp, p.from_day, p.to_day])?;
+            }
         }
         Ok(())
     }
@@ -80,14 +97,19 @@ impl Store {
                 params![day],
             ),
             // Each key's latest period starting by `day`: a seek in the (key, day) index,
-            // which holds the period's rowid, then the row.
+            // which holds the period's rowid, then the row; statistics by the reporter
+            // their period shows.
             Some(g) => self.entries(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p
                       ON p.period_id = (SELECT q.period_id FROM key_periods q
                                         WHERE q.key_id = g.key_id AND q.from_day <= ?1
                                         ORDER BY q.from_day DESC LIMIT 1)
-                     WHERE g.grp = ?2 AND p.to_day >= ?1"
+                     WHERE g.grp = ?2 AND p.to_day >= ?1
+                     UNION ALL
+                     SELECT {ENTRY_COLUMNS} FROM statistic_period_groups s
+                     JOIN key_periods p ON p.period_id = s.period_id
+                     WHERE s.grp = ?2 AND s.to_day >= ?1 AND s.from_day <= ?1"
                 ),
                 params![day, g],
             ),
