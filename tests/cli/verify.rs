@@ -42,6 +42,25 @@ fn verify_fails_when_an_event_payload_was_changed() {
 }
 
 #[test]
+fn verify_names_a_head_hash_damaged_into_invalid_utf8() {
+    let t = Test::new();
+    t.ingest_fixture();
+    // One bit flipped in the last event's hash: the text is no longer UTF-8. verify must
+    // still read the head and name the event, not fail to read (it exited 3 before).
+    t.sqlite()
+        .execute_batch(
+            "DROP TRIGGER events_no_update;
+             UPDATE events SET hash = CAST(x'ff' || substr(hash, 2) AS TEXT)
+              WHERE seq = (SELECT max(seq) FROM events);",
+        )
+        .expect("tampering succeeds without the trigger");
+    t.run(["verify"])
+        .stdout_contains("FAIL chain")
+        .stderr_contains("verification failed")
+        .failure(1);
+}
+
+#[test]
 fn verify_fails_when_a_document_text_was_changed() {
     let t = Test::new();
     t.ingest_fixture();
