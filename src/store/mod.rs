@@ -188,21 +188,9 @@ impl Store {
     /// The head as `verify` reports it: a hash damaged into invalid UTF-8 is read with
     /// replacement characters (the chain check names it) instead of failing the read.
     pub fn head_lenient(&self) -> Result<Head> {
-        let head = self
-            .conn
-            .query_row(
-                "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(Head {
-                        seq: r.get(0)?,
-                        hash: lenient_text(r, 1)?.unwrap_or_default(),
-                        recorded_at: lenient_text(r, 2)?,
-                    })
-                },
-            )
-            .optional()?;
-        Ok(head.unwrap_or_else(Head::empty))
+        head_row(&self.conn, |r, i| {
+            Ok(lenient_text(r, i)?.unwrap_or_default())
+        })
     }
 
     pub fn event_count(&self) -> Result<i64> {
@@ -527,6 +515,14 @@ const DOCUMENT_COLUMNS: &str =
     "sha256, file, events_file, title, publisher, published, text, recorded_at";
 
 fn head(conn: &Connection) -> Result<Head> {
+    head_row(conn, |r, i| r.get(i))
+}
+
+/// The last event's seq, hash and time, the texts read by `text`.
+fn head_row(
+    conn: &Connection,
+    text: impl Fn(&Row<'_>, usize) -> rusqlite::Result<String>,
+) -> Result<Head> {
     let head = conn
         .query_row(
             "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1",
@@ -534,8 +530,8 @@ fn head(conn: &Connection) -> Result<Head> {
             |r| {
                 Ok(Head {
                     seq: r.get(0)?,
-                    hash: r.get(1)?,
-                    recorded_at: r.get(2)?,
+                    hash: text(r, 1)?,
+                    recorded_at: Some(text(r, 2)?),
                 })
             },
         )
