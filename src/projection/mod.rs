@@ -299,8 +299,8 @@ pub fn states_for_diff(
     // compares equal, and tells whether such a term is shown on either day.
     let mut same = store.entries_of_keys_at(&within_keys, a)?;
     same.retain(|e| !changed.contains(&e.key_id));
-    // A changing period shows on one of the two days at most (one showing on both would
-    // not be changing); the unchanged keys' entries show on both.
+    // A changing period shows on exactly one of the two days; the unchanged keys' entries
+    // show on both.
     let (mut on_a, mut on_b) = (Vec::new(), Vec::new());
     for e in changing {
         if e.shows_on(a) {

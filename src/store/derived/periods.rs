@@ -116,20 +116,22 @@ impl Store {
         }
     }
 
-    /// The periods that start in `(after, upto]` or end in `[after, upto)`: those of every
-    /// key whose entry on `after` may differ from its entry on `upto`, and no others.
+    /// For every key whose entry on `after` differs from its entry on `upto`, the periods
+    /// showing on those two days, and no others. A key changes exactly when its period on
+    /// `upto` began after `after`, or its period on `after` ended before `upto`; periods
+    /// lying wholly in between (a statistic's intermediate values) show on neither day.
     pub fn entries_changing(&self, after: i32, upto: i32) -> Result<Vec<KeyEntry>> {
-        // UNION ALL, and duplicates (a period both starting and ending in between) dropped
-        // here: a UNION would build a temporary b-tree of whole entries.
+        // The two halves are disjoint (a period on `upto` that began by `after` would show on
+        // both days), so UNION ALL, without a temporary b-tree of whole entries.
         let mut entries = self.entries(
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
                  JOIN key_periods p ON p.period_id = s.period_id
-                 WHERE s.from_day > ?1 AND s.from_day <= ?2
+                 WHERE s.from_day > ?1 AND s.from_day <= ?2 AND s.to_day >= ?2
                  UNION ALL
                  SELECT {ENTRY_COLUMNS} FROM key_period_spans s
                  JOIN key_periods p ON p.period_id = s.period_id
-                 WHERE s.to_day >= ?1 AND s.to_day < ?2 AND NOT (s.from_day > ?1 AND s.from_day <= ?2)"
+                 WHERE s.from_day <= ?1 AND s.to_day >= ?1 AND s.to_day < ?2"
             ),
             params![after, upto],
         )?;
