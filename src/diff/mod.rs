@@ -392,46 +392,45 @@ fn differ(a: &Value, b: &Value) -> bool {
 }
 
 fn compare(
-    a: Entries,
+    mut a: Entries,
     b: Entries,
     words: (&'static str, &'static str, &'static str),
 ) -> Vec<Change> {
     let mut changes = Vec::new();
-    for (key, (after, evidence)) in &b {
-        match a.get(key) {
+    // Both maps are consumed: entries move into the changes instead of being copied.
+    for (key, (after, evidence)) in b {
+        match a.remove(&key) {
             None => changes.push(Change {
                 change: "added",
                 what: words.0,
-                subject: key.clone(),
+                subject: key,
                 before: None,
-                after: Some(after.clone()),
-                evidence: evidence.clone(),
+                after: Some(after),
+                evidence,
                 items: vec![],
             }),
-            Some((before, _)) if differ(before, after) => changes.push(Change {
+            Some((before, _)) if differ(&before, &after) => changes.push(Change {
                 change: "changed",
                 what: words.2,
-                subject: key.clone(),
-                before: Some(before.clone()),
-                after: Some(after.clone()),
-                evidence: evidence.clone(),
+                subject: key,
+                before: Some(before),
+                after: Some(after),
+                evidence,
                 items: vec![],
             }),
             Some(_) => {}
         }
     }
-    for (key, (before, evidence)) in &a {
-        if !b.contains_key(key) {
-            changes.push(Change {
-                change: "removed",
-                what: words.1,
-                subject: key.clone(),
-                before: Some(before.clone()),
-                after: None,
-                evidence: evidence.clone(),
-                items: vec![],
-            });
-        }
+    for (key, (before, evidence)) in a {
+        changes.push(Change {
+            change: "removed",
+            what: words.1,
+            subject: key,
+            before: Some(before),
+            after: None,
+            evidence,
+            items: vec![],
+        });
     }
     changes
 }

@@ -87,6 +87,10 @@ pub struct EventFilter {
     pub limit: Option<i64>,
 }
 
+/// SQLite clamps it to its build's maximum (2 GiB less 64 KiB by default); a larger log
+/// reads its further pages as before.
+const READ_MMAP_BYTES: i64 = 1 << 31;
+
 impl Store {
     pub fn open(path: &Path, access: Access) -> Result<Store> {
         let exists = path.exists();
@@ -120,6 +124,13 @@ impl Store {
                 // A whole-landscape query revisits the upper pages of the period tables'
                 // b-trees thousands of times: keep them rather than read them again.
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
+                // A query seeks pages all over the file (a group's keys, the events they
+                // cite); mapped, a page is read without a system call and a copy. Only for
+                // reading: the pages count in the process's RSS but belong to the page
+                // cache (docs/decisions/0005).
+                store
+                    .conn
+                    .pragma_update(None, "mmap_size", READ_MMAP_BYTES)?;
             }
         }
         Ok(store)
