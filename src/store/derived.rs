@@ -271,7 +271,7 @@ impl Batch<'_> {
             Some(id) => id,
             None => {
                 self.tx
-                    .prepare_cached("INSERT INTO fact_keys (section, key, first_day, closed_day) VALUES (?, ?, 0, 0)")?
+                    .prepare_cached("INSERT INTO fact_keys (section, key) VALUES (?, ?)")?
                     .execute(params![section, key])?;
                 let id = self.tx.last_insert_rowid();
                 self.derived.created.insert(id);
@@ -331,7 +331,8 @@ impl Batch<'_> {
         .collect()
     }
 
-    /// Stores the days on which a key can show anything (`fact_keys`, `fact_key_spans`).
+    /// Stores the days on which a key can show anything (`fact_key_spans`). Names have
+    /// none: `entity_names` reads them by id.
     fn settle_span(
         &mut self,
         key_id: i64,
@@ -339,18 +340,16 @@ impl Batch<'_> {
         facts: &[KeyFact],
         created: bool,
     ) -> Result<()> {
+        if section == NAMES {
+            return Ok(());
+        }
         if !created {
             self.tx
                 .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
                 .execute([key_id])?;
         }
+        // No fact of the key counts any more: no span, as a new key has.
         let (Some(first), Some(last)) = (facts.first(), facts.last()) else {
-            // No fact of the key counts any more: an empty span, as a new key has.
-            self.tx
-                .prepare_cached(
-                    "UPDATE fact_keys SET first_day = 0, closed_day = 0 WHERE key_id = ?",
-                )?
-                .execute([key_id])?;
             return Ok(());
         };
         let max_term_day = if section == 1 {
@@ -369,10 +368,7 @@ impl Batch<'_> {
             last: (&last.kind, last.certain_day),
             max_term_day,
         });
-        self.tx
-            .prepare_cached("UPDATE fact_keys SET first_day = ?, closed_day = ? WHERE key_id = ?")?
-            .execute(params![first_day, closed_day, key_id])?;
-        if closed_day > first_day && section != NAMES {
+        if closed_day > first_day {
             self.tx
                 .prepare_cached(
                     "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
@@ -566,7 +562,7 @@ impl Store {
             "SELECT entity || '|' || seq || '|' || field FROM event_refs ORDER BY 1",
             "SELECT id || '|' || type || '|' || seq FROM entities ORDER BY 1",
             "SELECT correction_seq || '|' || fact_seq FROM displaced ORDER BY 1",
-            "SELECT section || '|' || key || '|' || first_day || '|' || closed_day FROM fact_keys ORDER BY 1",
+            "SELECT section || '|' || key FROM fact_keys ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",

@@ -7,9 +7,117 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0003_views.sql"),
     include_str!("sql/0004_periods.sql"),
     include_str!("sql/0005_statistic_groups.sql"),
+    include_str!("sql/0006_fact_key_days.sql"),
 ];
 
 /// The schema version this binary writes.
 pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::projection::{Knowledge, Landscape, state_at};
+    use crate::store::{Access, Store};
+
+    fn curated_log(path: &Path) -> Store {
+        let mut store = Store::open(path, Access::ReadWrite).unwrap();
+        let events = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events");
+        crate::ingest::ingest(&mut store, &[events], "test".into()).unwrap();
+        store
+    }
+
+    fn year_end_states(store: &Store) -> Vec<Landscape> {
+        (2012..=2026)
+            .map(|y| crate::date::end_of_year(y).unwrap())
+            .map(|d| state_at(store, d, Knowledge::default(), None).unwrap())
+            .collect()
+    }
+
+    fn columns(conn: &Connection, table: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+            .unwrap();
+        stmt.query_map([table], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn version(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_log_of_schema_5_loses_the_key_days_and_shows_the_same_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let current = curated_log(&dir.path().join("current.db"));
+        let (dump, states) = (
+            current.derived_tables_dump().unwrap(),
+            year_end_states(&current),
+        );
+
+        // The same log as a binary of schema 5 wrote it: its schema, exactly, and each
+        // key's first and closing day (its span's, or none).
+        let path = dir.path().join("schema5.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents SELECT * FROM current.documents;
+             INSERT INTO events SELECT * FROM current.events;
+             INSERT INTO event_refs SELECT * FROM current.event_refs;
+             INSERT INTO entities SELECT * FROM current.entities;
+             INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
+             SELECT k.key_id, k.section, k.key, coalesce(s.from_day, 0), coalesce(s.to_day + 1, 0)
+               FROM current.fact_keys k LEFT JOIN current.fact_key_spans s USING (key_id);
+             INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+             INSERT INTO fact_key_groups SELECT * FROM current.fact_key_groups;
+             INSERT INTO facts SELECT * FROM current.facts;
+             INSERT INTO displaced SELECT * FROM current.displaced;
+             INSERT INTO key_periods SELECT * FROM current.key_periods;
+             INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
+             INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;
+             DETACH current;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        // Every table of schema 5 was copied.
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'
+                 AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 12);
+        assert_eq!(
+            columns(&conn, "fact_keys"),
+            ["key_id", "section", "key", "first_day", "closed_day"]
+        );
+        drop(conn);
+
+        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        assert_eq!(version(store.connection()), 6);
+        assert_eq!(
+            columns(store.connection(), "fact_keys"),
+            ["key_id", "section", "key"]
+        );
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+        assert_eq!(year_end_states(&store), states);
+        drop(store);
+        let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+        store.rebuild().unwrap();
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+    }
 }
