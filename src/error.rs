@@ -167,6 +167,16 @@ impl Error {
         }
     }
 
+    /// SQLite could not open the file, or found it read-only: what a log on a read-only
+    /// file system meets first (the store then tells which it is).
+    pub(crate) fn is_cannot_open(&self) -> bool {
+        matches!(
+            self,
+            Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+        )
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::VerifyFailed(_) => EXIT_CHECK_FAILED,

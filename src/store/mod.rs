@@ -93,6 +93,21 @@ const READ_MMAP_BYTES: i64 = 1 << 31;
 
 impl Store {
     pub fn open(path: &Path, access: Access) -> Result<Store> {
+        match Store::open_as(path, access) {
+            Err(e) if e.is_cannot_open() && on_read_only_file_system(path) => match access {
+                // Archived on read-only media: nothing can change the file, so SQLite may
+                // read it without the shared-memory file it cannot create there.
+                Access::ReadOnly => Store::open_immutable(path),
+                Access::ReadWrite => Err(sqlite_failure(
+                    rusqlite::ffi::SQLITE_READONLY,
+                    "it is on a read-only file system",
+                )),
+            },
+            other => other,
+        }
+    }
+
+    fn open_as(path: &Path, access: Access) -> Result<Store> {
         let exists = path.exists();
         if access == Access::ReadOnly && (!exists || needs_migration(path)?) {
             // Every command creates the log on first use; only the creation writes.
@@ -119,21 +134,57 @@ impl Store {
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
                 store.migrate()?;
             }
-            Access::ReadOnly => {
-                store.check_version()?;
-                // A whole-landscape query revisits the upper pages of the period tables'
-                // b-trees thousands of times: keep them rather than read them again.
-                store.conn.pragma_update(None, "cache_size", -65_536)?;
-                // A query seeks pages all over the file (a group's keys, the events they
-                // cite); mapped, a page is read without a system call and a copy. Only for
-                // reading: the pages count in the process's RSS but belong to the page
-                // cache (docs/decisions/0005).
-                store
-                    .conn
-                    .pragma_update(None, "mmap_size", READ_MMAP_BYTES)?;
-            }
+            Access::ReadOnly => store.prepare_for_reading()?,
         }
         Ok(store)
+    }
+
+    /// A log on a read-only file system, opened with SQLite's `immutable`: refused when
+    /// its write-ahead file holds commits (immutable would not see them) or when its schema
+    /// needs an upgrade (which would write).
+    fn open_immutable(path: &Path) -> Result<Store> {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(sqlite_failure(
+                rusqlite::ffi::SQLITE_CANTOPEN,
+                "it is on a read-only file system and its write-ahead file (-wal) may hold commits \
+                 not yet in the log file; open it once where it can be written, then copy it",
+            ));
+        }
+        let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        let conn = Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(&absolute)),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        if store.user_version()? < schema::current_version() {
+            return Err(sqlite_failure(
+                rusqlite::ffi::SQLITE_CANTOPEN,
+                "it is on a read-only file system and its schema needs an upgrade, which writes; \
+                 open it once where it can be written",
+            ));
+        }
+        store.prepare_for_reading()?;
+        Ok(store)
+    }
+
+    fn prepare_for_reading(&self) -> Result<()> {
+        self.check_version()?;
+        // A whole-landscape query revisits the upper pages of the period tables' b-trees
+        // thousands of times: keep them rather than read them again.
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        // A query seeks pages all over the file (a group's keys, the events they cite);
+        // mapped, a page is read without a system call and a copy. Only for reading: the
+        // pages count in the process's RSS but belong to the page cache (docs/decisions/0005).
+        self.conn
+            .pragma_update(None, "mmap_size", READ_MMAP_BYTES)?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -651,6 +702,37 @@ fn document(r: &Row<'_>) -> rusqlite::Result<Document> {
     })
 }
 
+/// Whether the log's file system refuses writing (checked only after SQLite could not
+/// open the log, so that a query never opens the file for writing otherwise).
+fn on_read_only_file_system(path: &Path) -> bool {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::ReadOnlyFilesystem)
+}
+
+/// An SQLite error with a primary code, worded for users like any other (error.rs).
+fn sqlite_failure(code: std::os::raw::c_int, detail: &str) -> Error {
+    Error::Sqlite(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(code),
+        Some(detail.to_owned()),
+    ))
+}
+
+/// A path as the path of an SQLite URI filename: every byte but unreserved ones and `/`
+/// percent-encoded, so that `?`, `#` and `%` in folder names stay part of the path.
+fn uri_path(path: &Path) -> String {
+    let mut uri = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 fn needs_migration(path: &Path) -> Result<bool> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -660,6 +742,14 @@ fn needs_migration(path: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_uri_path_keeps_every_byte_of_the_path_as_path() {
+        assert_eq!(
+            uri_path(Path::new("/logs/a b/c?d#e%f/été~x.db")),
+            "/logs/a%20b/c%3Fd%23e%25f/%C3%A9t%C3%A9~x.db"
+        );
+    }
 
     #[test]
     fn day_text_matches_day_string() {

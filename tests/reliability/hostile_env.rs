@@ -148,7 +148,6 @@ fn a_read_only_log_file_is_read_and_refuses_writes_clearly() {
 }
 
 #[test]
-#[ignore = "needs src change: on a read-only file system every command, reads included, fails with \"the log cannot be opened: unable to open database file; check the path and its folder\" (src/store/mod.rs Store::open)"]
 fn a_log_on_a_read_only_file_system_is_read_and_refuses_writes_clearly() {
     if !can_mount("environment/read-only file system") {
         return;
@@ -192,6 +191,55 @@ fn a_log_on_a_read_only_file_system_is_read_and_refuses_writes_clearly() {
     drop(_ro);
     assert_eq!(file_hash(log.db()), before);
     assert_eq!(log.head(), head);
+    figure(&format!(
+        "environment/read-only file system (bind mount, ro): {} write commands refused with exit 3 naming the read-only file system; {} read commands answered; file unchanged",
+        write_commands(&batch).len(),
+        read_commands(has_state).len()
+    ));
+}
+
+#[test]
+fn a_log_with_commits_still_in_its_wal_on_a_read_only_file_system_is_refused_not_misread() {
+    if !can_mount("environment/read-only file system, pending write-ahead file") {
+        return;
+    }
+    let (log, _batch, _) = open_log();
+    // A reader kept open stops the appender from checkpointing on close: its commit stays
+    // in the -wal, as on media copied while a writer was at work.
+    let held = rusqlite::Connection::open(log.db()).expect("open");
+    held.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
+        .expect("read");
+    let appended = command_for(
+        log.db(),
+        log.dir(),
+        &["append", "--json", &append_line("pending")],
+    )
+    .output()
+    .expect("run append");
+    assert!(appended.status.success(), "{}", stderr_of(&appended));
+    let wal = log.dir().join("policylog.db-wal");
+    assert!(
+        std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
+        "the commit is in the -wal"
+    );
+    let mount_point = tempfile::tempdir().expect("mount point");
+    let ro = mount_point.path().to_owned();
+    let _bind =
+        Mount::new(&ro, &["--bind", log.dir().to_str().expect("path")]).expect("bind mount");
+    let _ro = Mount::new(&ro, &["-o", "remount,bind,ro"]).expect("remount read-only");
+    // Without the -shm, SQLite could only read the log file and miss the commit: refused.
+    std::fs::remove_file(log.dir().join("policylog.db-shm")).ok();
+    let out = command_for(&ro.join("policylog.db"), log.dir(), &["head"])
+        .output()
+        .expect("run head");
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("write-ahead"), "unclear message: {stderr}");
+    drop(_ro);
+    drop(held);
+    figure(&format!(
+        "environment/read-only file system with commits in the -wal: refused with exit 3 ({stderr})"
+    ));
 }
 
 #[test]
