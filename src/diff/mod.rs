@@ -87,7 +87,7 @@ fn diff_read(
     let within = crate::projection::facts_within(store, knowledge, from, to)?;
     let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &within)?;
     let mut d = compare_landscapes(&a, &b, only);
-    add_in_between(&mut d, &within, &a, &b);
+    add_in_between(&mut d, &within.facts, &a, &b);
     let unnamed: Vec<String> = d
         .sections
         .iter()

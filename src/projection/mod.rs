@@ -278,7 +278,7 @@ pub fn states_for_diff(
     from: Day,
     to: Day,
     knowledge: Knowledge,
-    within: &[Fact],
+    within: &InBetween,
 ) -> Result<(Landscape, Landscape)> {
     if !is_materialised(store, knowledge)? {
         return Ok((
@@ -289,16 +289,17 @@ pub fn states_for_diff(
     let (a, b) = (materialize::day_number(from), materialize::day_number(to));
     let changing = store.entries_changing(a, b)?;
     let changed: HashSet<i64> = changing.iter().map(|e| e.key_id).collect();
-    let mut within_keys: Vec<(u8, String)> = within
-        .iter()
-        .filter_map(|f| entry::section_key(&f.event))
-        .collect();
-    within_keys.sort();
-    within_keys.dedup();
     // The keys of terms served in between that show the same entry on both days: it
     // compares equal, and tells whether such a term is shown on either day.
-    let mut same = store.entries_of_keys_at(&within_keys, a)?;
-    same.retain(|e| !changed.contains(&e.key_id));
+    let mut unchanged: Vec<i64> = within
+        .key_ids
+        .iter()
+        .filter(|k| !changed.contains(k))
+        .copied()
+        .collect();
+    unchanged.sort_unstable();
+    unchanged.dedup();
+    let same = store.entries_of_keys_at(&unchanged, a)?;
     // A changing period shows on exactly one of the two days; the unchanged keys' entries
     // show on both.
     let (mut on_a, mut on_b) = (Vec::new(), Vec::new());
@@ -330,20 +331,33 @@ pub fn states_for_diff(
 
 /// Role assignments and membership departures lying wholly after `from` and on or
 /// before `to` (what `diff` reports as served or held in between).
-pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<Vec<Fact>> {
+pub struct InBetween {
+    pub facts: Vec<Fact>,
+    /// Their fold keys, when read from the materialised facts (for `states_for_diff`).
+    key_ids: Vec<i64>,
+}
+
+pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<InBetween> {
     if is_materialised(store, knowledge)? {
-        return store.facts_within(materialize::day_number(from), materialize::day_number(to));
+        let (key_ids, facts) = store
+            .facts_within(materialize::day_number(from), materialize::day_number(to))?
+            .into_iter()
+            .unzip();
+        return Ok(InBetween { facts, key_ids });
     }
     let within = |f: &&Fact| {
         matches!(f.event, Event::RoleAssigned(_) | Event::MembershipLeft(_))
             && f.valid.from().is_some_and(|d| d > from)
             && f.valid.to().is_some_and(|d| d <= to)
     };
-    Ok(replay(store, knowledge)?
-        .facts()
-        .filter(within)
-        .cloned()
-        .collect())
+    Ok(InBetween {
+        facts: replay(store, knowledge)?
+            .facts()
+            .filter(within)
+            .cloned()
+            .collect(),
+        key_ids: Vec::new(),
+    })
 }
 
 /// Whether the materialised facts answer for this knowledge: they hold the head's.

@@ -440,18 +440,23 @@ impl Store {
 
     /// Terms assigned and departures lying wholly within `(after, upto]`: terms served and
     /// memberships held between two days, which neither day's state may show.
-    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<Fact>> {
+    /// Each with the id of its fold key.
+    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<(i64, Fact)>> {
         // Without source and quote: a term served in between cites its event by id only.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement
+            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement, s.key_id
              FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
              JOIN events e ON e.seq = f.seq
              WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN (0, 1)
                AND f.kind IN ('role.assigned', 'membership.left')
                AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq",
         )?;
-        let rows = stmt.query_map(params![after, upto], fact_row)?;
-        rows.map(|row| read_fact(row?)).collect()
+        let rows = stmt.query_map(params![after, upto], |r| Ok((fact_row(r)?, r.get(9)?)))?;
+        rows.map(|row| {
+            let (columns, key_id) = row?;
+            Ok((key_id, read_fact(columns)?))
+        })
+        .collect()
     }
 
     /// Names of the given entities, from the latest registration of each that counts.
