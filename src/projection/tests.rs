@@ -542,7 +542,7 @@ mod materialised {
             .connection()
             .execute_batch(
                 "DROP TABLE statistic_period_groups; DROP TABLE key_period_spans; DROP TABLE key_periods;
-                 PRAGMA user_version = 3;",
+                 DROP TABLE entity_names; PRAGMA user_version = 3;",
             )
             .unwrap();
         drop(store);
@@ -568,7 +568,10 @@ mod materialised {
         assert!(linked > 0, "the curated log reports statistics");
         store
             .connection()
-            .execute_batch("DROP TABLE statistic_period_groups; PRAGMA user_version = 4;")
+            .execute_batch(
+                "DROP TABLE statistic_period_groups; DROP TABLE entity_names;
+                 PRAGMA user_version = 4;",
+            )
             .unwrap();
         drop(store);
         let store = Store::open(&path, Access::ReadOnly).unwrap();

@@ -290,7 +290,11 @@ impl Batch<'_> {
         touched.sort_unstable();
         for (key_id, section) in touched {
             let created = self.derived.created.contains(&key_id);
-            let facts = self.key_facts(key_id, section)?;
+            let facts = self.key_facts(key_id)?;
+            if section == NAMES {
+                self.settle_name(key_id, &facts)?;
+                continue;
+            }
             self.settle_span(key_id, section, &facts, created)?;
             self.settle_periods(key_id, section, &facts, created)?;
         }
@@ -298,9 +302,8 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// A key's facts in (from day, seq) order, with the columns its span needs; the fact
-    /// itself is decoded only where periods are kept (not for names).
-    fn key_facts(&self, key_id: i64, section: u8) -> Result<Vec<KeyFact>> {
+    /// A key's facts in (from day, seq) order, decoded, with the columns its span needs.
+    fn key_facts(&self, key_id: i64) -> Result<Vec<KeyFact>> {
         let mut stmt = self.tx.prepare_cached(&format!(
             "SELECT {FACT_COLUMNS}, f.from_day, f.to_day, f.certain_day, f.kind
              FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
@@ -320,19 +323,52 @@ impl Batch<'_> {
                 from_day,
                 to_day,
                 certain_day,
-                fact: if section == NAMES {
-                    None
-                } else {
-                    Some(read_fact(columns)?)
-                },
+                fact: read_fact(columns)?,
                 kind,
             })
         })
         .collect()
     }
 
-    /// Stores the days on which a key can show anything (`fact_key_spans`). Names have
-    /// none: `entity_names` reads them by id.
+    /// Stores an entity's name as its latest registration that counts gives it, or none
+    /// when no registration counts any more (all retracted).
+    fn settle_name(&mut self, key_id: i64, facts: &[KeyFact]) -> Result<()> {
+        let latest = facts
+            .iter()
+            .filter_map(|f| match &f.fact.event {
+                Event::EntityRegistered(r) => Some((f.fact.seq, r)),
+                _ => None,
+            })
+            .max_by_key(|(seq, _)| *seq);
+        match latest {
+            Some((_, r)) => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
+                         VALUES (?, ?, ?, ?, ?)",
+                    )?
+                    .execute(params![
+                        r.id.as_str(),
+                        r.entity_type.as_str(),
+                        r.name,
+                        r.acronym,
+                        serde_json::to_string(&r.aliases).expect("strings"),
+                    ])?;
+            }
+            None => {
+                // A names key is the entity's id.
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM entity_names
+                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
+                    )?
+                    .execute([key_id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the days on which a key can show anything (`fact_key_spans`).
     fn settle_span(
         &mut self,
         key_id: i64,
@@ -340,9 +376,6 @@ impl Batch<'_> {
         facts: &[KeyFact],
         created: bool,
     ) -> Result<()> {
-        if section == NAMES {
-            return Ok(());
-        }
         if !created {
             self.tx
                 .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
@@ -385,8 +418,7 @@ struct KeyFact {
     to_day: i32,
     certain_day: i32,
     kind: String,
-    /// Decoded for the keys that have periods.
-    fact: Option<Fact>,
+    fact: Fact,
 }
 
 impl Store {
@@ -398,7 +430,7 @@ impl Store {
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
              DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;
              DELETE FROM displaced; DELETE FROM key_periods; DELETE FROM key_period_spans;
-             DELETE FROM statistic_period_groups;",
+             DELETE FROM statistic_period_groups; DELETE FROM entity_names;",
         )?;
         let head = batch.head.seq;
         let mut count = 0;
@@ -438,6 +470,24 @@ impl Store {
         Ok(count)
     }
 
+    /// Fills `entity_names` (schema 7) from the registrations that count, for a log
+    /// upgraded from schema 4–6 whose other derived tables are already in place.
+    pub(super) fn fill_entity_names(&mut self) -> Result<()> {
+        let mut batch = self.batch()?;
+        let key_ids: Vec<i64> = batch
+            .tx
+            .prepare(&format!(
+                "SELECT key_id FROM fact_keys WHERE section = {NAMES}"
+            ))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for key_id in key_ids {
+            let facts = batch.key_facts(key_id)?;
+            batch.settle_name(key_id, &facts)?;
+        }
+        batch.commit()
+    }
+
     /// Terms assigned and departures lying wholly within `(after, upto]`: terms served and
     /// memberships held between two days, which neither day's state may show.
     /// Each with the id of its fold key.
@@ -462,32 +512,33 @@ impl Store {
     /// Names of the given entities, from the latest registration of each that counts.
     pub fn entity_names(&self, ids: &[&str]) -> Result<Vec<EntityName>> {
         let list = serde_json::to_string(ids).expect("strings");
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS} FROM fact_keys k JOIN facts f ON f.key_id = k.key_id
-             JOIN events e ON e.seq = f.seq
-             WHERE k.section = {NAMES} AND k.key IN (SELECT value FROM json_each(?)) ORDER BY k.key, f.seq"
-        ))?;
-        let rows = stmt.query_map([list], fact_row)?;
-        let mut names: Vec<EntityName> = Vec::new();
-        for row in rows {
-            let fact = read_fact(row?)?;
-            let Event::EntityRegistered(r) = fact.event else {
-                continue;
-            };
-            let name = EntityName {
-                id: r.id.to_string(),
-                entity_type: r.entity_type.as_str().to_owned(),
-                name: r.name,
-                acronym: r.acronym,
-                aliases: r.aliases,
-            };
-            // Rows come by id, then seq: a later registration of the same id replaces.
-            match names.last_mut() {
-                Some(last) if last.id == name.id => *last = name,
-                _ => names.push(name),
-            }
-        }
-        Ok(names)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, entity_type, name, acronym, aliases FROM entity_names
+             WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok((
+                EntityName {
+                    id: r.get(0)?,
+                    entity_type: r.get(1)?,
+                    name: r.get(2)?,
+                    acronym: r.get(3)?,
+                    aliases: Vec::new(),
+                },
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (mut name, aliases) = row?;
+            name.aliases = serde_json::from_str(&aliases).map_err(|e| {
+                Error::VerifyFailed(format!(
+                    "the derived name of {} cannot be read: {e}; run `policylog rebuild`",
+                    name.id
+                ))
+            })?;
+            Ok(name)
+        })
+        .collect()
     }
 }
 
@@ -574,6 +625,7 @@ impl Store {
             "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT s.grp || '|' || k.key || '|' || s.from_day || '|' || s.to_day FROM statistic_period_groups s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
+            "SELECT id || '|' || entity_type || '|' || name || '|' || coalesce(acronym, '') || '|' || aliases FROM entity_names ORDER BY 1",
         ];
         let mut rows = Vec::new();
         for sql in queries {

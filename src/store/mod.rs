@@ -223,9 +223,12 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
-        // Schema 4's periods cannot be filled by SQL: derive them from the events.
+        // Schema 4's periods and schema 7's names cannot be filled by SQL: derive them
+        // from the events (all derived tables), or the names from the registrations.
         if (1..4).contains(&found) {
             self.rebuild()?;
+        } else if (4..7).contains(&found) {
+            self.fill_entity_names()?;
         }
         Ok(())
     }

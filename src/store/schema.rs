@@ -8,6 +8,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0004_periods.sql"),
     include_str!("sql/0005_statistic_groups.sql"),
     include_str!("sql/0006_fact_key_days.sql"),
+    include_str!("sql/0007_entity_names.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -108,7 +109,7 @@ mod tests {
         drop(conn);
 
         let store = Store::open(&path, Access::ReadOnly).unwrap();
-        assert_eq!(version(store.connection()), 6);
+        assert_eq!(version(store.connection()), current_version());
         assert_eq!(
             columns(store.connection(), "fact_keys"),
             ["key_id", "section", "key"]

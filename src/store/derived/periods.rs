@@ -51,7 +51,7 @@ impl Batch<'_> {
         if section == NAMES {
             return Ok(());
         }
-        let facts: Vec<&Fact> = facts.iter().filter_map(|f| f.fact.as_ref()).collect();
+        let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO key_periods (key_id, from_day, to_day, entry, cites) VALUES (?, ?, ?, ?, ?)",
         )?;
