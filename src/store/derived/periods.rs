@@ -10,7 +10,7 @@ use super::KeyFact;
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
-use crate::projection::materialize::{KeyEntry, NAMES, periods};
+use crate::projection::materialize::{KeyEntry, periods};
 use crate::projection::{Entry, Evidence, Fact};
 
 /// The section of statistics (see `section_key`).
@@ -47,9 +47,6 @@ impl Batch<'_> {
             self.tx
                 .prepare_cached("DELETE FROM key_periods WHERE key_id = ?")?
                 .execute([key_id])?;
-        }
-        if section == NAMES {
-            return Ok(());
         }
         let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
         let mut insert = self.tx.prepare_cached(
