@@ -98,9 +98,9 @@ impl Store {
                 // Archived on read-only media: nothing can change the file, so SQLite may
                 // read it without the shared-memory file it cannot create there.
                 Access::ReadOnly => Store::open_immutable(path),
-                Access::ReadWrite => Err(sqlite_failure(
-                    rusqlite::ffi::SQLITE_READONLY,
-                    "it is on a read-only file system",
+                Access::ReadWrite => Err(read_only_file_system(
+                    path,
+                    "the log is on a read-only file system: it can be read, not written",
                 )),
             },
             other => other,
@@ -146,10 +146,10 @@ impl Store {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-            return Err(sqlite_failure(
-                rusqlite::ffi::SQLITE_CANTOPEN,
-                "it is on a read-only file system and its write-ahead file (-wal) may hold commits \
-                 not yet in the log file; open it once where it can be written, then copy it",
+            return Err(read_only_file_system(
+                path,
+                "the log is on a read-only file system and its write-ahead file (-wal) may hold \
+                 commits not yet in the log file; open it once where it can be written, then copy it",
             ));
         }
         let absolute = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
@@ -164,10 +164,10 @@ impl Store {
             path: path.to_owned(),
         };
         if store.user_version()? < schema::current_version() {
-            return Err(sqlite_failure(
-                rusqlite::ffi::SQLITE_CANTOPEN,
-                "it is on a read-only file system and its schema needs an upgrade, which writes; \
-                 open it once where it can be written",
+            return Err(read_only_file_system(
+                path,
+                "the log is on a read-only file system and its schema needs an upgrade, which \
+                 writes; open it once where it can be written",
             ));
         }
         store.prepare_for_reading()?;
@@ -714,12 +714,13 @@ fn on_read_only_file_system(path: &Path) -> bool {
         .is_err_and(|e| e.kind() == std::io::ErrorKind::ReadOnlyFilesystem)
 }
 
-/// An SQLite error with a primary code, worded for users like any other (error.rs).
-fn sqlite_failure(code: std::os::raw::c_int, detail: &str) -> Error {
-    Error::Sqlite(rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(code),
-        Some(detail.to_owned()),
-    ))
+/// What a log on a read-only file system cannot do, as an environment error (exit 3)
+/// naming the file.
+fn read_only_file_system(path: &Path, problem: &str) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::ReadOnlyFilesystem, problem),
+    )
 }
 
 /// A path as the path of an SQLite URI filename: every byte but unreserved ones and `/`
