@@ -115,7 +115,10 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
     let shown = |l: &Landscape, group: &str, f: &dyn Fn(&crate::projection::Group) -> bool| {
         l.groups.get(group).is_some_and(f)
     };
-    let mut seen = std::collections::BTreeSet::new();
+    // Each term added, by (subject, valid): where its change is (none when `only` left
+    // its section out), so that a second source is cited without searching the changes.
+    let mut seen: std::collections::HashMap<(String, String), Option<(usize, usize)>> =
+        std::collections::HashMap::new();
     for fact in within {
         let (section, subject, value, what) = match &fact.event {
             Event::RoleAssigned(r) => {
@@ -151,25 +154,16 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
             }
             _ => continue,
         };
-        if !seen.insert((subject.clone(), fact.valid.as_str().to_owned())) {
+        let term = (subject.clone(), fact.valid.as_str().to_owned());
+        if let Some(added) = seen.get(&term) {
             // Another source for the same term: cite it too.
-            if let Some(c) = d
-                .sections
-                .iter_mut()
-                .flat_map(|s| s.changes.iter_mut())
-                .find(|c| {
-                    c.subject == subject
-                        && c.after.as_ref().is_some_and(|v| {
-                            v["term"] == fact.valid.as_str() || v["left"] == fact.valid.as_str()
-                        })
-                })
-            {
-                c.evidence.push(fact.id.clone());
+            if let Some((i, j)) = *added {
+                d.sections[i].changes[j].evidence.push(fact.id.clone());
             }
             continue;
         }
-        if let Some(s) = d.sections.iter_mut().find(|s| s.name == section) {
-            s.changes.push(Change {
+        let at = d.sections.iter().position(|s| s.name == section).map(|i| {
+            d.sections[i].changes.push(Change {
                 change: "added",
                 what,
                 subject,
@@ -178,7 +172,9 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
                 evidence: vec![fact.id.clone()],
                 items: vec![],
             });
-        }
+            (i, d.sections[i].changes.len() - 1)
+        });
+        seen.insert(term, at);
     }
 }
 

@@ -466,3 +466,40 @@ fn golden_fixture_diff_2019_2023_markdown() {
         .success();
     assert_golden("fixture-diff-2019-2023.md", &out.stdout);
 }
+
+#[test]
+fn a_term_served_in_between_cites_every_source_of_it_once() {
+    let t = Test::new();
+    t.ingest_fixture();
+    // A second event for the IOM's 2023 co-chair term, quoting the same sentence.
+    t.run([
+        "append",
+        "--json",
+        &sourced(
+            "cochair-iom-2023-again",
+            "role.assigned",
+            "2023",
+            json!({"group": "org:icat", "holder": "org:iom", "role": "co-chair"}),
+            "In 2023, ICAT is co-chaired by the International Organization for Migration (IOM)",
+        ),
+    ])
+    .success();
+    let diff = diff_json(&t, &["2022", "2024"]);
+    assert_eq!(
+        changes(&diff, "roles"),
+        [
+            change("added", "began as", "org:icat / coordinator / org:unodc"),
+            change("added", "served as", "org:icat / co-chair / org:iom"),
+            change("added", "served as", "org:icat / co-chair / org:osrsg-vac"),
+        ]
+    );
+    let served = &diff["sections"][1]["changes"][1];
+    assert_eq!(
+        served["evidence"],
+        json!(["cochair-iom-2023", "cochair-iom-2023-again"])
+    );
+    assert_eq!(
+        diff["sections"][1]["changes"][2]["evidence"],
+        json!(["cochair-osrsg-vac-2023"])
+    );
+}
