@@ -622,7 +622,8 @@ impl Store {
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
-            "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
+            // With whether the period's id is its key and last day (schema 8).
+            "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites || '|' || (p.period_id = (p.key_id << 32) + p.to_day + 2147483648) FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT s.grp || '|' || k.key || '|' || s.from_day || '|' || s.to_day FROM statistic_period_groups s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
             "SELECT id || '|' || entity_type || '|' || name || '|' || coalesce(acronym, '') || '|' || aliases FROM entity_names ORDER BY 1",

@@ -9,6 +9,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_statistic_groups.sql"),
     include_str!("sql/0006_fact_key_days.sql"),
     include_str!("sql/0007_entity_names.sql"),
+    include_str!("sql/0008_period_ids.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -114,6 +115,72 @@ mod tests {
             columns(store.connection(), "fact_keys"),
             ["key_id", "section", "key"]
         );
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+        assert_eq!(year_end_states(&store), states);
+        drop(store);
+        let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+        store.rebuild().unwrap();
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+    }
+
+    #[test]
+    fn a_log_of_schema_7_gets_its_periods_keyed_by_key_and_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let current = curated_log(&dir.path().join("current.db"));
+        let (dump, states) = (
+            current.derived_tables_dump().unwrap(),
+            year_end_states(&current),
+        );
+
+        // The same log as a binary of schema 7 wrote it: periods numbered as they were
+        // inserted (here in a shuffled order), their spans and reporters by those numbers.
+        let path = dir.path().join("schema7.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents SELECT * FROM current.documents;
+             INSERT INTO events SELECT * FROM current.events;
+             INSERT INTO event_refs SELECT * FROM current.event_refs;
+             INSERT INTO entities SELECT * FROM current.entities;
+             INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+             INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+             INSERT INTO fact_key_groups SELECT * FROM current.fact_key_groups;
+             INSERT INTO facts SELECT * FROM current.facts;
+             INSERT INTO displaced SELECT * FROM current.displaced;
+             INSERT INTO entity_names SELECT * FROM current.entity_names;
+             INSERT INTO key_periods (key_id, from_day, to_day, entry, cites)
+             SELECT key_id, from_day, to_day, entry, cites FROM current.key_periods
+              ORDER BY (period_id * 7919) % 1000003;
+             INSERT INTO key_period_spans (period_id, from_day, to_day)
+             SELECT p.period_id, p.from_day, p.to_day FROM key_periods p;
+             INSERT INTO statistic_period_groups (period_id, grp, from_day, to_day)
+             SELECT p.period_id, s.grp, s.from_day, s.to_day
+               FROM current.statistic_period_groups s
+               JOIN current.key_periods c ON c.period_id = s.period_id
+               JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;
+             DETACH current;
+             PRAGMA user_version = 7;",
+        )
+        .unwrap();
+        let renumbered: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM key_periods WHERE period_id != (key_id << 32) + to_day + 2147483648",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            renumbered > 0,
+            "the schema 7 copy numbers periods otherwise"
+        );
+        drop(conn);
+
+        let store = Store::open(&path, Access::ReadOnly).unwrap();
+        assert_eq!(version(store.connection()), current_version());
         assert_eq!(store.derived_tables_dump().unwrap(), dump);
         assert_eq!(year_end_states(&store), states);
         drop(store);

@@ -10,12 +10,28 @@ use super::KeyFact;
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
-use crate::projection::materialize::{KeyEntry, periods};
+use crate::projection::materialize::{KeyEntry, OPEN_END, OPEN_START, periods};
 use crate::projection::{Entry, Evidence, Fact};
+use crate::store::{Batch, Store};
 
 /// The section of statistics (see `section_key`).
 const STATISTICS: u8 = 6;
-use crate::store::{Batch, Store};
+
+/// Added to a day number (within `OPEN_START..=OPEN_END`) to make it a non-negative
+/// 32-bit number.
+const DAY_OFFSET: i64 = 1 << 31;
+
+/// A period's id (schema 8): its key in the high 32 bits, its last day in the low ones,
+/// so that the table's b-tree keeps each key's periods together in the order of their days.
+fn period_id(key_id: i64, to_day: i32) -> i64 {
+    debug_assert!((OPEN_START..=OPEN_END).contains(&to_day));
+    (key_id << 32) + i64::from(to_day) + DAY_OFFSET
+}
+
+/// The ids a key's periods can have: from the first up to, not including, the second.
+fn ids_of_key(key_id: i64) -> [i64; 2] {
+    [key_id << 32, (key_id + 1) << 32]
+}
 
 impl Batch<'_> {
     /// Replaces the periods of one key with those its facts give now.
@@ -27,10 +43,13 @@ impl Batch<'_> {
         created: bool,
     ) -> Result<()> {
         if !created {
+            let ids = ids_of_key(key_id);
             let old: Vec<i64> = self
                 .tx
-                .prepare_cached("SELECT period_id FROM key_periods WHERE key_id = ?")?
-                .query_map([key_id], |r| r.get(0))?
+                .prepare_cached(
+                    "SELECT period_id FROM key_periods WHERE period_id >= ? AND period_id < ?",
+                )?
+                .query_map(ids, |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut span = self
                 .tx
@@ -45,12 +64,13 @@ impl Batch<'_> {
                 }
             }
             self.tx
-                .prepare_cached("DELETE FROM key_periods WHERE key_id = ?")?
-                .execute([key_id])?;
+                .prepare_cached("DELETE FROM key_periods WHERE period_id >= ? AND period_id < ?")?
+                .execute(ids)?;
         }
         let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
         let mut insert = self.tx.prepare_cached(
-            "INSERT INTO key_periods (key_id, from_day, to_day, entry, cites) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO key_periods (period_id, key_id, from_day, to_day, entry, cites)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )?;
         let mut span = self.tx.prepare_cached(
             "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
@@ -61,7 +81,9 @@ impl Batch<'_> {
         for p in periods(section, facts) {
             let entry = serde_json::to_string(&p.entry).expect("entries serialise");
             let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
-            let id = insert.insert(params![
+            let id = period_id(key_id, p.to_day);
+            insert.execute(params![
+                id,
                 key_id,
                 p.from_day,
                 p.to_day,
@@ -93,16 +115,16 @@ impl Store {
                 ),
                 params![day],
             ),
-            // Each key's latest period starting by `day`: a seek in the (key, day) index,
-            // which holds the period's rowid, then the row; statistics by the reporter
-            // their period shows.
+            // A period's id orders it by key, then by last day (see `period_id`): a key's
+            // period on `day` is its first one ending on or after it, one seek in the table;
+            // the later ones that follow begin after `day`. Statistics by the reporter their
+            // period shows.
             Some(g) => self.entries(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p
-                      ON p.period_id = (SELECT q.period_id FROM key_periods q
-                                        WHERE q.key_id = g.key_id AND q.from_day <= ?1
-                                        ORDER BY q.from_day DESC LIMIT 1)
-                     WHERE g.grp = ?2 AND p.to_day >= ?1
+                      ON p.period_id >= (g.key_id << 32) + ?1 + {DAY_OFFSET}
+                     AND p.period_id < ((g.key_id + 1) << 32)
+                     WHERE g.grp = ?2 AND p.from_day <= ?1
                      UNION ALL
                      SELECT {ENTRY_COLUMNS} FROM statistic_period_groups s
                      JOIN key_periods p ON p.period_id = s.period_id
@@ -143,10 +165,9 @@ impl Store {
         self.entries(
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM json_each(?1) j JOIN key_periods p
-                   ON p.period_id = (SELECT q.period_id FROM key_periods q
-                                     WHERE q.key_id = j.value AND q.from_day <= ?2
-                                     ORDER BY q.from_day DESC LIMIT 1)
-                 WHERE p.to_day >= ?2"
+                   ON p.period_id >= (j.value << 32) + ?2 + {DAY_OFFSET}
+                  AND p.period_id < ((j.value + 1) << 32)
+                 WHERE p.from_day <= ?2"
             ),
             params![list, day],
         )
