@@ -18,6 +18,11 @@ use crate::event::{Event, upcast};
 /// The section under which registrations are kept: never loaded by day, only by id.
 pub const NAMES: u8 = 9;
 
+/// The sections of memberships and of role terms (see `section_key`): the only ones
+/// `diff` asks for what lies wholly between two days, so the only ones with key spans.
+pub const MEMBERSHIPS: u8 = 0;
+pub const ROLES: u8 = 1;
+
 /// Day numbers for open ends.
 pub const OPEN_START: i32 = -10_000_000;
 pub const OPEN_END: i32 = 10_000_000;

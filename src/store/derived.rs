@@ -14,7 +14,9 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::projection::Fact;
-use crate::projection::materialize::{FactRow, KeyFacts, NAMES, OPEN_END, fact_from_row, span};
+use crate::projection::materialize::{
+    FactRow, KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, fact_from_row, span,
+};
 
 /// The valid time and event a stored event asserts as a fact: its own, or the
 /// replacement of a correction. Retractions assert none.
@@ -368,7 +370,8 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Stores the days on which a key can show anything (`fact_key_spans`).
+    /// Stores the days on which a membership or role key can show anything
+    /// (`fact_key_spans`); other sections have no span (schema 8).
     fn settle_span(
         &mut self,
         key_id: i64,
@@ -376,6 +379,9 @@ impl Batch<'_> {
         facts: &[KeyFact],
         created: bool,
     ) -> Result<()> {
+        if section != MEMBERSHIPS && section != ROLES {
+            return Ok(());
+        }
         if !created {
             self.tx
                 .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
@@ -385,7 +391,7 @@ impl Batch<'_> {
         let (Some(first), Some(last)) = (facts.first(), facts.last()) else {
             return Ok(());
         };
-        let max_term_day = if section == 1 {
+        let max_term_day = if section == ROLES {
             facts
                 .iter()
                 .filter(|f| f.kind == "role.assigned")
@@ -493,14 +499,14 @@ impl Store {
     /// Each with the id of its fold key.
     pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<(i64, Fact)>> {
         // Without source and quote: a term served in between cites its event by id only.
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement, s.key_id
              FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
              JOIN events e ON e.seq = f.seq
-             WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN (0, 1)
+             WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN ({MEMBERSHIPS}, {ROLES})
                AND f.kind IN ('role.assigned', 'membership.left')
                AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq",
-        )?;
+        ))?;
         let rows = stmt.query_map(params![after, upto], |r| Ok((fact_row(r)?, r.get(9)?)))?;
         rows.map(|row| {
             let (columns, key_id) = row?;
