@@ -114,6 +114,9 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let verbosity = cli.verbosity();
+    if cli.command.opens_the_log() {
+        note_upgrade(&cli.db, verbosity);
+    }
     match cli.command {
         Command::Init(args) => init::run(&cli.db, args, verbosity),
         Command::Ingest(args) => ingest::run(&cli.db, args, verbosity),
@@ -134,6 +137,28 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args, verbosity),
         Command::Serve(args) => serve::run(&cli.db, args),
+    }
+}
+
+impl Command {
+    fn opens_the_log(&self) -> bool {
+        !matches!(self, Command::Completions(_) | Command::Man(_))
+    }
+}
+
+/// Says on standard error, unless `--quiet`, that opening the log will upgrade its
+/// schema: on a large log that takes a while, and the command seems to hang otherwise.
+/// A log that cannot be read is left to the command to report.
+fn note_upgrade(db: &std::path::Path, verbosity: Verbosity) {
+    if verbosity == Verbosity::Quiet {
+        return;
+    }
+    if let Ok(Some((found, current))) = crate::store::pending_upgrade(db) {
+        eprintln!(
+            "note: upgrading {} from schema {found} to {current} (derived tables only; no event \
+is changed); on a large log this takes a while",
+            db.display()
+        );
     }
 }
 

@@ -738,9 +738,23 @@ fn uri_path(path: &Path) -> String {
 }
 
 fn needs_migration(path: &Path) -> Result<bool> {
+    Ok(schema_version_of(path)? < schema::current_version())
+}
+
+fn schema_version_of(path: &Path) -> Result<i64> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok(version < schema::current_version())
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// The schema an existing log at `path` is at and the one opening it will bring it to,
+/// when opening it will upgrade it: a command can say so before it waits.
+pub fn pending_upgrade(path: &Path) -> Result<Option<(i64, i64)>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let (found, current) = (schema_version_of(path)?, schema::current_version());
+    // 0 is a file just created: its schema is written in no time.
+    Ok((found > 0 && found < current).then_some((found, current)))
 }
 
 #[cfg(test)]

@@ -619,3 +619,30 @@ fn golden_fixture_state_2023_json() {
         .success();
     assert_golden("fixture-state-2023.json", &out.stdout);
 }
+
+#[test]
+fn opening_a_log_of_an_older_schema_says_it_upgrades_it_once_and_keeps_stdout_clean() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let before = t.state_json(&["--as-of", "2023"]);
+    // As a binary of schema 7 left it: schema 8 re-keys the periods on first open.
+    t.sqlite().execute_batch("PRAGMA user_version = 7").unwrap();
+    let upgraded = t
+        .run(["state", "--format", "json", "--as-of", "2023"])
+        .stderr_contains("note: upgrading")
+        .stderr_contains("from schema 7 to ")
+        .success();
+    assert_eq!(upgraded.json(), before);
+    let again = t
+        .run(["state", "--format", "json", "--as-of", "2023"])
+        .success();
+    assert!(again.stderr.is_empty(), "said again: {}", again.stderr);
+    // --quiet says nothing.
+    t.sqlite().execute_batch("PRAGMA user_version = 7").unwrap();
+    let quiet = t.run(["-q", "head"]).success();
+    assert!(
+        quiet.stderr.is_empty(),
+        "said with --quiet: {}",
+        quiet.stderr
+    );
+}
