@@ -84,8 +84,8 @@ fn diff_read(
     knowledge: crate::projection::Knowledge,
     only: Option<&str>,
 ) -> crate::error::Result<Diff> {
-    let within = crate::projection::facts_within(store, knowledge, from, to)?;
-    let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &within)?;
+    let mut within = crate::projection::facts_within(store, knowledge, from, to)?;
+    let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &mut within)?;
     let mut d = compare_landscapes(&a, &b, only);
     add_in_between(&mut d, &within.facts, &a, &b);
     let unnamed: Vec<String> = d

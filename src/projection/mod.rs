@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::date::{Day, ValidTime};
 use crate::error::{Error, Result};
 use crate::event::{EntityRegistered, Envelope, Event};
-use crate::store::{EventFilter, Head, Store};
+use crate::store::{EventFilter, FactAt, Head, Store};
 use materialize::KeyEntry;
 
 /// A fact that counts: a world event, or the replacement carried by a correction.
@@ -273,12 +273,14 @@ fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
 /// The landscapes on `from` and on `to`, for comparing them: whole, or with the head's
 /// knowledge only the entries of the keys that change between the two days (the others
 /// are the same on both and compare equal) and of the keys the `within` facts belong to.
+/// Read from the materialised tables, `within` gets the facts of its keys that show on
+/// neither day: only those can be a term served or a membership held in between.
 pub fn states_for_diff(
     store: &Store,
     from: Day,
     to: Day,
     knowledge: Knowledge,
-    within: &InBetween,
+    within: &mut InBetween,
 ) -> Result<(Landscape, Landscape)> {
     if !is_materialised(store, knowledge)? {
         return Ok((
@@ -292,14 +294,26 @@ pub fn states_for_diff(
     // The keys of terms served in between that show the same entry on both days: it
     // compares equal, and tells whether such a term is shown on either day.
     let mut unchanged: Vec<i64> = within
-        .key_ids
+        .keyed
         .iter()
+        .map(|f| f.key_id)
         .filter(|k| !changed.contains(k))
-        .copied()
         .collect();
     unchanged.sort_unstable();
     unchanged.dedup();
     let same = store.entries_of_keys_at(&unchanged, a)?;
+    // A key with a period on either day shows there: its in-between facts are not
+    // reported (the changing keys show on one day or both, `same` on both).
+    let shown: HashSet<i64> = changed
+        .into_iter()
+        .chain(same.iter().map(|e| e.key_id))
+        .collect();
+    let unshown: Vec<&FactAt> = within
+        .keyed
+        .iter()
+        .filter(|f| !shown.contains(&f.key_id))
+        .collect();
+    within.facts = store.facts_at(&unshown)?;
     // A changing period shows on exactly one of the two days; the unchanged keys' entries
     // show on both.
     let (mut on_a, mut on_b) = (Vec::new(), Vec::new());
@@ -332,18 +346,22 @@ pub fn states_for_diff(
 /// Role assignments and membership departures lying wholly after `from` and on or
 /// before `to` (what `diff` reports as served or held in between).
 pub struct InBetween {
+    /// Replayed, every such fact; from the materialised facts, those `states_for_diff`
+    /// found of keys shown on neither day.
     pub facts: Vec<Fact>,
-    /// Their fold keys, when read from the materialised facts (for `states_for_diff`).
-    key_ids: Vec<i64>,
+    /// Where each such fact is stored, when read from the materialised facts: known
+    /// without reading or decoding their events.
+    keyed: Vec<FactAt>,
 }
 
 pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<InBetween> {
     if is_materialised(store, knowledge)? {
-        let (key_ids, facts) = store
-            .facts_within(materialize::day_number(from), materialize::day_number(to))?
-            .into_iter()
-            .unzip();
-        return Ok(InBetween { facts, key_ids });
+        let keyed =
+            store.facts_within(materialize::day_number(from), materialize::day_number(to))?;
+        return Ok(InBetween {
+            facts: Vec::new(),
+            keyed,
+        });
     }
     let within = |f: &&Fact| {
         matches!(f.event, Event::RoleAssigned(_) | Event::MembershipLeft(_))
@@ -356,7 +374,7 @@ pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> 
             .filter(within)
             .cloned()
             .collect(),
-        key_ids: Vec::new(),
+        keyed: Vec::new(),
     })
 }
 

@@ -495,24 +495,46 @@ impl Store {
     }
 
     /// Terms assigned and departures lying wholly within `(after, upto]`: terms served and
-    /// memberships held between two days, which neither day's state may show.
-    /// Each with the id of its fold key.
-    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<(i64, Fact)>> {
-        // Without source and quote: a term served in between cites its event by id only.
+    /// memberships held between two days, which neither day's state may show. Where each
+    /// is stored, in seq order, without reading its event.
+    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<FactAt>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement, s.key_id
+            "SELECT f.key_id, f.from_day, f.seq
              FROM fact_key_spans s JOIN fact_keys k ON k.key_id = s.key_id JOIN facts f ON f.key_id = s.key_id
-             JOIN events e ON e.seq = f.seq
              WHERE s.from_day <= ?2 AND s.to_day > ?1 AND k.section IN ({MEMBERSHIPS}, {ROLES})
                AND f.kind IN ('role.assigned', 'membership.left')
-               AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq",
+               AND f.from_day > ?1 AND f.to_day <= ?2 ORDER BY f.seq"
         ))?;
-        let rows = stmt.query_map(params![after, upto], |r| Ok((fact_row(r)?, r.get(9)?)))?;
-        rows.map(|row| {
-            let (columns, key_id) = row?;
-            Ok((key_id, read_fact(columns)?))
-        })
-        .collect()
+        let rows = stmt.query_map(params![after, upto], |r| {
+            Ok(FactAt {
+                key_id: r.get(0)?,
+                from_day: r.get(1)?,
+                seq: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The facts stored at these places, decoded, in seq order; without source and quote
+    /// (a term served in between cites its event by id only).
+    pub fn facts_at(&self, places: &[&FactAt]) -> Result<Vec<Fact>> {
+        let mut places = places.to_vec();
+        places.sort_unstable_by_key(|f| f.seq);
+        let list: Vec<[i64; 3]> = places
+            .iter()
+            .map(|f| [f.key_id, i64::from(f.from_day), f.seq])
+            .collect();
+        let list = serde_json::to_string(&list).expect("numbers");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement
+             FROM json_each(?) j
+             JOIN facts f ON f.key_id = j.value ->> 0 AND f.from_day = j.value ->> 1
+                         AND f.seq = j.value ->> 2
+             JOIN events e ON e.seq = f.seq
+             ORDER BY f.seq",
+        )?;
+        let rows = stmt.query_map([list], fact_row)?;
+        rows.map(|row| read_fact(row?)).collect()
     }
 
     /// Names of the given entities, from the latest registration of each that counts.
@@ -605,6 +627,14 @@ fn read_fact(columns: FactColumns) -> Result<Fact> {
             "a derived fact cannot be read: {e}; run `policylog rebuild`"
         ))
     })
+}
+
+/// Where a fact is stored: its row's key in `facts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactAt {
+    pub key_id: i64,
+    pub from_day: i32,
+    pub seq: i64,
 }
 
 /// A registered entity's name, as the derived `entities` table keeps it.

@@ -5,7 +5,7 @@ mod chain;
 mod derived;
 pub mod schema;
 
-pub use derived::{Derivable, EntityName};
+pub use derived::{Derivable, EntityName, FactAt};
 
 pub use chain::{GENESIS, Link};
 
