@@ -403,11 +403,13 @@ fn targets(f: &Figures) -> Vec<Target> {
             f.verify_events_per_s,
             f.verify_events_per_s >= 300_000.0,
         ),
+        // The issue's bound is on ingest ("stream; never hold the batch's JSON in memory
+        // twice"); a query's RSS counts the log's mapped pages (decision 0005).
         t(
-            "peak_rss_mb",
+            "peak_rss_ingest_mb",
             "< 300 MB",
-            f.peak_rss_mb,
-            f.peak_rss_mb < 300.0,
+            f.peak_rss_ingest_mb,
+            f.peak_rss_ingest_mb < 300.0,
         ),
     ]
 }

@@ -116,14 +116,16 @@ impl Store {
                 params![day],
             ),
             // A period's id orders it by key, then by last day (see `period_id`): a key's
-            // period on `day` is its first one ending on or after it, one seek in the table;
-            // the later ones that follow begin after `day`. Statistics by the reporter their
-            // period shows.
+            // period on `day` is its first one ending on or after it, if it began by then.
+            // Found by one seek in the table, then read from the pages that seek just
+            // visited (a scan on from there reads every later period of the key). Statistics
+            // by the reporter their period shows.
             Some(g) => self.entries(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p
-                      ON p.period_id >= (g.key_id << 32) + ?1 + {DAY_OFFSET}
-                     AND p.period_id < ((g.key_id + 1) << 32)
+                      ON p.period_id = (SELECT min(q.period_id) FROM key_periods q
+                                        WHERE q.period_id >= (g.key_id << 32) + ?1 + {DAY_OFFSET}
+                                          AND q.period_id < ((g.key_id + 1) << 32))
                      WHERE g.grp = ?2 AND p.from_day <= ?1
                      UNION ALL
                      SELECT {ENTRY_COLUMNS} FROM statistic_period_groups s
@@ -165,8 +167,9 @@ impl Store {
         self.entries(
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM json_each(?1) j JOIN key_periods p
-                   ON p.period_id >= (j.value << 32) + ?2 + {DAY_OFFSET}
-                  AND p.period_id < ((j.value + 1) << 32)
+                   ON p.period_id = (SELECT min(q.period_id) FROM key_periods q
+                                     WHERE q.period_id >= (j.value << 32) + ?2 + {DAY_OFFSET}
+                                       AND q.period_id < ((j.value + 1) << 32))
                  WHERE p.from_day <= ?2"
             ),
             params![list, day],
