@@ -6,6 +6,7 @@
 mod periods;
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, params};
 
@@ -629,6 +630,84 @@ fn read_fact(columns: FactColumns) -> Result<Fact> {
     })
 }
 
+/// How many derived tables there are.
+pub const DERIVED_TABLES: usize = 11;
+
+/// Each derived table's rows as text, in a fixed order (`derived_tables_dump`).
+const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
+    (
+        "event_refs",
+        "SELECT entity || '|' || seq || '|' || field FROM event_refs ORDER BY 1",
+    ),
+    (
+        "entities",
+        "SELECT id || '|' || type || '|' || seq FROM entities ORDER BY 1",
+    ),
+    (
+        "displaced",
+        "SELECT correction_seq || '|' || fact_seq FROM displaced ORDER BY 1",
+    ),
+    (
+        "fact_keys",
+        "SELECT section || '|' || key FROM fact_keys ORDER BY 1",
+    ),
+    (
+        "fact_key_spans",
+        "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    (
+        "fact_key_groups",
+        "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    (
+        "facts",
+        "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
+    ),
+    // With whether the period's id is its key and last day (schema 8).
+    (
+        "key_periods",
+        "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites || '|' || (p.period_id = (p.key_id << 32) + p.to_day + 2147483648) FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    (
+        "key_period_spans",
+        "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    (
+        "statistic_period_groups",
+        "SELECT s.grp || '|' || k.key || '|' || s.from_day || '|' || s.to_day FROM statistic_period_groups s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    (
+        "entity_names",
+        "SELECT id || '|' || entity_type || '|' || name || '|' || coalesce(acronym, '') || '|' || aliases FROM entity_names ORDER BY 1",
+    ),
+];
+
+/// A scratch log file, removed (with its WAL and shared-memory files) when dropped.
+struct ScratchLog {
+    path: PathBuf,
+}
+
+impl ScratchLog {
+    fn new(dir: &Path) -> ScratchLog {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        ScratchLog {
+            path: dir.join(format!("policylog-check-{}-{nanos}.db", std::process::id())),
+        }
+    }
+}
+
+impl Drop for ScratchLog {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = self.path.clone().into_os_string();
+            file.push(suffix);
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
 /// Where a fact is stored: its row's key in `facts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactAt {
@@ -650,28 +729,76 @@ pub struct EntityName {
 impl Store {
     /// Every derived row, in a fixed order: for proving rebuild = incremental.
     pub fn derived_tables_dump(&self) -> Result<Vec<String>> {
-        let queries = [
-            "SELECT entity || '|' || seq || '|' || field FROM event_refs ORDER BY 1",
-            "SELECT id || '|' || type || '|' || seq FROM entities ORDER BY 1",
-            "SELECT correction_seq || '|' || fact_seq FROM displaced ORDER BY 1",
-            "SELECT section || '|' || key FROM fact_keys ORDER BY 1",
-            "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
-            // With whether the period's id is its key and last day (schema 8).
-            "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites || '|' || (p.period_id = (p.key_id << 32) + p.to_day + 2147483648) FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT s.grp || '|' || k.key || '|' || s.from_day || '|' || s.to_day FROM statistic_period_groups s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
-            "SELECT id || '|' || entity_type || '|' || name || '|' || coalesce(acronym, '') || '|' || aliases FROM entity_names ORDER BY 1",
-        ];
         let mut rows = Vec::new();
-        for sql in queries {
+        for (_, sql) in DERIVED_ROWS {
             let mut stmt = self.conn.prepare(sql)?;
             for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
                 rows.push(row?);
             }
         }
         Ok(rows)
+    }
+
+    /// A digest of each derived table's rows (as the dump gives them), streamed: the
+    /// tables of a large log are compared without holding them in memory.
+    fn derived_digests(&self) -> Result<Vec<(&'static str, [u8; 32])>> {
+        use sha2::{Digest, Sha256};
+        let mut digests = Vec::new();
+        for (table, sql) in DERIVED_ROWS {
+            let mut hasher = Sha256::new();
+            let mut stmt = self.conn.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let text = row.get_ref(0)?.as_bytes().unwrap_or_default();
+                hasher.update((text.len() as u64).to_le_bytes());
+                hasher.update(text);
+            }
+            digests.push((table, hasher.finalize().into()));
+        }
+        Ok(digests)
+    }
+
+    /// The derived tables whose rows differ from those the events give: the log's events
+    /// and documents are copied into a scratch log beside `scratch_dir`'s other files,
+    /// which derives its tables from them alone (`rebuild`), and the two are compared
+    /// table by table. An append landing meanwhile makes it an error, not a finding.
+    pub fn derived_tables_differing_from_events(
+        &self,
+        scratch_dir: &Path,
+    ) -> Result<Vec<&'static str>> {
+        let scratch = ScratchLog::new(scratch_dir);
+        let mut copy = Store::open(&scratch.path, super::Access::ReadWrite)?;
+        let source = std::path::absolute(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        copy.conn.execute(
+            "ATTACH DATABASE ? AS log",
+            [format!("file:{}?mode=ro", super::uri_path(&source))],
+        )?;
+        copy.conn.execute_batch(
+            "BEGIN;
+             INSERT INTO main.documents SELECT * FROM log.documents;
+             INSERT INTO main.events SELECT * FROM log.events;
+             COMMIT;
+             DETACH DATABASE log;",
+        )?;
+        copy.rebuild()?;
+        self.read(|| {
+            if self.head()? != copy.head()? {
+                // Busy, as a lock held too long is: the environment, not the input.
+                return Err(Error::io(
+                    &self.path,
+                    std::io::Error::other(
+                        "events were appended while the derived tables were being compared: run the check again",
+                    ),
+                ));
+            }
+            let (ours, theirs) = (self.derived_digests()?, copy.derived_digests()?);
+            Ok(ours
+                .into_iter()
+                .zip(theirs)
+                .filter(|(a, b)| a.1 != b.1)
+                .map(|(a, _)| a.0)
+                .collect())
+        })
     }
 
     /// Ids of the events of one kind, in log order.

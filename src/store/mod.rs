@@ -5,7 +5,7 @@ mod chain;
 mod derived;
 pub mod schema;
 
-pub use derived::{Derivable, EntityName, FactAt};
+pub use derived::{DERIVED_TABLES, Derivable, EntityName, FactAt};
 
 pub use chain::{GENESIS, Link};
 
@@ -725,7 +725,7 @@ fn read_only_file_system(path: &Path, problem: &str) -> Error {
 
 /// A path as the path of an SQLite URI filename: every byte but unreserved ones and `/`
 /// percent-encoded, so that `?`, `#` and `%` in folder names stay part of the path.
-fn uri_path(path: &Path) -> String {
+pub(crate) fn uri_path(path: &Path) -> String {
     let mut uri = String::new();
     for &b in path.as_os_str().as_encoded_bytes() {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {

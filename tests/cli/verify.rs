@@ -174,3 +174,29 @@ fn verify_json_reports_findings() {
     assert_eq!(report["findings"][0]["check"], "triggers");
     assert_eq!(report["findings"][0]["subject"], "events_no_delete");
 }
+
+#[test]
+fn verify_derived_compares_the_query_tables_with_the_events_and_leaves_no_scratch_behind() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let scratch = t.path("tmp");
+    std::fs::create_dir(&scratch).unwrap();
+    t.run(["verify", "--derived"])
+        .env("TMPDIR", &scratch)
+        .stdout_contains("derived the 11 query tables again from the events")
+        .stdout_contains("ok: the log is intact")
+        .success();
+    // A period shows a forged entry: `state` would read it.
+    t.sqlite()
+        .execute_batch("UPDATE key_periods SET entry = replace(entry, '2023', '2013')")
+        .unwrap();
+    t.run(["verify", "--derived"])
+        .env("TMPDIR", &scratch)
+        .stdout_contains("FAIL derived: key_periods: differs from what the events give")
+        .stdout_lacks("FAIL derived: facts")
+        .failure(1);
+    let left: Vec<_> = std::fs::read_dir(&scratch).unwrap().collect();
+    assert!(left.is_empty(), "scratch files left: {left:?}");
+    // Plain verify does not derive anything again (and so does not see it).
+    t.run(["verify"]).stdout_lacks("derived the").success();
+}
