@@ -125,7 +125,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Correct(args) => append::correct(&cli.db, args),
         Command::Log(args) => log::run(&cli.db, args),
         Command::Documents(args) => documents::run(&cli.db, args),
-        Command::Verify(args) => verify::run(&cli.db, args),
+        Command::Verify(args) => verify::run(&cli.db, args, verbosity),
         Command::Export(args) => export::run(&cli.db, args, verbosity),
         Command::Head(args) => head::run(&cli.db, args),
         Command::State(args) => state::run(&cli.db, args, verbosity),

@@ -22,7 +22,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(db: &Path, args: Args) -> Result<()> {
+pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
     let store = super::open_read(db)?;
     let mut report = crate::verify::verify(&store)?;
     if let Some(expected) = &args.expect_head
@@ -48,7 +48,14 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     }
     let mut derived_checked = None;
     if args.derived {
+        // As long as a rebuild: a spinner on a terminal, so the wait is not taken for a hang.
+        let progress = super::progress::Progress::new(
+            None,
+            "deriving the query tables again from the events",
+            verbosity,
+        );
         let differing = store.derived_tables_differing_from_events(&std::env::temp_dir())?;
+        progress.finish();
         derived_checked = Some(crate::store::DERIVED_TABLES);
         for table in differing {
             report.findings.push(crate::verify::Finding {

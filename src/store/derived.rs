@@ -759,9 +759,8 @@ impl Store {
     }
 
     /// The derived tables whose rows differ from those the events give: the log's events
-    /// and documents are copied into a scratch log beside `scratch_dir`'s other files,
-    /// which derives its tables from them alone (`rebuild`), and the two are compared
-    /// table by table. An append landing meanwhile makes it an error, not a finding.
+    /// and documents are copied into a scratch log in `scratch_dir`, which derives its
+    /// tables from them alone (`rebuild`), and the two are compared table by table. An append landing meanwhile makes it an error, not a finding.
     pub fn derived_tables_differing_from_events(
         &self,
         scratch_dir: &Path,
