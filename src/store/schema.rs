@@ -56,6 +56,43 @@ mod tests {
             .unwrap()
     }
 
+    /// A log at `path` as a binary of schema `schema` wrote it: that schema exactly, the
+    /// documents and events of `current`, then `copy` (run with `current` attached) for
+    /// the derived tables, which is where the schemas differ.
+    fn old_log(path: &Path, schema: usize, current: &Store, copy: &str) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        for sql in &MIGRATIONS[..schema] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO documents SELECT * FROM current.documents;
+             INSERT INTO events SELECT * FROM current.events;
+             INSERT INTO event_refs SELECT * FROM current.event_refs;
+             INSERT INTO entities SELECT * FROM current.entities;",
+        )
+        .unwrap();
+        conn.execute_batch(copy).unwrap();
+        conn.execute_batch(&format!("DETACH current; PRAGMA user_version = {schema};"))
+            .unwrap();
+        conn
+    }
+
+    /// Opened, the old log is upgraded to the current schema with the derived tables and
+    /// states of `current`; a rebuild then changes nothing.
+    fn assert_upgrades_to(path: &Path, dump: &[String], states: &[Landscape]) -> Store {
+        let store = Store::open(path, Access::ReadOnly).unwrap();
+        assert_eq!(version(store.connection()), current_version());
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+        assert_eq!(year_end_states(&store), states);
+        drop(store);
+        let mut store = Store::open(path, Access::ReadWrite).unwrap();
+        store.rebuild().unwrap();
+        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+        store
+    }
+
     #[test]
     fn a_log_of_schema_5_loses_the_key_days_and_shows_the_same_state() {
         let dir = tempfile::tempdir().unwrap();
@@ -68,18 +105,11 @@ mod tests {
         // The same log as a binary of schema 5 wrote it: its schema, exactly, and each
         // key's first and closing day (its span's, or none).
         let path = dir.path().join("schema5.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..5] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO documents SELECT * FROM current.documents;
-             INSERT INTO events SELECT * FROM current.events;
-             INSERT INTO event_refs SELECT * FROM current.event_refs;
-             INSERT INTO entities SELECT * FROM current.entities;
-             INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
+        let conn = old_log(
+            &path,
+            5,
+            &current,
+            "INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
              SELECT k.key_id, k.section, k.key, coalesce(s.from_day, 0), coalesce(s.to_day + 1, 0)
                FROM current.fact_keys k LEFT JOIN current.fact_key_spans s USING (key_id);
              INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
@@ -88,11 +118,8 @@ mod tests {
              INSERT INTO displaced SELECT * FROM current.displaced;
              INSERT INTO key_periods SELECT * FROM current.key_periods;
              INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
-             INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;
-             DETACH current;
-             PRAGMA user_version = 5;",
-        )
-        .unwrap();
+             INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;",
+        );
         // Every table of schema 5 was copied.
         let tables: i64 = conn
             .query_row(
@@ -109,18 +136,11 @@ mod tests {
         );
         drop(conn);
 
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        assert_eq!(version(store.connection()), current_version());
+        let store = assert_upgrades_to(&path, &dump, &states);
         assert_eq!(
             columns(store.connection(), "fact_keys"),
             ["key_id", "section", "key"]
         );
-        assert_eq!(store.derived_tables_dump().unwrap(), dump);
-        assert_eq!(year_end_states(&store), states);
-        drop(store);
-        let mut store = Store::open(&path, Access::ReadWrite).unwrap();
-        store.rebuild().unwrap();
-        assert_eq!(store.derived_tables_dump().unwrap(), dump);
     }
 
     #[test]
@@ -136,18 +156,11 @@ mod tests {
         // inserted (here in a shuffled order), their spans and reporters by those numbers,
         // and a span for every key (schema 7 kept them for all sections).
         let path = dir.path().join("schema7.db");
-        let conn = Connection::open(&path).unwrap();
-        for sql in &MIGRATIONS[..7] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO documents SELECT * FROM current.documents;
-             INSERT INTO events SELECT * FROM current.events;
-             INSERT INTO event_refs SELECT * FROM current.event_refs;
-             INSERT INTO entities SELECT * FROM current.entities;
-             INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+        let conn = old_log(
+            &path,
+            7,
+            &current,
+            "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
              INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
              INSERT INTO fact_key_spans (key_id, from_day, to_day)
              SELECT key_id, 1, 2 FROM fact_keys WHERE section NOT IN (0, 1);
@@ -164,11 +177,8 @@ mod tests {
              SELECT p.period_id, s.grp, s.from_day, s.to_day
                FROM current.statistic_period_groups s
                JOIN current.key_periods c ON c.period_id = s.period_id
-               JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;
-             DETACH current;
-             PRAGMA user_version = 7;",
-        )
-        .unwrap();
+               JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;",
+        );
         let renumbered: i64 = conn
             .query_row(
                 "SELECT count(*) FROM key_periods WHERE period_id != (key_id << 32) + to_day + 2147483648",
@@ -182,13 +192,6 @@ mod tests {
         );
         drop(conn);
 
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        assert_eq!(version(store.connection()), current_version());
-        assert_eq!(store.derived_tables_dump().unwrap(), dump);
-        assert_eq!(year_end_states(&store), states);
-        drop(store);
-        let mut store = Store::open(&path, Access::ReadWrite).unwrap();
-        store.rebuild().unwrap();
-        assert_eq!(store.derived_tables_dump().unwrap(), dump);
+        assert_upgrades_to(&path, &dump, &states);
     }
 }
