@@ -74,7 +74,8 @@ mod tests {
         )
         .unwrap();
         conn.execute_batch(copy).unwrap();
-        conn.execute_batch(&format!("DETACH current; PRAGMA user_version = {schema};"))
+        conn.execute_batch("DETACH current").unwrap();
+        conn.pragma_update(None, "user_version", schema as i64)
             .unwrap();
         conn
     }
