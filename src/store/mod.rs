@@ -272,10 +272,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let head = head(&tx)?;
         Ok(Batch {
+            derived: derived::Derived::for_log_of(head.seq),
             tx,
             head,
             scratch: String::new(),
-            derived: derived::Derived::default(),
         })
     }
 

@@ -72,9 +72,6 @@ impl Batch<'_> {
             "INSERT INTO key_periods (period_id, key_id, from_day, to_day, entry, cites)
              VALUES (?, ?, ?, ?, ?, ?)",
         )?;
-        let mut span = self.tx.prepare_cached(
-            "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
-        )?;
         let mut reporter = self.tx.prepare_cached(
             "INSERT INTO statistic_period_groups (period_id, grp, from_day, to_day) VALUES (?, ?, ?, ?)",
         )?;
@@ -90,7 +87,7 @@ impl Batch<'_> {
                 entry,
                 cites.join(",")
             ])?;
-            span.execute(params![id, p.from_day, p.to_day])?;
+            self.derived.period_spans.push((p.from_day, p.to_day, id));
             if let Entry::Statistic(s) = &p.entry
                 && let Some(grp) = &s.reported_by
             {
