@@ -214,7 +214,8 @@ impl Batch<'_> {
     }
 
     fn flush_if_full(&mut self) -> Result<()> {
-        let pending = self.derived.refs.len() + self.derived.facts.len() + self.derived.groups.len();
+        let pending =
+            self.derived.refs.len() + self.derived.facts.len() + self.derived.groups.len();
         if pending >= FLUSH_AT {
             self.flush()?;
         }
