@@ -749,6 +749,25 @@ impl Drop for ScratchLog {
     }
 }
 
+/// A scratch log holding the documents and events of the log at `source`, its derived
+/// tables derived from them alone.
+fn derive_from_events_of(source: &Path, scratch: &ScratchLog) -> Result<Store> {
+    let mut copy = Store::open(&scratch.path, super::Access::ReadWrite)?;
+    copy.conn.execute(
+        "ATTACH DATABASE ? AS log",
+        [format!("file:{}?mode=ro", super::uri_path(source))],
+    )?;
+    copy.conn.execute_batch(
+        "BEGIN;
+         INSERT INTO main.documents SELECT * FROM log.documents;
+         INSERT INTO main.events SELECT * FROM log.events;
+         COMMIT;
+         DETACH DATABASE log;",
+    )?;
+    copy.rebuild()?;
+    Ok(copy)
+}
+
 /// Where a fact is stored: its row's key in `facts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactAt {
@@ -807,20 +826,21 @@ impl Store {
         scratch_dir: &Path,
     ) -> Result<Vec<&'static str>> {
         let scratch = ScratchLog::new(scratch_dir);
-        let mut copy = Store::open(&scratch.path, super::Access::ReadWrite)?;
         let source = std::path::absolute(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        copy.conn.execute(
-            "ATTACH DATABASE ? AS log",
-            [format!("file:{}?mode=ro", super::uri_path(&source))],
-        )?;
-        copy.conn.execute_batch(
-            "BEGIN;
-             INSERT INTO main.documents SELECT * FROM log.documents;
-             INSERT INTO main.events SELECT * FROM log.events;
-             COMMIT;
-             DETACH DATABASE log;",
-        )?;
-        copy.rebuild()?;
+        let copy = derive_from_events_of(&source, &scratch).map_err(|e| match e {
+            // Said of the scratch folder, not of the log: a full temporary disk is not a
+            // full log disk, and the way out is another folder.
+            Error::Sqlite(e) => Error::io(
+                scratch_dir,
+                std::io::Error::other(format!(
+                    "the scratch copy of the log that `verify --derived` derives its tables in \
+                     could not be made in this folder ({}); it needs room for a copy of the \
+                     log: free some space or point TMPDIR at another folder",
+                    Error::Sqlite(e)
+                )),
+            ),
+            other => other,
+        })?;
         self.read(|| {
             if self.head()? != copy.head()? {
                 // Busy, as a lock held too long is: the environment, not the input.

@@ -200,3 +200,19 @@ fn verify_derived_compares_the_query_tables_with_the_events_and_leaves_no_scratc
     // Plain verify does not derive anything again (and so does not see it).
     t.run(["verify"]).stdout_lacks("derived the").success();
 }
+
+#[test]
+fn verify_derived_names_the_scratch_folder_when_it_cannot_make_its_copy_there() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let missing = t.path("no-such-folder");
+    t.run(["verify", "--derived"])
+        .env("TMPDIR", &missing)
+        .stderr_contains(missing.display().to_string())
+        .stderr_contains("point TMPDIR at another folder")
+        .failure(3);
+    // The log itself is untouched and still verifies.
+    t.run(["verify"])
+        .stdout_contains("ok: the log is intact")
+        .success();
+}
