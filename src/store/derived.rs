@@ -768,6 +768,16 @@ fn derive_from_events_of(source: &Path, scratch: &ScratchLog) -> Result<Store> {
     Ok(copy)
 }
 
+/// What the scratch folder causes: it is missing, full, or not writable.
+fn scratch_cannot_be_written(error: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{CannotOpen, DiskFull, PermissionDenied, ReadOnly, SystemIoFailure};
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(e, _)
+            if matches!(e.code, CannotOpen | DiskFull | PermissionDenied | ReadOnly | SystemIoFailure)
+    )
+}
+
 /// Where a fact is stored: its row's key in `facts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FactAt {
@@ -829,8 +839,9 @@ impl Store {
         let source = std::path::absolute(&self.path).map_err(|e| Error::io(&self.path, e))?;
         let copy = derive_from_events_of(&source, &scratch).map_err(|e| match e {
             // Said of the scratch folder, not of the log: a full temporary disk is not a
-            // full log disk, and the way out is another folder.
-            Error::Sqlite(e) => Error::io(
+            // full log disk, and the way out is another folder. Other errors (the log
+            // unreadable, say) keep their own words.
+            Error::Sqlite(e) if scratch_cannot_be_written(&e) => Error::io(
                 scratch_dir,
                 std::io::Error::other(format!(
                     "the scratch copy of the log that `verify --derived` derives its tables in \
