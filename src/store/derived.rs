@@ -83,6 +83,14 @@ struct PendingFact {
 /// Pending rows held before a flush, at most.
 const FLUSH_AT: usize = 200_000;
 
+/// Spans of periods held before they are written, at most (16 bytes each): a batch of a
+/// million events settles about a million periods, written in one sorted run. In unit
+/// tests a few, so that their batches write them in several runs.
+#[cfg(not(test))]
+const PERIOD_SPANS_AT: usize = 2_000_000;
+#[cfg(test)]
+const PERIOD_SPANS_AT: usize = 7;
+
 /// An event as the derived tables need it.
 pub struct Derivable<'a> {
     pub seq: i64,
@@ -332,8 +340,16 @@ impl Batch<'_> {
             }
             self.settle_span(key_id, section, &facts, created)?;
             self.settle_periods(key_id, section, &facts, created)?;
+            if self.derived.period_spans.len() >= PERIOD_SPANS_AT {
+                self.insert_period_spans()?;
+            }
         }
         self.derived.created.clear();
+        self.insert_period_spans()
+    }
+
+    /// Writes the pending spans of periods into their R*Tree, in day order.
+    fn insert_period_spans(&mut self) -> Result<()> {
         let mut spans = std::mem::take(&mut self.derived.period_spans);
         spans.sort_unstable();
         let mut insert = self.tx.prepare_cached(
