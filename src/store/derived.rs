@@ -4,6 +4,7 @@
 //! `Batch::derive`, so rebuild and incremental maintenance cannot drift apart.
 
 mod periods;
+mod settle;
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -16,9 +17,7 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::projection::Fact;
-use crate::projection::materialize::{
-    FactRow, KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, fact_from_row, span,
-};
+use crate::projection::materialize::{FactRow, MEMBERSHIPS, NAMES, ROLES, fact_from_row};
 
 /// The valid time and event a stored event asserts as a fact: its own, or the
 /// replacement of a correction. Retractions assert none.
@@ -325,29 +324,6 @@ impl Batch<'_> {
         Ok(id)
     }
 
-    /// Recomputes the span and the periods of every key the batch touched, in key order,
-    /// from one read of each key's facts.
-    pub(super) fn settle_spans(&mut self) -> Result<()> {
-        self.flush()?;
-        let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
-        touched.sort_unstable();
-        for (key_id, section) in touched {
-            let created = self.derived.created.contains(&key_id);
-            let facts = self.key_facts(key_id)?;
-            if section == NAMES {
-                self.settle_name(key_id, &facts)?;
-                continue;
-            }
-            self.settle_span(key_id, section, &facts, created)?;
-            self.settle_periods(key_id, section, &facts, created)?;
-            if self.derived.period_spans.len() >= PERIOD_SPANS_AT {
-                self.insert_period_spans()?;
-            }
-        }
-        self.derived.created.clear();
-        self.insert_period_spans()
-    }
-
     /// Writes the pending spans of periods into their R*Tree, in day order.
     fn insert_period_spans(&mut self) -> Result<()> {
         let mut spans = std::mem::take(&mut self.derived.period_spans);
@@ -357,119 +333,6 @@ impl Batch<'_> {
         )?;
         for (from_day, to_day, id) in &spans {
             insert.execute(params![id, from_day, to_day])?;
-        }
-        Ok(())
-    }
-
-    /// A key's facts in (from day, seq) order, decoded, with the columns its span needs.
-    fn key_facts(&self, key_id: i64) -> Result<Vec<KeyFact>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS}, f.from_day, f.to_day, f.certain_day, f.kind
-             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
-        ))?;
-        let rows = stmt.query_map([key_id], |r| {
-            Ok((
-                fact_row(r)?,
-                r.get::<_, i32>(9)?,
-                r.get::<_, i32>(10)?,
-                r.get::<_, i32>(11)?,
-                r.get::<_, String>(12)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (columns, from_day, to_day, certain_day, kind) = row?;
-            Ok(KeyFact {
-                from_day,
-                to_day,
-                certain_day,
-                fact: read_fact(columns)?,
-                kind,
-            })
-        })
-        .collect()
-    }
-
-    /// Stores an entity's name as its latest registration that counts gives it, or none
-    /// when no registration counts any more (all retracted).
-    fn settle_name(&mut self, key_id: i64, facts: &[KeyFact]) -> Result<()> {
-        let latest = facts
-            .iter()
-            .filter_map(|f| match &f.fact.event {
-                Event::EntityRegistered(r) => Some((f.fact.seq, r)),
-                _ => None,
-            })
-            .max_by_key(|(seq, _)| *seq);
-        match latest {
-            Some((_, r)) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
-                         VALUES (?, ?, ?, ?, ?)",
-                    )?
-                    .execute(params![
-                        r.id.as_str(),
-                        r.entity_type.as_str(),
-                        r.name,
-                        r.acronym,
-                        serde_json::to_string(&r.aliases).expect("strings"),
-                    ])?;
-            }
-            None => {
-                // A names key is the entity's id.
-                self.tx
-                    .prepare_cached(
-                        "DELETE FROM entity_names
-                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
-                    )?
-                    .execute([key_id])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Stores the days on which a membership or role key can show anything
-    /// (`fact_key_spans`); other sections have no span (schema 8).
-    fn settle_span(
-        &mut self,
-        key_id: i64,
-        section: u8,
-        facts: &[KeyFact],
-        created: bool,
-    ) -> Result<()> {
-        if section != MEMBERSHIPS && section != ROLES {
-            return Ok(());
-        }
-        if !created {
-            self.tx
-                .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
-                .execute([key_id])?;
-        }
-        // No fact of the key counts any more: no span, as a new key has.
-        let (Some(first), Some(last)) = (facts.first(), facts.last()) else {
-            return Ok(());
-        };
-        let max_term_day = if section == ROLES {
-            facts
-                .iter()
-                .filter(|f| f.kind == "role.assigned")
-                .map(|f| f.to_day)
-                .max()
-                .unwrap_or(0)
-        } else {
-            OPEN_END
-        };
-        let (first_day, closed_day) = span(KeyFacts {
-            section,
-            first_from_day: first.from_day,
-            last: (&last.kind, last.certain_day),
-            max_term_day,
-        });
-        if closed_day > first_day {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
-                )?
-                .execute(params![key_id, first_day, closed_day - 1])?;
         }
         Ok(())
     }
@@ -546,8 +409,7 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for key_id in key_ids {
-            let facts = batch.key_facts(key_id)?;
-            batch.settle_name(key_id, &facts)?;
+            batch.settle_name(key_id)?;
         }
         batch.commit()
     }

@@ -33,14 +33,48 @@ fn ids_of_key(key_id: i64) -> [i64; 2] {
     [key_id << 32, (key_id + 1) << 32]
 }
 
+/// A period ready to be written: its entry as JSON, the seqs it cites, and the reporter a
+/// statistic's period shows.
+pub(super) struct PeriodRow {
+    id: i64,
+    from_day: i32,
+    to_day: i32,
+    entry: String,
+    cites: String,
+    reporter: Option<String>,
+}
+
+/// The periods a key's facts give now (no table touched: see `settle`).
+pub(super) fn period_rows(key_id: i64, section: u8, facts: &[KeyFact]) -> Vec<PeriodRow> {
+    let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
+    periods(section, facts)
+        .into_iter()
+        .map(|p| {
+            let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
+            let reporter = match &p.entry {
+                Entry::Statistic(s) => s.reported_by.clone(),
+                _ => None,
+            };
+            PeriodRow {
+                id: period_id(key_id, p.to_day),
+                from_day: p.from_day,
+                to_day: p.to_day,
+                entry: serde_json::to_string(&p.entry).expect("entries serialise"),
+                cites: cites.join(","),
+                reporter,
+            }
+        })
+        .collect()
+}
+
 impl Batch<'_> {
-    /// Replaces the periods of one key with those its facts give now.
-    pub(super) fn settle_periods(
+    /// Replaces the periods of one key with these.
+    pub(super) fn write_periods(
         &mut self,
         key_id: i64,
         section: u8,
-        facts: &[KeyFact],
         created: bool,
+        rows: Vec<PeriodRow>,
     ) -> Result<()> {
         if !created {
             let ids = ids_of_key(key_id);
@@ -67,7 +101,6 @@ impl Batch<'_> {
                 .prepare_cached("DELETE FROM key_periods WHERE period_id >= ? AND period_id < ?")?
                 .execute(ids)?;
         }
-        let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO key_periods (period_id, key_id, from_day, to_day, entry, cites)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -75,23 +108,13 @@ impl Batch<'_> {
         let mut reporter = self.tx.prepare_cached(
             "INSERT INTO statistic_period_groups (period_id, grp, from_day, to_day) VALUES (?, ?, ?, ?)",
         )?;
-        for p in periods(section, facts) {
-            let entry = serde_json::to_string(&p.entry).expect("entries serialise");
-            let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
-            let id = period_id(key_id, p.to_day);
+        for p in rows {
             insert.execute(params![
-                id,
-                key_id,
-                p.from_day,
-                p.to_day,
-                entry,
-                cites.join(",")
+                p.id, key_id, p.from_day, p.to_day, p.entry, p.cites
             ])?;
-            self.derived.period_spans.push((p.from_day, p.to_day, id));
-            if let Entry::Statistic(s) = &p.entry
-                && let Some(grp) = &s.reported_by
-            {
-                reporter.execute(params![id, grp, p.from_day, p.to_day])?;
+            self.derived.period_spans.push((p.from_day, p.to_day, p.id));
+            if let Some(grp) = &p.reporter {
+                reporter.execute(params![p.id, grp, p.from_day, p.to_day])?;
             }
         }
         Ok(())

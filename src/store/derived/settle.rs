@@ -1,0 +1,283 @@
+//! Settling the keys a batch touched: each key's facts are read back, decoded, and what
+//! they give now (its name, its span, its periods) replaces what was stored. Reading and
+//! writing go through the batch's one connection; decoding and computing touch no table,
+//! so on a large batch they run on a second thread while this one reads the next keys and
+//! writes the last ones (docs/performance.md).
+
+use std::sync::mpsc;
+
+use rusqlite::params;
+
+use super::periods::{PeriodRow, period_rows};
+use super::{FACT_COLUMNS, FactColumns, KeyFact, PERIOD_SPANS_AT, fact_row, read_fact};
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::projection::materialize::{KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, span};
+use crate::store::Batch;
+
+/// Fewer touched keys than this are settled on this thread: a thread costs more than it
+/// saves on a single append. In unit tests two, so that their batches take both ways.
+#[cfg(not(test))]
+const SECOND_THREAD_FROM: usize = 256;
+#[cfg(test)]
+const SECOND_THREAD_FROM: usize = 2;
+
+/// Keys read ahead of the second thread, at most.
+const KEYS_AHEAD: usize = 64;
+
+/// A key the batch touched.
+#[derive(Debug, Clone, Copy)]
+struct Touched {
+    key_id: i64,
+    section: u8,
+    /// Created in this batch: nothing derived from it is stored yet.
+    created: bool,
+}
+
+/// One of a key's facts as read, not yet decoded.
+type KeyFactRow = (FactColumns, i32, i32, i32, String);
+
+/// What a key's facts give now, ready to be written.
+enum Settled {
+    /// A names key: its entity's latest registration that counts, if any.
+    Name {
+        key_id: i64,
+        latest: Option<NameRow>,
+    },
+    Key {
+        touched: Touched,
+        /// The days on which a membership or role key can show anything.
+        span: Option<(i32, i32)>,
+        periods: Vec<PeriodRow>,
+    },
+}
+
+struct NameRow {
+    id: String,
+    entity_type: String,
+    name: String,
+    acronym: Option<String>,
+    aliases: String,
+}
+
+impl Batch<'_> {
+    /// Recomputes the name, span and periods of every key the batch touched, in key
+    /// order, from one read of each key's facts.
+    pub(in crate::store) fn settle_spans(&mut self) -> Result<()> {
+        self.flush()?;
+        let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
+        touched.sort_unstable();
+        let touched: Vec<Touched> = touched
+            .into_iter()
+            .map(|(key_id, section)| Touched {
+                key_id,
+                section,
+                created: self.derived.created.contains(&key_id),
+            })
+            .collect();
+        if touched.len() < SECOND_THREAD_FROM {
+            for key in touched {
+                let rows = self.key_fact_rows(key.key_id)?;
+                self.write_settled(settle(key, rows)?)?;
+            }
+        } else {
+            self.settle_beside(touched)?;
+        }
+        self.derived.created.clear();
+        self.insert_period_spans()
+    }
+
+    /// Settles one names key now (the names of a log upgraded to schema 7).
+    pub(super) fn settle_name(&mut self, key_id: i64) -> Result<()> {
+        let key = Touched {
+            key_id,
+            section: NAMES,
+            created: false,
+        };
+        let rows = self.key_fact_rows(key_id)?;
+        self.write_settled(settle(key, rows)?)
+    }
+
+    /// Settles the keys with a second thread decoding and computing them: results come
+    /// back in the order the keys were sent, so the writes are those of one thread.
+    fn settle_beside(&mut self, touched: Vec<Touched>) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<KeyFactRow>)>(KEYS_AHEAD);
+            // Unbounded, so that the second thread never waits for this one while this one
+            // waits for room: at most KEYS_AHEAD results are ever pending.
+            let (to_write, settled) = mpsc::channel::<Result<Settled>>();
+            scope.spawn(move || {
+                for (key, rows) in read {
+                    if to_write.send(settle(key, rows)).is_err() {
+                        return;
+                    }
+                }
+            });
+            let gone = || Error::VerifyFailed("the thread settling keys stopped".to_owned());
+            for key in touched {
+                let rows = self.key_fact_rows(key.key_id)?;
+                to_settle.send((key, rows)).map_err(|_| gone())?;
+                while let Ok(result) = settled.try_recv() {
+                    self.write_settled(result?)?;
+                }
+            }
+            drop(to_settle);
+            for result in settled {
+                self.write_settled(result?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A key's facts in (from day, seq) order, with the columns its span needs.
+    fn key_fact_rows(&self, key_id: i64) -> Result<Vec<KeyFactRow>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS}, f.from_day, f.to_day, f.certain_day, f.kind
+             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
+        ))?;
+        let rows = stmt.query_map([key_id], |r| {
+            Ok((
+                fact_row(r)?,
+                r.get::<_, i32>(9)?,
+                r.get::<_, i32>(10)?,
+                r.get::<_, i32>(11)?,
+                r.get::<_, String>(12)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn write_settled(&mut self, settled: Settled) -> Result<()> {
+        match settled {
+            Settled::Name { key_id, latest } => self.write_name(key_id, latest),
+            Settled::Key {
+                touched,
+                span,
+                periods,
+            } => {
+                self.write_span(touched, span)?;
+                self.write_periods(touched.key_id, touched.section, touched.created, periods)?;
+                if self.derived.period_spans.len() >= PERIOD_SPANS_AT {
+                    self.insert_period_spans()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Stores an entity's name, or none when no registration counts any more.
+    fn write_name(&mut self, key_id: i64, latest: Option<NameRow>) -> Result<()> {
+        match latest {
+            Some(r) => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
+                         VALUES (?, ?, ?, ?, ?)",
+                    )?
+                    .execute(params![r.id, r.entity_type, r.name, r.acronym, r.aliases])?;
+            }
+            None => {
+                // A names key is the entity's id.
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM entity_names
+                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
+                    )?
+                    .execute([key_id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the span of a membership or role key (`fact_key_spans`); other sections
+    /// have none (schema 8).
+    fn write_span(&mut self, key: Touched, span: Option<(i32, i32)>) -> Result<()> {
+        if key.section != MEMBERSHIPS && key.section != ROLES {
+            return Ok(());
+        }
+        if !key.created {
+            self.tx
+                .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
+                .execute([key.key_id])?;
+        }
+        if let Some((from_day, to_day)) = span {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
+                )?
+                .execute(params![key.key_id, from_day, to_day])?;
+        }
+        Ok(())
+    }
+}
+
+/// What a key's facts give now: decoding and computing only, no table touched.
+fn settle(key: Touched, rows: Vec<KeyFactRow>) -> Result<Settled> {
+    let facts = rows
+        .into_iter()
+        .map(|(columns, from_day, to_day, certain_day, kind)| {
+            Ok(KeyFact {
+                from_day,
+                to_day,
+                certain_day,
+                fact: read_fact(columns)?,
+                kind,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if key.section == NAMES {
+        return Ok(Settled::Name {
+            key_id: key.key_id,
+            latest: latest_name(&facts),
+        });
+    }
+    Ok(Settled::Key {
+        touched: key,
+        span: key_span(key.section, &facts),
+        periods: period_rows(key.key_id, key.section, &facts),
+    })
+}
+
+/// The name the latest registration that counts gives, if any (all may be retracted).
+fn latest_name(facts: &[KeyFact]) -> Option<NameRow> {
+    facts
+        .iter()
+        .filter_map(|f| match &f.fact.event {
+            Event::EntityRegistered(r) => Some((f.fact.seq, r)),
+            _ => None,
+        })
+        .max_by_key(|(seq, _)| *seq)
+        .map(|(_, r)| NameRow {
+            id: r.id.as_str().to_owned(),
+            entity_type: r.entity_type.as_str().to_owned(),
+            name: r.name.clone(),
+            acronym: r.acronym.clone(),
+            aliases: serde_json::to_string(&r.aliases).expect("strings"),
+        })
+}
+
+/// The first and last day on which a membership or role key can show anything; none when
+/// no fact of it counts any more, or it can show nothing.
+fn key_span(section: u8, facts: &[KeyFact]) -> Option<(i32, i32)> {
+    if section != MEMBERSHIPS && section != ROLES {
+        return None;
+    }
+    let (first, last) = (facts.first()?, facts.last()?);
+    let max_term_day = if section == ROLES {
+        facts
+            .iter()
+            .filter(|f| f.kind == "role.assigned")
+            .map(|f| f.to_day)
+            .max()
+            .unwrap_or(0)
+    } else {
+        OPEN_END
+    };
+    let (first_day, closed_day) = span(KeyFacts {
+        section,
+        first_from_day: first.from_day,
+        last: (&last.kind, last.certain_day),
+        max_term_day,
+    });
+    (closed_day > first_day).then_some((first_day, closed_day - 1))
+}
