@@ -483,7 +483,7 @@ impl Batch<'_> {
     }
 
     pub fn commit(mut self) -> Result<()> {
-        self.settle_spans()?;
+        self.settle_keys()?;
         self.tx.commit()?;
         Ok(())
     }

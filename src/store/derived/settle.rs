@@ -63,7 +63,7 @@ struct NameRow {
 impl Batch<'_> {
     /// Recomputes the name, span and periods of every key the batch touched, in key
     /// order, from one read of each key's facts.
-    pub(in crate::store) fn settle_spans(&mut self) -> Result<()> {
+    pub(in crate::store) fn settle_keys(&mut self) -> Result<()> {
         self.flush()?;
         let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
         touched.sort_unstable();
@@ -104,7 +104,7 @@ impl Batch<'_> {
         std::thread::scope(|scope| {
             let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<KeyFactRow>)>(KEYS_AHEAD);
             // Unbounded, so that the second thread never waits for this one while this one
-            // waits for room: at most KEYS_AHEAD results are ever pending.
+            // waits for room; no more results wait than keys were in flight.
             let (to_write, settled) = mpsc::channel::<Result<Settled>>();
             scope.spawn(move || {
                 for (key, rows) in read {
