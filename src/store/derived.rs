@@ -327,6 +327,9 @@ impl Batch<'_> {
     /// Writes the pending spans of periods into their R*Tree, in day order.
     fn insert_period_spans(&mut self) -> Result<()> {
         let mut spans = std::mem::take(&mut self.derived.period_spans);
+        if spans.is_empty() {
+            return Ok(());
+        }
         spans.sort_unstable();
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",

@@ -10,7 +10,7 @@ use rusqlite::params;
 
 use super::periods::{PeriodRow, period_rows};
 use super::{FACT_COLUMNS, FactColumns, KeyFact, PERIOD_SPANS_AT, fact_row, read_fact};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event::Event;
 use crate::projection::materialize::{KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, span};
 use crate::store::Batch;
@@ -113,10 +113,13 @@ impl Batch<'_> {
                     }
                 }
             });
-            let gone = || Error::VerifyFailed("the thread settling keys stopped".to_owned());
             for key in touched {
                 let rows = self.key_fact_rows(key.key_id)?;
-                to_settle.send((key, rows)).map_err(|_| gone())?;
+                if to_settle.send((key, rows)).is_err() {
+                    // The thread only ends early by panicking, which the scope passes on
+                    // when it joins it.
+                    break;
+                }
                 while let Ok(result) = settled.try_recv() {
                     self.write_settled(result?)?;
                 }
