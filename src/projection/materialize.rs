@@ -37,8 +37,6 @@ pub struct FactRow {
     pub seq: i64,
     pub section: u8,
     pub key: String,
-    /// Groups, owners, issuers, organisers, publishers: what `--group` looks for.
-    pub groups: Vec<String>,
     pub from_day: i32,
     pub to_day: i32,
     /// From this day on the fact has certainly happened; `OPEN_END` for a qualified date
@@ -61,7 +59,6 @@ impl FactRow {
             seq,
             section,
             key,
-            groups: groups(event),
             from_day: valid.from().map_or(OPEN_START, day_number),
             to_day: valid.to().map_or(OPEN_END, day_number),
             certain_day: if valid.is_qualified() {
@@ -196,7 +193,9 @@ pub fn periods(section: u8, facts: Vec<&Fact>) -> Vec<Period> {
     periods
 }
 
-fn groups(event: &Event) -> Vec<String> {
+/// The groups an event's fact is found under with `--group`: its group, owner, issuers,
+/// organisers and participants, publisher. Sorted, without repeats.
+pub fn groups(event: &Event) -> Vec<String> {
     let ids: Vec<String> = match event {
         Event::MembershipJoined(m) | Event::MembershipLeft(m) => vec![m.group.to_string()],
         Event::RoleAssigned(r) => vec![r.group.to_string()],

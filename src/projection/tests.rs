@@ -445,6 +445,26 @@ mod materialised {
             recorded_at: None,
             recorded_by: None,
         });
+        // A meeting corrected to name fewer groups: its periods are no longer listed under
+        // the one it lost.
+        let meeting = store
+            .event("icat-principals-meeting-2020")
+            .unwrap()
+            .expect("the curated events hold the ICAT Principals meeting");
+        let mut fewer: serde_json::Value = serde_json::from_str(&meeting.payload).unwrap();
+        assert_eq!(fewer["participants"], json!(["org:cbss"]));
+        fewer["participants"] = json!([]);
+        lines.push(EventLine {
+            id: Some("c5".into()),
+            kind: "event.corrected".into(),
+            version: None,
+            valid: "2026-01-01".into(),
+            payload: json!({"target": meeting.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": meeting.valid, "payload": fewer}}),
+            source: meeting.source.clone(),
+            quote: meeting.quote.clone(),
+            recorded_at: None,
+            recorded_by: None,
+        });
         for line in lines {
             // One transaction each, as `append` does: maintenance across batches.
             let mut session = Session::begin(&mut store, "test".into()).unwrap();
@@ -531,6 +551,14 @@ mod materialised {
         }
     }
 
+    /// Schemas 2 to 8 kept (group, key) pairs instead of periods listed under groups.
+    const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
+            grp TEXT NOT NULL, key_id INTEGER NOT NULL, PRIMARY KEY (grp, key_id)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO fact_key_groups (grp, key_id)
+        SELECT DISTINCT g.grp, p.key_id FROM key_period_groups g JOIN key_periods p USING (period_id);
+        DROP TABLE key_period_groups;";
+
     #[test]
     fn a_log_of_schema_3_gains_its_periods_when_opened() {
         let dir = tempfile::tempdir().unwrap();
@@ -540,10 +568,11 @@ mod materialised {
         // What a log written before schema 4 looks like.
         store
             .connection()
-            .execute_batch(
-                "DROP TABLE statistic_period_groups; DROP TABLE key_period_spans; DROP TABLE key_periods;
-                 DROP TABLE entity_names; PRAGMA user_version = 3;",
-            )
+            .execute_batch(&format!(
+                "{SCHEMA_8_GROUPS}
+                     DROP TABLE statistic_period_groups; DROP TABLE key_period_spans;
+                     DROP TABLE key_periods; DROP TABLE entity_names; PRAGMA user_version = 3;"
+            ))
             .unwrap();
         drop(store);
         let store = Store::open(&path, Access::ReadOnly).unwrap();
@@ -556,6 +585,7 @@ mod materialised {
         let store = curated_store(&dir);
         let before = store.derived_tables_dump().unwrap();
         let path = store.path().to_owned();
+        store.connection().execute_batch(SCHEMA_8_GROUPS).unwrap();
         // Schema 4 linked every indicator to every group that reported it.
         let linked = store
             .connection()

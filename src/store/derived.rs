@@ -17,7 +17,7 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::projection::Fact;
-use crate::projection::materialize::{FactRow, MEMBERSHIPS, NAMES, ROLES, fact_from_row};
+use crate::projection::materialize::{FactRow, MEMBERSHIPS, NAMES, ROLES, fact_from_row, groups};
 
 /// The valid time and event a stored event asserts as a fact: its own, or the
 /// replacement of a correction. Retractions assert none.
@@ -40,8 +40,7 @@ pub(super) struct Derived {
     /// The log held no keys when the batch began (an empty log, or a rebuild): a key not
     /// in `key_ids` is new, with no need to look for it in `fact_keys`.
     log_without_keys: bool,
-    /// (group, key) pairs and entity ids already written in this batch.
-    grouped: HashSet<(String, i64)>,
+    /// Entity ids already declared in this batch.
     declared: HashSet<String>,
     /// Keys whose facts changed in this batch, with their section.
     touched: HashMap<i64, u8>,
@@ -51,11 +50,49 @@ pub(super) struct Derived {
     /// cheaper than scattered ones. Flushed before anything reads them back.
     refs: Vec<(String, i64, &'static str)>,
     facts: Vec<PendingFact>,
-    groups: Vec<(String, i64)>,
     /// Spans of the periods settled in this batch, `(from_day, to_day, period_id)`,
     /// inserted last in day order: the R*Tree then fills node after node, at a third less
     /// cost than in key order (docs/performance.md).
     period_spans: Vec<(i32, i32, i64)>,
+    /// The same periods under each group of their key, `(group, to_day, from_day,
+    /// period_id)`, inserted last in that order (the table's); the group is a number in
+    /// `group_names`, so that a million rows stay 24 bytes each.
+    period_groups: Vec<(u32, i32, i32, i64)>,
+    group_names: GroupNames,
+    /// The groups of facts taken out in this batch, by key: the key's periods were listed
+    /// under them too.
+    dropped_groups: HashMap<i64, Vec<String>>,
+}
+
+/// The groups named in a batch's pending rows, each stored once.
+#[derive(Default)]
+struct GroupNames {
+    numbers: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl GroupNames {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(n) = self.numbers.get(name) {
+            return *n;
+        }
+        let n = self.names.len() as u32;
+        self.numbers.insert(name.to_owned(), n);
+        self.names.push(name.to_owned());
+        n
+    }
+
+    /// Each number's place among the names in text order: rows sorted by it are sorted
+    /// as the table keeps them.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
+        let mut ranks = vec![0; order.len()];
+        for (rank, n) in order.into_iter().enumerate() {
+            ranks[n as usize] = rank as u32;
+        }
+        ranks
+    }
 }
 
 impl Derived {
@@ -82,13 +119,14 @@ struct PendingFact {
 /// Pending rows held before a flush, at most.
 const FLUSH_AT: usize = 200_000;
 
-/// Spans of periods held before they are written, at most (16 bytes each): a batch of a
-/// million events settles about a million periods, written in one sorted run. In unit
-/// tests a few, so that their batches write them in several runs.
+/// Spans of periods, or periods under a group, held before they are written, at most (16
+/// and 24 bytes each): a batch of a million events settles about a million periods, listed
+/// under 1.2 million groups, written in one sorted run each. In unit tests a few, so that
+/// their batches write them in several runs.
 #[cfg(not(test))]
-const PERIOD_SPANS_AT: usize = 2_000_000;
+const PENDING_PERIODS_AT: usize = 2_000_000;
 #[cfg(test)]
-const PERIOD_SPANS_AT: usize = 7;
+const PENDING_PERIODS_AT: usize = 7;
 
 /// An event as the derived tables need it.
 pub struct Derivable<'a> {
@@ -170,11 +208,6 @@ impl Batch<'_> {
             kind: row.kind,
             replacement,
         });
-        for g in row.groups {
-            if self.derived.grouped.insert((g.clone(), key_id)) {
-                self.derived.groups.push((g, key_id));
-            }
-        }
         self.derived.touched.insert(key_id, row.section);
         Ok(())
     }
@@ -208,21 +241,11 @@ impl Batch<'_> {
                 f.replacement
             ])?;
         }
-        drop(insert);
-        let mut groups = std::mem::take(&mut self.derived.groups);
-        groups.sort_unstable();
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO fact_key_groups (grp, key_id) VALUES (?, ?)")?;
-        for (grp, key_id) in &groups {
-            insert.execute(params![grp, key_id])?;
-        }
         Ok(())
     }
 
     fn flush_if_full(&mut self) -> Result<()> {
-        let pending =
-            self.derived.refs.len() + self.derived.facts.len() + self.derived.groups.len();
+        let pending = self.derived.refs.len() + self.derived.facts.len();
         if pending >= FLUSH_AT {
             self.flush()?;
         }
@@ -256,6 +279,13 @@ impl Batch<'_> {
         if removed == 0 {
             return Ok(None);
         }
+        // Its key may be left with fewer groups: its periods are listed under these until
+        // it is settled.
+        self.derived
+            .dropped_groups
+            .entry(key_id)
+            .or_default()
+            .extend(groups(&event));
         self.derived.touched.insert(key_id, row.section);
         Ok(Some(row.seq))
     }
@@ -324,18 +354,32 @@ impl Batch<'_> {
         Ok(id)
     }
 
-    /// Writes the pending spans of periods into their R*Tree, in day order.
-    fn insert_period_spans(&mut self) -> Result<()> {
+    /// Writes the pending spans of periods into their R*Tree, in day order, and the
+    /// pending periods under their groups, in the table's order.
+    fn insert_pending_periods(&mut self) -> Result<()> {
         let mut spans = std::mem::take(&mut self.derived.period_spans);
-        if spans.is_empty() {
-            return Ok(());
+        if !spans.is_empty() {
+            spans.sort_unstable();
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
+            )?;
+            for (from_day, to_day, id) in &spans {
+                insert.execute(params![id, from_day, to_day])?;
+            }
         }
-        spans.sort_unstable();
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
-        )?;
-        for (from_day, to_day, id) in &spans {
-            insert.execute(params![id, from_day, to_day])?;
+        let mut grouped = std::mem::take(&mut self.derived.period_groups);
+        if !grouped.is_empty() {
+            let ranks = self.derived.group_names.ranks();
+            grouped.sort_unstable_by_key(|&(grp, to_day, from_day, id)| {
+                (ranks[grp as usize], to_day, from_day, id)
+            });
+            let names = &self.derived.group_names.names;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_groups (grp, to_day, from_day, period_id) VALUES (?, ?, ?, ?)",
+            )?;
+            for (grp, to_day, from_day, id) in &grouped {
+                insert.execute(params![names[*grp as usize], to_day, from_day, id])?;
+            }
         }
         Ok(())
     }
@@ -357,8 +401,8 @@ impl Store {
         let mut batch = self.batch()?;
         batch.tx.execute_batch(
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
-             DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM fact_key_groups;
-             DELETE FROM displaced; DELETE FROM key_periods; DELETE FROM key_period_spans;
+             DELETE FROM fact_keys; DELETE FROM fact_key_spans; DELETE FROM displaced;
+             DELETE FROM key_periods; DELETE FROM key_period_spans; DELETE FROM key_period_groups;
              DELETE FROM statistic_period_groups; DELETE FROM entity_names;",
         )?;
         batch.derived.log_without_keys = true;
@@ -414,6 +458,73 @@ impl Store {
         for key_id in key_ids {
             batch.settle_name(key_id)?;
         }
+        batch.commit()
+    }
+
+    /// Schema 9 listed each key's periods under the (group, key) pairs of schema 8, which
+    /// kept the groups of facts taken out since (retracted, or corrected to name other
+    /// groups). Settles again the keys of every event a retraction or correction targets,
+    /// with all the groups their periods are listed under as possibly taken out.
+    pub(super) fn relist_targeted_keys(&mut self) -> Result<()> {
+        let mut targets = Vec::new();
+        let filter = EventFilter {
+            kinds: vec!["event.retracted".into(), "event.corrected".into()],
+            ..EventFilter::default()
+        };
+        self.for_each_event(&filter, |e| {
+            if let Some(target) = e
+                .envelope()
+                .ok()
+                .and_then(|env| env.event.target().cloned())
+            {
+                targets.push(target);
+            }
+            Ok(())
+        })?;
+        let mut batch = self.batch()?;
+        let mut keys: HashMap<i64, u8> = HashMap::new();
+        for target in targets {
+            let Some(stored) = batch.event(target.as_str())? else {
+                continue;
+            };
+            let Some(row) = asserted(&stored)
+                .and_then(|(valid, event)| FactRow::of(stored.seq, &valid, &event))
+            else {
+                continue;
+            };
+            let key_id: Option<i64> = batch
+                .tx
+                .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
+                .query_row(params![row.section, row.key], |r| r.get(0))
+                .optional()?;
+            if let Some(key_id) = key_id {
+                keys.insert(key_id, row.section);
+            }
+        }
+        if keys.is_empty() {
+            return Ok(());
+        }
+        // One pass over the listings: they are kept by group, not by key.
+        let mut listed: Vec<(i64, String)> = Vec::new();
+        let mut stmt = batch
+            .tx
+            .prepare("SELECT period_id >> 32, grp FROM key_period_groups")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (key_id, grp) = row?;
+            if keys.contains_key(&key_id) {
+                listed.push((key_id, grp));
+            }
+        }
+        drop(stmt);
+        for (key_id, grp) in listed {
+            batch
+                .derived
+                .dropped_groups
+                .entry(key_id)
+                .or_default()
+                .push(grp);
+        }
+        batch.derived.touched = keys;
         batch.commit()
     }
 
@@ -578,10 +689,6 @@ const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
         "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM fact_key_spans s JOIN fact_keys k USING (key_id) ORDER BY 1",
     ),
     (
-        "fact_key_groups",
-        "SELECT g.grp || '|' || k.key FROM fact_key_groups g JOIN fact_keys k USING (key_id) ORDER BY 1",
-    ),
-    (
         "facts",
         "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
     ),
@@ -593,6 +700,11 @@ const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
     (
         "key_period_spans",
         "SELECT k.key || '|' || s.from_day || '|' || s.to_day FROM key_period_spans s JOIN key_periods p USING (period_id) JOIN fact_keys k USING (key_id) ORDER BY 1",
+    ),
+    // With whether each listing's days are its period's (schema 9).
+    (
+        "key_period_groups",
+        "SELECT g.grp || '|' || coalesce(k.key, 'no period ' || g.period_id) || '|' || g.from_day || '|' || g.to_day || '|' || coalesce(g.from_day = p.from_day AND g.to_day = p.to_day, 0) FROM key_period_groups g LEFT JOIN key_periods p USING (period_id) LEFT JOIN fact_keys k ON k.key_id = p.key_id ORDER BY 1",
     ),
     (
         "statistic_period_groups",

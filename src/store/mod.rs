@@ -223,12 +223,18 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
-        // Schema 4's periods and schema 7's names cannot be filled by SQL: derive them
-        // from the events (all derived tables), or the names from the registrations.
+        // Schema 4's periods, schema 7's names and schema 9's exact listings cannot be
+        // filled by SQL: derive them from the events (all derived tables), the names from
+        // the registrations, the listings of keys whose facts were taken out from those.
         if (1..4).contains(&found) {
             self.rebuild()?;
-        } else if (4..7).contains(&found) {
-            self.fill_entity_names()?;
+        } else {
+            if (4..7).contains(&found) {
+                self.fill_entity_names()?;
+            }
+            if (4..9).contains(&found) {
+                self.relist_targeted_keys()?;
+            }
         }
         Ok(())
     }

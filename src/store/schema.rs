@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0006_fact_key_days.sql"),
     include_str!("sql/0007_entity_names.sql"),
     include_str!("sql/0008_period_ids.sql"),
+    include_str!("sql/0009_key_period_groups.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -50,6 +51,12 @@ mod tests {
             .map(Result::unwrap)
             .collect()
     }
+
+    /// A schema-8 log's (group, key) pairs, from the current log's periods listed under
+    /// their groups (`current` attached).
+    const OLD_FACT_KEY_GROUPS: &str = "INSERT INTO fact_key_groups (grp, key_id)
+         SELECT DISTINCT g.grp, p.key_id
+           FROM current.key_period_groups g JOIN current.key_periods p USING (period_id);";
 
     fn version(conn: &Connection) -> i64 {
         conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -110,16 +117,18 @@ mod tests {
             &path,
             5,
             &current,
-            "INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
+            &format!(
+                "INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
              SELECT k.key_id, k.section, k.key, coalesce(s.from_day, 0), coalesce(s.to_day + 1, 0)
                FROM current.fact_keys k LEFT JOIN current.fact_key_spans s USING (key_id);
              INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
-             INSERT INTO fact_key_groups SELECT * FROM current.fact_key_groups;
+             {OLD_FACT_KEY_GROUPS}
              INSERT INTO facts SELECT * FROM current.facts;
              INSERT INTO displaced SELECT * FROM current.displaced;
              INSERT INTO key_periods SELECT * FROM current.key_periods;
              INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
-             INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;",
+             INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
+            ),
         );
         // Every table of schema 5 was copied.
         let tables: i64 = conn
@@ -161,11 +170,12 @@ mod tests {
             &path,
             7,
             &current,
-            "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+            &format!(
+                "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
              INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
              INSERT INTO fact_key_spans (key_id, from_day, to_day)
              SELECT key_id, 1, 2 FROM fact_keys WHERE section NOT IN (0, 1);
-             INSERT INTO fact_key_groups SELECT * FROM current.fact_key_groups;
+             {OLD_FACT_KEY_GROUPS}
              INSERT INTO facts SELECT * FROM current.facts;
              INSERT INTO displaced SELECT * FROM current.displaced;
              INSERT INTO entity_names SELECT * FROM current.entity_names;
@@ -178,7 +188,8 @@ mod tests {
              SELECT p.period_id, s.grp, s.from_day, s.to_day
                FROM current.statistic_period_groups s
                JOIN current.key_periods c ON c.period_id = s.period_id
-               JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;",
+               JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;"
+            ),
         );
         let renumbered: i64 = conn
             .query_row(
@@ -194,5 +205,87 @@ mod tests {
         drop(conn);
 
         assert_upgrades_to(&path, &dump, &states);
+    }
+
+    #[test]
+    fn a_log_of_schema_8_lists_its_periods_under_their_groups_and_loses_its_key_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut current = curated_log(&dir.path().join("current.db"));
+        // A meeting corrected to name one group fewer: schema 8 kept the (group, key) pair
+        // of the fact taken out; schema 9 lists nothing under that group.
+        let meeting = current
+            .event("icat-principals-meeting-2020")
+            .unwrap()
+            .unwrap();
+        let mut fewer: serde_json::Value = serde_json::from_str(&meeting.payload).unwrap();
+        fewer["participants"] = serde_json::json!([]);
+        let correction = crate::event::EventLine {
+            id: Some("fewer-participants".into()),
+            kind: "event.corrected".into(),
+            version: None,
+            valid: "2026-01-01".into(),
+            payload: serde_json::json!({"target": meeting.id, "reason": "test", "replacement": {"kind": "meeting.held", "valid": meeting.valid, "payload": fewer}}),
+            source: meeting.source.clone(),
+            quote: meeting.quote.clone(),
+            recorded_at: None,
+            recorded_by: None,
+        };
+        let mut session = crate::ingest::Session::begin(&mut current, "test".into()).unwrap();
+        let at = crate::error::Location::Argument {
+            what: "test",
+            event: None,
+        };
+        session.add(correction, None, &at).unwrap();
+        session.commit().unwrap();
+        let (dump, states) = (
+            current.derived_tables_dump().unwrap(),
+            year_end_states(&current),
+        );
+        let listed: i64 = current
+            .connection()
+            .query_row("SELECT count(*) FROM key_period_groups", [], |r| r.get(0))
+            .unwrap();
+        assert!(listed > 0, "the curated log has periods under groups");
+
+        // The same log as a binary of schema 8 wrote it: (group, key) pairs, no listings.
+        let path = dir.path().join("schema8.db");
+        let conn = old_log(
+            &path,
+            8,
+            &current,
+            &format!(
+                "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+                 INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+                 {OLD_FACT_KEY_GROUPS}
+                 INSERT INTO fact_key_groups (grp, key_id)
+                 SELECT 'org:cbss', key_id FROM fact_keys
+                  WHERE key = 'meeting:icat-principals-meeting-2020';
+                 INSERT INTO facts SELECT * FROM current.facts;
+                 INSERT INTO displaced SELECT * FROM current.displaced;
+                 INSERT INTO entity_names SELECT * FROM current.entity_names;
+                 INSERT INTO key_periods SELECT * FROM current.key_periods;
+                 INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
+                 INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
+            ),
+        );
+        let pairs: i64 = conn
+            .query_row("SELECT count(*) FROM fact_key_groups", [], |r| r.get(0))
+            .unwrap();
+        assert!(
+            pairs > 0 && pairs < listed,
+            "{pairs} pairs, {listed} listings"
+        );
+        drop(conn);
+
+        let store = assert_upgrades_to(&path, &dump, &states);
+        let old_table: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'fact_key_groups'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old_table, 0);
     }
 }

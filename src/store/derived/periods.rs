@@ -68,22 +68,24 @@ pub(super) fn period_rows(key_id: i64, section: u8, facts: &[KeyFact]) -> Vec<Pe
 }
 
 impl Batch<'_> {
-    /// Replaces the periods of one key with these.
+    /// Replaces the periods of one key with these, each listed under the key's `groups`.
     pub(super) fn write_periods(
         &mut self,
         key_id: i64,
         section: u8,
         created: bool,
         rows: Vec<PeriodRow>,
+        groups: &[String],
     ) -> Result<()> {
         if !created {
             let ids = ids_of_key(key_id);
-            let old: Vec<i64> = self
+            let old: Vec<(i64, i32, i32)> = self
                 .tx
                 .prepare_cached(
-                    "SELECT period_id FROM key_periods WHERE period_id >= ? AND period_id < ?",
+                    "SELECT period_id, from_day, to_day FROM key_periods
+                     WHERE period_id >= ? AND period_id < ?",
                 )?
-                .query_map(ids, |r| r.get(0))?
+                .query_map(ids, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut span = self
                 .tx
@@ -91,16 +93,35 @@ impl Batch<'_> {
             let mut reporter = self
                 .tx
                 .prepare_cached("DELETE FROM statistic_period_groups WHERE period_id = ?")?;
-            for id in &old {
+            // The old listings are under the groups its facts name now or named before
+            // some were taken out in this batch.
+            let mut listed_under = groups.to_vec();
+            if let Some(dropped) = self.derived.dropped_groups.remove(&key_id) {
+                listed_under.extend(dropped);
+                listed_under.sort_unstable();
+                listed_under.dedup();
+            }
+            let mut listed = self.tx.prepare_cached(
+                "DELETE FROM key_period_groups
+                 WHERE grp = ? AND to_day = ? AND from_day = ? AND period_id = ?",
+            )?;
+            for (id, from_day, to_day) in &old {
                 span.execute([id])?;
                 if section == STATISTICS {
                     reporter.execute([id])?;
+                }
+                for grp in &listed_under {
+                    listed.execute(params![grp, to_day, from_day, id])?;
                 }
             }
             self.tx
                 .prepare_cached("DELETE FROM key_periods WHERE period_id >= ? AND period_id < ?")?
                 .execute(ids)?;
         }
+        let groups: Vec<u32> = groups
+            .iter()
+            .map(|g| self.derived.group_names.number(g))
+            .collect();
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO key_periods (period_id, key_id, from_day, to_day, entry, cites)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -113,6 +134,11 @@ impl Batch<'_> {
                 p.id, key_id, p.from_day, p.to_day, p.entry, p.cites
             ])?;
             self.derived.period_spans.push((p.from_day, p.to_day, p.id));
+            for grp in &groups {
+                self.derived
+                    .period_groups
+                    .push((*grp, p.to_day, p.from_day, p.id));
+            }
             if let Some(grp) = &p.reporter {
                 reporter.execute(params![p.id, grp, p.from_day, p.to_day])?;
             }
@@ -135,18 +161,14 @@ impl Store {
                 ),
                 params![day],
             ),
-            // A period's id orders it by key, then by last day (see `period_id`): a key's
-            // period on `day` is its first one ending on or after it, if it began by then.
-            // Found by one seek in the table, then read from the pages that seek just
-            // visited (a scan on from there reads every later period of the key). Statistics
-            // by the reporter their period shows.
+            // The group's periods ending on or after `day` lie together in
+            // `key_period_groups` (schema 9): one range scan, and a seek for each period
+            // that began by then. Statistics by the reporter their period shows.
             Some(g) => self.entries(
                 &format!(
-                    "SELECT {ENTRY_COLUMNS} FROM fact_key_groups g JOIN key_periods p
-                      ON p.period_id = (SELECT min(q.period_id) FROM key_periods q
-                                        WHERE q.period_id >= (g.key_id << 32) + ?1 + {DAY_OFFSET}
-                                          AND q.period_id < ((g.key_id + 1) << 32))
-                     WHERE g.grp = ?2 AND p.from_day <= ?1
+                    "SELECT {ENTRY_COLUMNS} FROM key_period_groups g
+                     JOIN key_periods p ON p.period_id = g.period_id
+                     WHERE g.grp = ?2 AND g.to_day >= ?1 AND g.from_day <= ?1
                      UNION ALL
                      SELECT {ENTRY_COLUMNS} FROM statistic_period_groups s
                      JOIN key_periods p ON p.period_id = s.period_id

@@ -9,10 +9,10 @@ use std::sync::mpsc;
 use rusqlite::params;
 
 use super::periods::{PeriodRow, period_rows};
-use super::{FACT_COLUMNS, FactColumns, KeyFact, PERIOD_SPANS_AT, fact_row, read_fact};
+use super::{FACT_COLUMNS, FactColumns, KeyFact, PENDING_PERIODS_AT, fact_row, read_fact};
 use crate::error::Result;
 use crate::event::Event;
-use crate::projection::materialize::{KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, span};
+use crate::projection::materialize::{KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, groups, span};
 use crate::store::Batch;
 
 /// Fewer touched keys than this are settled on this thread: a thread costs more than it
@@ -49,6 +49,8 @@ enum Settled {
         /// The days on which a membership or role key can show anything.
         span: Option<(i32, i32)>,
         periods: Vec<PeriodRow>,
+        /// The groups its facts name, under which its periods are listed.
+        groups: Vec<String>,
     },
 }
 
@@ -84,7 +86,8 @@ impl Batch<'_> {
             self.settle_beside(touched)?;
         }
         self.derived.created.clear();
-        self.insert_period_spans()
+        self.derived.dropped_groups.clear();
+        self.insert_pending_periods()
     }
 
     /// Settles one names key now (the names of a log upgraded to schema 7).
@@ -157,11 +160,20 @@ impl Batch<'_> {
                 touched,
                 span,
                 periods,
+                groups,
             } => {
                 self.write_span(touched, span)?;
-                self.write_periods(touched.key_id, touched.section, touched.created, periods)?;
-                if self.derived.period_spans.len() >= PERIOD_SPANS_AT {
-                    self.insert_period_spans()?;
+                self.write_periods(
+                    touched.key_id,
+                    touched.section,
+                    touched.created,
+                    periods,
+                    &groups,
+                )?;
+                if self.derived.period_spans.len() >= PENDING_PERIODS_AT
+                    || self.derived.period_groups.len() >= PENDING_PERIODS_AT
+                {
+                    self.insert_pending_periods()?;
                 }
                 Ok(())
             }
@@ -234,10 +246,14 @@ fn settle(key: Touched, rows: Vec<KeyFactRow>) -> Result<Settled> {
             latest: latest_name(&facts),
         });
     }
+    let mut groups: Vec<String> = facts.iter().flat_map(|f| groups(&f.fact.event)).collect();
+    groups.sort_unstable();
+    groups.dedup();
     Ok(Settled::Key {
         touched: key,
         span: key_span(key.section, &facts),
         periods: period_rows(key.key_id, key.section, &facts),
+        groups,
     })
 }
 
