@@ -23,6 +23,7 @@ mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -114,9 +115,7 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let verbosity = cli.verbosity();
-    if cli.command.opens_the_log() {
-        note_upgrade(&cli.db, verbosity);
-    }
+    SAY_UPGRADES.store(verbosity != Verbosity::Quiet, Ordering::Relaxed);
     match cli.command {
         Command::Init(args) => init::run(&cli.db, args, verbosity),
         Command::Ingest(args) => ingest::run(&cli.db, args, verbosity),
@@ -140,20 +139,14 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-impl Command {
-    fn opens_the_log(&self) -> bool {
-        !matches!(self, Command::Completions(_) | Command::Man(_))
-    }
-}
+/// Whether opening the log says first that it upgrades the schema (not with `--quiet`):
+/// set once per command line, read where the log is opened.
+static SAY_UPGRADES: AtomicBool = AtomicBool::new(true);
 
-/// Says on standard error, unless `--quiet`, that opening the log will upgrade its
-/// schema: on a large log that takes a while, and the command seems to hang otherwise.
-/// A log that cannot be read is left to the command to report.
-fn note_upgrade(db: &std::path::Path, verbosity: Verbosity) {
-    if verbosity == Verbosity::Quiet {
-        return;
-    }
-    if let Ok(Some((found, current))) = crate::store::pending_upgrade(db) {
+/// Says on standard error that opening the log upgrades its schema: on a large log that
+/// takes a while, and the command seems to hang otherwise.
+fn say_upgrade(db: &std::path::Path, found: i64, current: i64) {
+    if SAY_UPGRADES.load(Ordering::Relaxed) {
         eprintln!(
             "note: upgrading {} from schema {found} to {current} (derived tables only; no event \
 is changed); on a large log this takes a while",
@@ -190,11 +183,15 @@ fn info(verbosity: Verbosity, text: &str) -> Result<()> {
 }
 
 fn open_write(db: &std::path::Path) -> Result<Store> {
-    Store::open(db, Access::ReadWrite)
+    Store::open_noting(db, Access::ReadWrite, &|found, current| {
+        say_upgrade(db, found, current)
+    })
 }
 
 fn open_read(db: &std::path::Path) -> Result<Store> {
-    Store::open(db, Access::ReadOnly)
+    Store::open_noting(db, Access::ReadOnly, &|found, current| {
+        say_upgrade(db, found, current)
+    })
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.

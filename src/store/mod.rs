@@ -93,7 +93,14 @@ const READ_MMAP_BYTES: i64 = 1 << 31;
 
 impl Store {
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        match Store::open_as(path, access) {
+        Store::open_noting(path, access, &|_, _| {})
+    }
+
+    /// `open`, calling `upgrading(found, current)` before it upgrades the log's schema
+    /// from version `found`: on a large log that takes a while, and a command can say so
+    /// first. One connection when no upgrade is due.
+    pub fn open_noting(path: &Path, access: Access, upgrading: &dyn Fn(i64, i64)) -> Result<Store> {
+        match Store::open_as(path, access, upgrading) {
             Err(e) if e.is_cannot_open() && on_read_only_file_system(path) => match access {
                 // Archived on read-only media: nothing can change the file, so SQLite may
                 // read it without the shared-memory file it cannot create there.
@@ -107,11 +114,10 @@ impl Store {
         }
     }
 
-    fn open_as(path: &Path, access: Access) -> Result<Store> {
-        let exists = path.exists();
-        if access == Access::ReadOnly && (!exists || needs_migration(path)?) {
+    fn open_as(path: &Path, access: Access, upgrading: &dyn Fn(i64, i64)) -> Result<Store> {
+        if access == Access::ReadOnly && !path.exists() {
             // Every command creates the log on first use; only the creation writes.
-            drop(Store::open(path, Access::ReadWrite)?);
+            drop(Store::open_as(path, Access::ReadWrite, upgrading)?);
         }
         let conn = match access {
             Access::ReadWrite => Connection::open(path)?,
@@ -132,9 +138,17 @@ impl Store {
                 store.conn.pragma_update(None, "synchronous", "FULL")?;
                 // A large batch keeps its b-tree pages in memory instead of spilling them.
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
-                store.migrate()?;
+                store.migrate(upgrading)?;
             }
-            Access::ReadOnly => store.prepare_for_reading()?,
+            Access::ReadOnly => {
+                if store.user_version()? < schema::current_version() {
+                    // Upgraded by a writer first; only the upgrade writes.
+                    drop(store);
+                    drop(Store::open_as(path, Access::ReadWrite, upgrading)?);
+                    return Store::open_as(path, Access::ReadOnly, upgrading);
+                }
+                store.prepare_for_reading()?;
+            }
         }
         Ok(store)
     }
@@ -209,10 +223,15 @@ impl Store {
         Ok(())
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    fn migrate(&mut self, upgrading: &dyn Fn(i64, i64)) -> Result<()> {
         self.check_version()?;
-        if self.user_version()? == schema::current_version() {
+        let found = self.user_version()?;
+        if found == schema::current_version() {
             return Ok(());
+        }
+        // 0 is a file just created: its schema is written in no time.
+        if found > 0 {
+            upgrading(found, schema::current_version());
         }
         let tx = self
             .conn
@@ -741,26 +760,6 @@ pub(crate) fn uri_path(path: &Path) -> String {
         }
     }
     uri
-}
-
-fn needs_migration(path: &Path) -> Result<bool> {
-    Ok(schema_version_of(path)? < schema::current_version())
-}
-
-fn schema_version_of(path: &Path) -> Result<i64> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
-}
-
-/// The schema an existing log at `path` is at and the one opening it will bring it to,
-/// when opening it will upgrade it: a command can say so before it waits.
-pub fn pending_upgrade(path: &Path) -> Result<Option<(i64, i64)>> {
-    if !path.exists() {
-        return Ok(None);
-    }
-    let (found, current) = (schema_version_of(path)?, schema::current_version());
-    // 0 is a file just created: its schema is written in no time.
-    Ok((found > 0 && found < current).then_some((found, current)))
 }
 
 #[cfg(test)]

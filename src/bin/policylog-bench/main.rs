@@ -38,6 +38,11 @@ struct Cli {
     /// Keep the generated files and the log under DIR/nN instead of a temporary folder.
     #[arg(long, value_name = "DIR")]
     keep: Option<PathBuf>,
+    /// Only write the landscape's events files (with their sources) under DIR/nN/events
+    /// and print that folder: for timing the command-line tool on them
+    /// (scripts/cli-times.sh).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["keep", "json"])]
+    generate: Option<PathBuf>,
     /// Internal: run one phase in this process on the files in --dir and print its JSON.
     #[arg(long, hide = true, requires = "dir")]
     phase: Option<phase::Phase>,
@@ -60,6 +65,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         };
+    }
+    if let Some(dir) = &cli.generate {
+        for &events in &cli.events {
+            let dir = dir.join(format!("n{events}"));
+            match workload::generate(&dir, events, cli.seed) {
+                Ok((folder, _)) => println!("{}", folder.display()),
+                Err(e) => {
+                    eprintln!("policylog-bench: writing under {}: {e}", dir.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        return ExitCode::SUCCESS;
     }
     let mut sane = true;
     for &events in &cli.events {
