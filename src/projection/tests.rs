@@ -465,6 +465,24 @@ mod materialised {
             recorded_at: None,
             recorded_by: None,
         });
+        // And one corrected to name a group more: its periods are listed under it too.
+        let exchange = store
+            .event("icat-eu-atc-policy-exchange-2019")
+            .unwrap()
+            .expect("the curated events hold the 2019 policy exchange");
+        let mut more: serde_json::Value = serde_json::from_str(&exchange.payload).unwrap();
+        more["participants"] = json!(["org:icat", "org:eu-atc", "org:cbss"]);
+        lines.push(EventLine {
+            id: Some("c6".into()),
+            kind: "event.corrected".into(),
+            version: None,
+            valid: "2026-01-01".into(),
+            payload: json!({"target": exchange.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": exchange.valid, "payload": more}}),
+            source: exchange.source.clone(),
+            quote: exchange.quote.clone(),
+            recorded_at: None,
+            recorded_by: None,
+        });
         for line in lines {
             // One transaction each, as `append` does: maintenance across batches.
             let mut session = Session::begin(&mut store, "test".into()).unwrap();
@@ -511,11 +529,36 @@ mod materialised {
     }
 
     #[test]
+    fn a_group_follows_the_meetings_corrections_name_it_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = curated_store(&dir);
+        let meetings = |group: &str| -> Vec<String> {
+            state_at(&store, day("2024-12-31"), Knowledge::default(), Some(group))
+                .unwrap()
+                .meetings
+                .into_iter()
+                .map(|m| m.meeting)
+                .collect()
+        };
+        let cbss = meetings("org:cbss");
+        assert!(
+            cbss.contains(&"meeting:icat-eu-atc-policy-exchange-2019".to_owned()),
+            "{cbss:?}"
+        );
+        assert!(
+            !cbss.contains(&"meeting:icat-principals-meeting-2020".to_owned()),
+            "{cbss:?}"
+        );
+        assert!(meetings("org:icat").contains(&"meeting:icat-principals-meeting-2020".to_owned()));
+    }
+
+    #[test]
     fn state_from_the_materialised_facts_equals_a_full_replay() {
         let dir = tempfile::tempdir().unwrap();
         let store = curated_store(&dir);
         for day in month_ends() {
-            for group in [None, Some("org:icat")] {
+            // org:cbss lost a meeting and gained another by corrections.
+            for group in [None, Some("org:icat"), Some("org:cbss"), Some("org:eu-atc")] {
                 let fast = state_at(&store, day, Knowledge::default(), group).unwrap();
                 assert_eq!(
                     fast,
