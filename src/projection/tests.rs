@@ -454,17 +454,13 @@ mod materialised {
         let mut fewer: serde_json::Value = serde_json::from_str(&meeting.payload).unwrap();
         assert_eq!(fewer["participants"], json!(["org:cbss"]));
         fewer["participants"] = json!([]);
-        lines.push(EventLine {
-            id: Some("c5".into()),
-            kind: "event.corrected".into(),
-            version: None,
-            valid: "2026-01-01".into(),
-            payload: json!({"target": meeting.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": meeting.valid, "payload": fewer}}),
-            source: meeting.source.clone(),
-            quote: meeting.quote.clone(),
-            recorded_at: None,
-            recorded_by: None,
-        });
+        lines.push(meta(
+            "c5",
+            json!({"target": meeting.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": meeting.valid, "payload": fewer}}),
+            "event.corrected",
+            meeting.source.clone(),
+            meeting.quote.clone(),
+        ));
         // And one corrected to name a group more: its periods are listed under it too.
         let exchange = store
             .event("icat-eu-atc-policy-exchange-2019")
@@ -472,17 +468,13 @@ mod materialised {
             .expect("the curated events hold the 2019 policy exchange");
         let mut more: serde_json::Value = serde_json::from_str(&exchange.payload).unwrap();
         more["participants"] = json!(["org:icat", "org:eu-atc", "org:cbss"]);
-        lines.push(EventLine {
-            id: Some("c6".into()),
-            kind: "event.corrected".into(),
-            version: None,
-            valid: "2026-01-01".into(),
-            payload: json!({"target": exchange.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": exchange.valid, "payload": more}}),
-            source: exchange.source.clone(),
-            quote: exchange.quote.clone(),
-            recorded_at: None,
-            recorded_by: None,
-        });
+        lines.push(meta(
+            "c6",
+            json!({"target": exchange.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": exchange.valid, "payload": more}}),
+            "event.corrected",
+            exchange.source.clone(),
+            exchange.quote.clone(),
+        ));
         for line in lines {
             // One transaction each, as `append` does: maintenance across batches.
             let mut session = Session::begin(&mut store, "test".into()).unwrap();

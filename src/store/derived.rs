@@ -252,9 +252,9 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Takes out the fact an event asserts (its own, or a correction's replacement) and
-    /// returns its seq, if it still counted.
-    fn remove_fact(&mut self, id: &str) -> Result<Option<i64>> {
+    /// The fact the event `id` asserts (its own, or a correction's replacement), with the
+    /// event and the id of its key, if the log has them.
+    fn asserted_fact(&self, id: &str) -> Result<Option<(FactRow, Event, i64)>> {
         let Some(stored) = self.event(id)? else {
             return Ok(None);
         };
@@ -269,7 +269,13 @@ impl Batch<'_> {
             .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
             .query_row(params![row.section, row.key], |r| r.get(0))
             .optional()?;
-        let Some(key_id) = key_id else {
+        Ok(key_id.map(|key_id| (row, event, key_id)))
+    }
+
+    /// Takes out the fact an event asserts (its own, or a correction's replacement) and
+    /// returns its seq, if it still counted.
+    fn remove_fact(&mut self, id: &str) -> Result<Option<i64>> {
+        let Some((row, event, key_id)) = self.asserted_fact(id)? else {
             return Ok(None);
         };
         let removed = self
@@ -484,20 +490,7 @@ impl Store {
         let mut batch = self.batch()?;
         let mut keys: HashMap<i64, u8> = HashMap::new();
         for target in targets {
-            let Some(stored) = batch.event(target.as_str())? else {
-                continue;
-            };
-            let Some(row) = asserted(&stored)
-                .and_then(|(valid, event)| FactRow::of(stored.seq, &valid, &event))
-            else {
-                continue;
-            };
-            let key_id: Option<i64> = batch
-                .tx
-                .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
-                .query_row(params![row.section, row.key], |r| r.get(0))
-                .optional()?;
-            if let Some(key_id) = key_id {
+            if let Some((row, _, key_id)) = batch.asserted_fact(target.as_str())? {
                 keys.insert(key_id, row.section);
             }
         }
