@@ -198,12 +198,17 @@ fn state_read(
 ) -> Result<Landscape> {
     let head = head_at(store, knowledge.known_at)?;
     let mut land = if is_materialised(store, knowledge)? {
+        // Narrowed to the group by `assemble`, before its evidence and names are read.
         let entries = store.entries_at(materialize::day_number(day), group)?;
         let mut land = assemble(store, day, entries, group)?;
         name_entities(store, &mut land)?;
         land
     } else {
-        replay(store, knowledge)?.at(day)
+        let mut land = replay(store, knowledge)?.at(day);
+        if let Some(group) = group {
+            land.only_group(group);
+        }
+        land
     };
     land.known_at = knowledge.known_at;
     land.reported_by = knowledge.reported_by.map(crate::date::day_string);
@@ -211,9 +216,6 @@ fn state_read(
         seq: head.seq,
         hash: head.hash,
     };
-    if let Some(group) = group {
-        land.only_group(group);
-    }
     Ok(land)
 }
 
@@ -254,9 +256,9 @@ fn assemble(
 }
 
 fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
-    let ids = land.mentioned_ids();
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    for name in store.entity_names(&ids)? {
+    let ids: Vec<&str> = land.mentioned_ids().into_iter().collect();
+    let names = store.entity_names(&ids)?;
+    for name in names {
         land.entities.insert(
             name.id,
             EntityEntry {

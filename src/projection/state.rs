@@ -192,7 +192,12 @@ impl Timeline {
     /// entities it mentions.
     pub fn at(&self, day: Day) -> Landscape {
         let mut land = self.at_unnamed(day);
-        for id in land.mentioned_ids() {
+        let mentioned: Vec<String> = land
+            .mentioned_ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for id in mentioned {
             if let Some(e) = self.entity(&id) {
                 land.entities.insert(
                     id,
@@ -347,10 +352,10 @@ impl Landscape {
     }
 
     /// Every entity id the entries mention, in order.
-    pub fn mentioned_ids(&self) -> BTreeSet<String> {
+    pub fn mentioned_ids<'a>(&'a self) -> BTreeSet<&'a str> {
         let mut ids = BTreeSet::new();
-        let mut add = |id: &str| {
-            ids.insert(id.to_owned());
+        let mut add = |id: &'a str| {
+            ids.insert(id);
         };
         for (g, group) in &self.groups {
             add(g);
@@ -387,27 +392,29 @@ impl Landscape {
     /// Keeps one group and the entries that involve it.
     pub fn only_group(&mut self, group: &str) {
         self.groups.retain(|id, _| id == group);
-        let involves = |ids: &[&String]| ids.iter().any(|i| i.as_str() == group);
-        self.calls
-            .retain(|c| involves(&c.issuers.iter().collect::<Vec<_>>()));
+        let involves = |mut ids: std::slice::Iter<'_, String>| ids.any(|i| i == group);
+        self.calls.retain(|c| involves(c.issuers.iter()));
         self.commitments.retain(|c| c.owner == group);
-        self.meetings.retain(|m| {
-            involves(
-                &m.organisers
-                    .iter()
-                    .chain(&m.participants)
-                    .collect::<Vec<_>>(),
-            )
-        });
+        self.meetings
+            .retain(|m| involves(m.organisers.iter()) || involves(m.participants.iter()));
         self.publications.retain(|p| p.publisher == group);
         self.representatives.retain(|r| r.org == group);
         self.statistics
             .retain(|s| s.reported_by.as_deref() == Some(group));
         self.instruments.clear();
-        let cited: BTreeSet<String> = self.cited_ids().into_iter().map(str::to_owned).collect();
-        self.evidence.retain(|id, _| cited.contains(id));
-        let mentioned = self.mentioned_ids();
-        self.entities.retain(|id, _| mentioned.contains(id));
+        // Evidence and names are read after narrowing a stored landscape: nothing to drop.
+        if !self.evidence.is_empty() {
+            let cited: BTreeSet<String> = self.cited_ids().into_iter().map(str::to_owned).collect();
+            self.evidence.retain(|id, _| cited.contains(id));
+        }
+        if !self.entities.is_empty() {
+            let mentioned: BTreeSet<String> = self
+                .mentioned_ids()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            self.entities.retain(|id, _| mentioned.contains(id));
+        }
     }
 
     pub fn is_empty(&self) -> bool {

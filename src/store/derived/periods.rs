@@ -219,36 +219,30 @@ impl Store {
     }
 
     fn entries(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<KeyEntry>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(values, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i32>(1)?,
-                r.get::<_, i32>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+        let unreadable = |e: &dyn std::fmt::Display| {
+            Error::VerifyFailed(format!(
+                "a derived period cannot be read: {e}; run `policylog rebuild`"
             ))
-        })?;
-        rows.map(|row| {
-            let (key_id, from_day, to_day, entry, cites) = row?;
-            let unreadable = |e: &dyn std::fmt::Display| {
-                Error::VerifyFailed(format!(
-                    "a derived period cannot be read: {e}; run `policylog rebuild`"
-                ))
-            };
-            Ok(KeyEntry {
-                key_id,
-                from_day,
-                to_day,
-                entry: serde_json::from_str(&entry).map_err(|e| unreadable(&e))?,
-                cites: cites
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(values)?;
+        let mut entries = Vec::new();
+        while let Some(r) = rows.next()? {
+            // The entry and its cites are decoded from the row's text in place, not copied.
+            let text = |i| -> Result<&str> { r.get_ref(i)?.as_str().map_err(|e| unreadable(&e)) };
+            entries.push(KeyEntry {
+                key_id: r.get(0)?,
+                from_day: r.get(1)?,
+                to_day: r.get(2)?,
+                entry: serde_json::from_str(text(3)?).map_err(|e| unreadable(&e))?,
+                cites: text(4)?
                     .split(',')
                     .filter(|c| !c.is_empty())
                     .map(|c| c.parse().map_err(|e| unreadable(&e)))
                     .collect::<Result<_>>()?,
-            })
-        })
-        .collect()
+            });
+        }
+        Ok(entries)
     }
 
     /// The evidence of the events at these seqs, by event id: a correction cites the kind
