@@ -198,9 +198,10 @@ fn state_read(
 ) -> Result<Landscape> {
     let head = head_at(store, knowledge.known_at)?;
     let mut land = if is_materialised(store, knowledge)? {
-        // Narrowed to the group by `assemble`, before its evidence and names are read.
-        let entries = store.entries_at(materialize::day_number(day), group)?;
-        let mut land = assemble(store, day, entries, group)?;
+        // Narrowed to the group by `Assembly::finish`, before evidence and names are read.
+        let mut assembly = Assembly::new(day, group);
+        store.each_entry_at(materialize::day_number(day), group, |e| assembly.add(e))?;
+        let mut land = assembly.finish(store)?;
         name_entities(store, &mut land)?;
         land
     } else {
@@ -219,40 +220,57 @@ fn state_read(
     Ok(land)
 }
 
-/// The landscape of these stored entries on `day`, in the order a replay gives, with the
-/// evidence they cite (entities left unnamed); with `group`, narrowed to it before the
-/// evidence is read, so that only what is shown is looked up.
-fn assemble(
-    store: &Store,
-    day: Day,
-    entries: Vec<KeyEntry>,
-    group: Option<&str>,
-) -> Result<Landscape> {
-    let mut land = Landscape::empty(day);
-    let mut cites: Vec<i64> = Vec::new();
-    let mut seq_of: HashMap<String, i64> = HashMap::new();
-    for e in entries {
-        if group.is_some() {
+/// The landscape of stored entries on a day, built one entry at a time in the order a
+/// replay gives, with the evidence they cite (entities left unnamed); with a group,
+/// narrowed to it before the evidence is read, so that only what is shown is looked up.
+struct Assembly<'g> {
+    land: Landscape,
+    group: Option<&'g str>,
+    cites: Vec<i64>,
+    seq_of: HashMap<String, i64>,
+}
+
+impl<'g> Assembly<'g> {
+    fn new(day: Day, group: Option<&'g str>) -> Self {
+        Assembly {
+            land: Landscape::empty(day),
+            group,
+            cites: Vec::new(),
+            seq_of: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, e: KeyEntry) {
+        if self.group.is_some() {
             // `cites` lists the seqs of `cited_ids`, in the same order.
             for (id, seq) in e.entry.cited_ids().into_iter().zip(&e.cites) {
-                seq_of.insert(id.to_owned(), *seq);
+                self.seq_of.insert(id.to_owned(), *seq);
             }
         } else {
-            cites.extend(&e.cites);
+            self.cites.extend(&e.cites);
         }
-        land.push(e.entry);
+        self.land.push(e.entry);
     }
-    land.finish();
-    if let Some(group) = group {
-        land.only_group(group);
-        cites = land
-            .cited_ids()
-            .into_iter()
-            .filter_map(|id| seq_of.get(id).copied())
-            .collect();
+
+    fn finish(self, store: &Store) -> Result<Landscape> {
+        let Assembly {
+            mut land,
+            group,
+            mut cites,
+            seq_of,
+        } = self;
+        land.finish();
+        if let Some(group) = group {
+            land.only_group(group);
+            cites = land
+                .cited_ids()
+                .into_iter()
+                .filter_map(|id| seq_of.get(id).copied())
+                .collect();
+        }
+        land.evidence = store.evidence(&cites)?;
+        Ok(land)
     }
-    land.evidence = store.evidence(&cites)?;
-    Ok(land)
 }
 
 fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
@@ -318,23 +336,20 @@ pub fn states_for_diff(
     within.facts = store.facts_at(&unshown)?;
     // A changing period shows on exactly one of the two days; the unchanged keys' entries
     // show on both.
-    let (mut on_a, mut on_b) = (Vec::new(), Vec::new());
+    let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
     for e in changing {
         if e.shows_on(a) {
-            on_a.push(e);
+            on_a.add(e);
         } else if e.shows_on(b) {
-            on_b.push(e);
+            on_b.add(e);
         }
     }
     for e in same {
-        on_b.push(e.clone());
-        on_a.push(e);
+        on_b.add(e.clone());
+        on_a.add(e);
     }
     let head = store.head()?;
-    let mut lands = (
-        assemble(store, from, on_a, None)?,
-        assemble(store, to, on_b, None)?,
-    );
+    let mut lands = (on_a.finish(store)?, on_b.finish(store)?);
     for land in [&mut lands.0, &mut lands.1] {
         name_entities(store, land)?;
         land.log_head = HeadRef {

@@ -150,21 +150,28 @@ impl Batch<'_> {
 const ENTRY_COLUMNS: &str = "p.key_id, p.from_day, p.to_day, p.entry, p.cites";
 
 impl Store {
-    /// The entries in force on `day`; with `group`, those of the keys involving it.
-    pub fn entries_at(&self, day: i32, group: Option<&str>) -> Result<Vec<KeyEntry>> {
+    /// Hands each entry in force on `day` to `add`; with `group`, those of the keys
+    /// involving it. Streamed, not collected: a whole landscape is 100k entries and more.
+    pub fn each_entry_at(
+        &self,
+        day: i32,
+        group: Option<&str>,
+        add: impl FnMut(KeyEntry),
+    ) -> Result<()> {
         match group {
-            None => self.entries(
+            None => self.each_entry(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
                      JOIN key_periods p ON p.period_id = s.period_id
                      WHERE s.from_day <= ?1 AND s.to_day >= ?1"
                 ),
                 params![day],
+                add,
             ),
             // The group's periods ending on or after `day` lie together in
             // `key_period_groups` (schema 9): one range scan, and a seek for each period
             // that began by then. Statistics by the reporter their period shows.
-            Some(g) => self.entries(
+            Some(g) => self.each_entry(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM key_period_groups g
                      JOIN key_periods p ON p.period_id = g.period_id
@@ -175,6 +182,7 @@ impl Store {
                      WHERE s.grp = ?2 AND s.to_day >= ?1 AND s.from_day <= ?1"
                 ),
                 params![day, g],
+                add,
             ),
         }
     }
@@ -219,6 +227,17 @@ impl Store {
     }
 
     fn entries(&self, sql: &str, values: impl rusqlite::Params) -> Result<Vec<KeyEntry>> {
+        let mut entries = Vec::new();
+        self.each_entry(sql, values, |e| entries.push(e))?;
+        Ok(entries)
+    }
+
+    fn each_entry(
+        &self,
+        sql: &str,
+        values: impl rusqlite::Params,
+        mut add: impl FnMut(KeyEntry),
+    ) -> Result<()> {
         let unreadable = |e: &dyn std::fmt::Display| {
             Error::VerifyFailed(format!(
                 "a derived period cannot be read: {e}; run `policylog rebuild`"
@@ -226,11 +245,10 @@ impl Store {
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(values)?;
-        let mut entries = Vec::new();
         while let Some(r) = rows.next()? {
             // The entry and its cites are decoded from the row's text in place, not copied.
             let text = |i| -> Result<&str> { r.get_ref(i)?.as_str().map_err(|e| unreadable(&e)) };
-            entries.push(KeyEntry {
+            add(KeyEntry {
                 key_id: r.get(0)?,
                 from_day: r.get(1)?,
                 to_day: r.get(2)?,
@@ -242,7 +260,7 @@ impl Store {
                     .collect::<Result<_>>()?,
             });
         }
-        Ok(entries)
+        Ok(())
     }
 
     /// The evidence of the events at these seqs, by event id: a correction cites the kind
