@@ -309,8 +309,18 @@ pub fn states_for_diff(
         ));
     }
     let (a, b) = (materialize::day_number(from), materialize::day_number(to));
-    let changing = store.entries_changing(a, b)?;
-    let changed: HashSet<i64> = changing.iter().map(|e| e.key_id).collect();
+    // A changing period shows on exactly one of the two days; the unchanged keys' entries
+    // (below) show on both. `Landscape::finish` puts each day's entries in order.
+    let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
+    let mut changed: HashSet<i64> = HashSet::new();
+    store.each_entry_changing(a, b, |e| {
+        changed.insert(e.key_id);
+        if e.shows_on(a) {
+            on_a.add(e);
+        } else if e.shows_on(b) {
+            on_b.add(e);
+        }
+    })?;
     // The keys of terms served in between that show the same entry on both days: it
     // compares equal, and tells whether such a term is shown on either day.
     let mut unchanged: Vec<i64> = within
@@ -334,16 +344,6 @@ pub fn states_for_diff(
         .filter(|f| !shown.contains(&f.key_id))
         .collect();
     within.facts = store.facts_at(&unshown)?;
-    // A changing period shows on exactly one of the two days; the unchanged keys' entries
-    // show on both.
-    let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
-    for e in changing {
-        if e.shows_on(a) {
-            on_a.add(e);
-        } else if e.shows_on(b) {
-            on_b.add(e);
-        }
-    }
     for e in same {
         on_b.add(e.clone());
         on_a.add(e);

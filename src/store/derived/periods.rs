@@ -187,14 +187,20 @@ impl Store {
         }
     }
 
-    /// For every key whose entry on `after` differs from its entry on `upto`, the periods
-    /// showing on those two days, and no others. A key changes exactly when its period on
-    /// `upto` began after `after`, or its period on `after` ended before `upto`; periods
-    /// lying wholly in between (a statistic's intermediate values) show on neither day.
-    pub fn entries_changing(&self, after: i32, upto: i32) -> Result<Vec<KeyEntry>> {
+    /// Hands `add`, for every key whose entry on `after` differs from its entry on `upto`,
+    /// the periods showing on those two days, and no others. A key changes exactly when its
+    /// period on `upto` began after `after`, or its period on `after` ended before `upto`;
+    /// periods lying wholly in between (a statistic's intermediate values) show on neither
+    /// day.
+    pub fn each_entry_changing(
+        &self,
+        after: i32,
+        upto: i32,
+        add: impl FnMut(KeyEntry),
+    ) -> Result<()> {
         // The two halves are disjoint (a period on `upto` that began by `after` would show on
         // both days), so UNION ALL, without a temporary b-tree of whole entries.
-        let mut entries = self.entries(
+        self.each_entry(
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM key_period_spans s
                  JOIN key_periods p ON p.period_id = s.period_id
@@ -205,9 +211,8 @@ impl Store {
                  WHERE s.from_day <= ?1 AND s.to_day >= ?1 AND s.to_day < ?2"
             ),
             params![after, upto],
-        )?;
-        entries.sort_by_key(|e| (e.key_id, e.from_day));
-        Ok(entries)
+            add,
+        )
     }
 
     /// The entries in force on `day` of the keys with these ids: one statement, a seek
