@@ -7,16 +7,6 @@ use serde_json::json;
 
 use crate::common::*;
 
-fn iom_joins() -> String {
-    sourced(
-        "iom-joins",
-        "membership.joined",
-        "2020",
-        json!({"member": "org:iom", "group": "org:icat"}),
-        "International Organization for Migration (IOM)",
-    )
-}
-
 /// Checks the "appended seq N id ID hash H" line against the log's new head.
 fn assert_appended(t: &Test, out: &Outcome, seq: u32, id: &str) {
     let head = t.head_hash();

@@ -277,6 +277,17 @@ pub fn event(id: &str, kind: &str, valid: &str, payload: Value, quote: &str) -> 
     json!({"id": id, "kind": kind, "valid": valid, "payload": payload, "quote": quote}).to_string()
 }
 
+/// A good line for `append` on the fixture: `org:iom` joins `org:icat` in 2020.
+pub fn iom_joins() -> String {
+    sourced(
+        "iom-joins",
+        "membership.joined",
+        "2020",
+        json!({"member": "org:iom", "group": "org:icat"}),
+        "International Organization for Migration (IOM)",
+    )
+}
+
 /// An event line with a `source` (what `append` takes).
 pub fn sourced(id: &str, kind: &str, valid: &str, payload: Value, quote: &str) -> String {
     json!({

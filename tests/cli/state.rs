@@ -476,14 +476,7 @@ fn group_filter_narrows_a_replayed_state_as_it_narrows_a_stored_one() {
     let stored = t.state_json(&["--as-of", "2023", "--group", "org:icat"]);
     // An event after the fixture's 13: `--known-at 13` now replays the log instead of
     // reading the stored periods, and must show the same narrowed answer.
-    let later = sourced(
-        "iom-joins",
-        "membership.joined",
-        "2020",
-        json!({"member": "org:iom", "group": "org:icat"}),
-        "International Organization for Migration (IOM)",
-    );
-    t.run(["append", "--json", &later]).success();
+    t.run(["append", "--json", &iom_joins()]).success();
     let mut replayed =
         t.state_json(&["--as-of", "2023", "--group", "org:icat", "--known-at", "13"]);
     assert_eq!(replayed["known_at"], 13);
