@@ -276,11 +276,12 @@ impl Store {
         seqs.dedup();
         let list = serde_json::to_string(&seqs).expect("numbers");
         // One statement for them all, in seq order: a walk along the table, not a lookup
-        // (and a statement) per event.
+        // (and a statement) per event. A join on the sorted list, not `seq IN (...)`,
+        // which would first copy the list into a temporary b-tree.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, kind, version, valid, source, quote,
-                    CASE kind WHEN 'event.corrected' THEN payload END
-             FROM events WHERE seq IN (SELECT value FROM json_each(?))",
+            "SELECT e.id, e.kind, e.version, e.valid, e.source, e.quote,
+                    CASE e.kind WHEN 'event.corrected' THEN e.payload END
+             FROM json_each(?) j JOIN events e ON e.seq = j.value",
         )?;
         let rows = stmt.query_map([list], |r| {
             Ok((
