@@ -493,6 +493,33 @@ fn group_filter_narrows_a_replayed_state_as_it_narrows_a_stored_one() {
 }
 
 #[test]
+fn a_stored_period_that_cannot_be_read_names_rebuild_and_rebuild_mends_it() {
+    let t = Test::new();
+    t.ingest_fixture();
+    let good = t.state_json(&["--as-of", "2023"]);
+    let good_diff = t.run(["diff", "2022", "2023"]).success().stdout;
+    t.sqlite()
+        .execute_batch("UPDATE key_periods SET entry = 'not json' WHERE period_id = (SELECT max(period_id) FROM key_periods)")
+        .unwrap();
+    // Read while streaming the periods: the query stops with a message, not a panic or a
+    // partial answer.
+    for args in [
+        vec!["state", "--as-of", "2023"],
+        vec!["diff", "1990", "2023"],
+    ] {
+        let out = t
+            .run(&args)
+            .stderr_contains("a derived period cannot be read")
+            .stderr_contains("policylog rebuild")
+            .failure(1);
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+    t.run(["rebuild"]).success();
+    assert_eq!(t.state_json(&["--as-of", "2023"]), good);
+    assert_eq!(t.run(["diff", "2022", "2023"]).success().stdout, good_diff);
+}
+
+#[test]
 fn an_unknown_group_is_refused_with_a_message() {
     let t = Test::new();
     t.ingest_fixture();
