@@ -445,36 +445,36 @@ mod materialised {
             recorded_at: None,
             recorded_by: None,
         });
+        // A meeting's participants corrected: the stored meeting and the line correcting it.
+        let participants = |cid: &str, meeting: &str, participants: serde_json::Value| {
+            let event = store
+                .event(meeting)
+                .unwrap()
+                .unwrap_or_else(|| panic!("the curated events hold {meeting}"));
+            let mut payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap();
+            let before = payload["participants"].clone();
+            payload["participants"] = participants;
+            let line = meta(
+                cid,
+                json!({"target": event.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": event.valid, "payload": payload}}),
+                "event.corrected",
+                event.source.clone(),
+                event.quote.clone(),
+            );
+            (before, line)
+        };
         // A meeting corrected to name fewer groups: its periods are no longer listed under
         // the one it lost.
-        let meeting = store
-            .event("icat-principals-meeting-2020")
-            .unwrap()
-            .expect("the curated events hold the ICAT Principals meeting");
-        let mut fewer: serde_json::Value = serde_json::from_str(&meeting.payload).unwrap();
-        assert_eq!(fewer["participants"], json!(["org:cbss"]));
-        fewer["participants"] = json!([]);
-        lines.push(meta(
-            "c5",
-            json!({"target": meeting.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": meeting.valid, "payload": fewer}}),
-            "event.corrected",
-            meeting.source.clone(),
-            meeting.quote.clone(),
-        ));
+        let (before, fewer) = participants("c5", "icat-principals-meeting-2020", json!([]));
+        assert_eq!(before, json!(["org:cbss"]));
+        lines.push(fewer);
         // And one corrected to name a group more: its periods are listed under it too.
-        let exchange = store
-            .event("icat-eu-atc-policy-exchange-2019")
-            .unwrap()
-            .expect("the curated events hold the 2019 policy exchange");
-        let mut more: serde_json::Value = serde_json::from_str(&exchange.payload).unwrap();
-        more["participants"] = json!(["org:icat", "org:eu-atc", "org:cbss"]);
-        lines.push(meta(
+        let (_, more) = participants(
             "c6",
-            json!({"target": exchange.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": exchange.valid, "payload": more}}),
-            "event.corrected",
-            exchange.source.clone(),
-            exchange.quote.clone(),
-        ));
+            "icat-eu-atc-policy-exchange-2019",
+            json!(["org:icat", "org:eu-atc", "org:cbss"]),
+        );
+        lines.push(more);
         for line in lines {
             // One transaction each, as `append` does: maintenance across batches.
             let mut session = Session::begin(&mut store, "test".into()).unwrap();
