@@ -1,6 +1,6 @@
-//! What the materialised projection keeps: each fact under its fold key, each key's span
-//! (the days on which it can show anything) and its periods (the entry it shows, stretch
-//! of days by stretch of days). Pure: `store` runs the SQL.
+//! What the materialised projection keeps: each fact under its fold key and each key's
+//! periods (the entry it shows, stretch of days by stretch of days). Pure: `store` runs
+//! the SQL.
 //!
 //! A fold key is what `Timeline::at` groups facts by (a membership pair, a role holder, a
 //! call, an indicator, ...). Its periods come from running the same per-key fold
@@ -17,11 +17,6 @@ use crate::event::{Event, upcast};
 
 /// The section under which registrations are kept: never loaded by day, only by id.
 pub const NAMES: u8 = 9;
-
-/// The sections of memberships and of role terms (see `section_key`): the only ones
-/// `diff` asks for what lies wholly between two days, so the only ones with key spans.
-pub const MEMBERSHIPS: u8 = 0;
-pub const ROLES: u8 = 1;
 
 /// Day numbers for open ends.
 pub const OPEN_START: i32 = -10_000_000;
@@ -92,31 +87,6 @@ pub fn fact_from_row(
         source,
         quote,
     })
-}
-
-/// What the store knows about a key's facts, enough to bound its span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyFacts<'a> {
-    pub section: u8,
-    pub first_from_day: i32,
-    /// The kind of the key's latest fact in valid order, and the day from which it has
-    /// certainly happened.
-    pub last: (&'a str, i32),
-    /// The latest last day of its `role.assigned` terms (`OPEN_END` if one is open).
-    pub max_term_day: i32,
-}
-
-/// The days `[first_day, closed_day)` on which a key can show anything. Conservative: a
-/// later closing day only costs a little work, never a wrong answer.
-pub fn span(k: KeyFacts<'_>) -> (i32, i32) {
-    let closed = match k.section {
-        // A membership whose last word is a departure shows nothing once it certainly happened.
-        0 if k.last.0 == "membership.left" => k.last.1.saturating_add(1),
-        1 => k.max_term_day.saturating_add(1).min(OPEN_END),
-        4 if k.last.0 == "commitment.withdrawn" => k.last.1.saturating_add(1),
-        _ => OPEN_END,
-    };
-    (k.first_from_day, closed.max(k.first_from_day))
 }
 
 /// A stretch of days over which a key shows the same entry.
@@ -290,21 +260,5 @@ mod tests {
                 assert_eq!(entry_at(0, &sorted, on).as_ref(), Some(&period.entry));
             }
         }
-    }
-
-    #[test]
-    fn spans_close_only_when_nothing_can_show() {
-        let k = |section, last: (&'static str, i32), max_term_day| KeyFacts {
-            section,
-            first_from_day: 10,
-            last,
-            max_term_day,
-        };
-        assert_eq!(span(k(0, ("membership.left", 50), 0)), (10, 51));
-        assert_eq!(span(k(0, ("membership.joined", 50), 0)), (10, OPEN_END));
-        assert_eq!(span(k(1, ("role.assigned", 50), 70)), (10, 71));
-        assert_eq!(span(k(1, ("role.assigned", 50), OPEN_END)), (10, OPEN_END));
-        assert_eq!(span(k(6, ("statistic.reported", 50), 0)), (10, OPEN_END));
-        assert_eq!(span(k(4, ("commitment.withdrawn", 50), 0)), (10, 51));
     }
 }

@@ -586,13 +586,17 @@ mod materialised {
         }
     }
 
-    /// Schemas 2 to 8 kept (group, key) pairs instead of periods listed under groups.
+    /// Schemas 2 to 8 kept (group, key) pairs instead of periods listed under groups, and
+    /// schemas 2 to 9 the spans of keys (left empty here: no upgrade reads them) instead
+    /// of an index of the facts served in between.
     const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
             grp TEXT NOT NULL, key_id INTEGER NOT NULL, PRIMARY KEY (grp, key_id)
         ) STRICT, WITHOUT ROWID;
         INSERT INTO fact_key_groups (grp, key_id)
         SELECT DISTINCT g.grp, p.key_id FROM key_period_groups g JOIN key_periods p USING (period_id);
-        DROP TABLE key_period_groups;";
+        DROP TABLE key_period_groups;
+        CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
+        DROP INDEX facts_in_between;";
 
     #[test]
     fn a_log_of_schema_3_gains_its_periods_when_opened() {

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0007_entity_names.sql"),
     include_str!("sql/0008_period_ids.sql"),
     include_str!("sql/0009_key_period_groups.sql"),
+    include_str!("sql/0010_facts_in_between.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -57,6 +58,13 @@ mod tests {
     const OLD_FACT_KEY_GROUPS: &str = "INSERT INTO fact_key_groups (grp, key_id)
          SELECT DISTINCT g.grp, p.key_id
            FROM current.key_period_groups g JOIN current.key_periods p USING (period_id);";
+
+    /// A schema-9 log's spans of membership and role keys (schema 10 drops them), from the
+    /// current log's facts (`current` attached): what they held matters to no query.
+    const OLD_FACT_KEY_SPANS: &str = "INSERT INTO fact_key_spans (key_id, from_day, to_day)
+         SELECT f.key_id, min(f.from_day), max(f.to_day)
+           FROM current.facts f JOIN current.fact_keys k USING (key_id)
+          WHERE k.section IN (0, 1) GROUP BY f.key_id;";
 
     fn version(conn: &Connection) -> i64 {
         conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -118,10 +126,10 @@ mod tests {
             5,
             &current,
             &format!(
-                "INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
+                "{OLD_FACT_KEY_SPANS}
+             INSERT INTO fact_keys (key_id, section, key, first_day, closed_day)
              SELECT k.key_id, k.section, k.key, coalesce(s.from_day, 0), coalesce(s.to_day + 1, 0)
-               FROM current.fact_keys k LEFT JOIN current.fact_key_spans s USING (key_id);
-             INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+               FROM current.fact_keys k LEFT JOIN fact_key_spans s USING (key_id);
              {OLD_FACT_KEY_GROUPS}
              INSERT INTO facts SELECT * FROM current.facts;
              INSERT INTO displaced SELECT * FROM current.displaced;
@@ -172,7 +180,7 @@ mod tests {
             &current,
             &format!(
                 "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
-             INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+             {OLD_FACT_KEY_SPANS}
              INSERT INTO fact_key_spans (key_id, from_day, to_day)
              SELECT key_id, 1, 2 FROM fact_keys WHERE section NOT IN (0, 1);
              {OLD_FACT_KEY_GROUPS}
@@ -255,7 +263,7 @@ mod tests {
             &current,
             &format!(
                 "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
-                 INSERT INTO fact_key_spans SELECT * FROM current.fact_key_spans;
+                 {OLD_FACT_KEY_SPANS}
                  {OLD_FACT_KEY_GROUPS}
                  INSERT INTO fact_key_groups (grp, key_id)
                  SELECT 'org:cbss', key_id FROM fact_keys
@@ -287,5 +295,70 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old_table, 0);
+    }
+
+    #[test]
+    fn a_log_of_schema_9_finds_terms_served_in_between_by_their_days_and_loses_the_key_spans() {
+        let dir = tempfile::tempdir().unwrap();
+        let current = curated_log(&dir.path().join("current.db"));
+        let (dump, states) = (
+            current.derived_tables_dump().unwrap(),
+            year_end_states(&current),
+        );
+        let (from, to) = (
+            crate::date::end_of_year(2012).unwrap(),
+            crate::date::end_of_year(2026).unwrap(),
+        );
+        let diff = |store: &Store| {
+            crate::diff::diff_at(store, from, to, Knowledge::default(), None).unwrap()
+        };
+        let expected = diff(&current);
+        let served = expected
+            .sections
+            .iter()
+            .flat_map(|s| &s.changes)
+            .filter(|c| c.what == "served as")
+            .count();
+        assert!(served > 0, "the curated log has terms served in between");
+
+        // The same log as a binary of schema 9 wrote it: a span for each membership and
+        // role key, no index of the facts by their days.
+        let path = dir.path().join("schema9.db");
+        let conn = old_log(
+            &path,
+            9,
+            &current,
+            &format!(
+                "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+                 {OLD_FACT_KEY_SPANS}
+                 INSERT INTO facts SELECT * FROM current.facts;
+                 INSERT INTO displaced SELECT * FROM current.displaced;
+                 INSERT INTO entity_names SELECT * FROM current.entity_names;
+                 INSERT INTO key_periods SELECT * FROM current.key_periods;
+                 INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
+                 INSERT INTO key_period_groups SELECT * FROM current.key_period_groups;
+                 INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
+            ),
+        );
+        let spans: i64 = conn
+            .query_row("SELECT count(*) FROM fact_key_spans", [], |r| r.get(0))
+            .unwrap();
+        assert!(spans > 0);
+        drop(conn);
+
+        let store = assert_upgrades_to(&path, &dump, &states);
+        let named = |name: &str| -> i64 {
+            store
+                .connection()
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE name = ?",
+                    [name],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(named("fact_key_spans"), 0);
+        assert_eq!(named("facts_in_between"), 1);
+        assert_eq!(diff(&store), expected);
     }
 }

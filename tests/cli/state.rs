@@ -675,20 +675,17 @@ fn opening_a_log_of_an_older_schema_says_it_upgrades_it_once_and_keeps_stdout_cl
     let t = Test::new();
     t.ingest_fixture();
     let before = t.state_json(&["--as-of", "2023"]);
-    // As a binary of schema 8 left it: (group, key) pairs instead of periods listed under
-    // groups, which schema 9 makes on first open.
-    const SCHEMA_8: &str = "CREATE TABLE fact_key_groups (
-            grp TEXT NOT NULL, key_id INTEGER NOT NULL, PRIMARY KEY (grp, key_id)
-        ) STRICT, WITHOUT ROWID;
-        INSERT INTO fact_key_groups (grp, key_id)
-        SELECT DISTINCT g.grp, p.key_id FROM key_period_groups g JOIN key_periods p USING (period_id);
-        DROP TABLE key_period_groups;
-        PRAGMA user_version = 8;";
-    t.sqlite().execute_batch(SCHEMA_8).unwrap();
+    // As a binary of schema 9 left it: spans of keys instead of an index of the facts
+    // served in between, which schema 10 makes on first open.
+    const SCHEMA_9: &str =
+        "CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
+        DROP INDEX facts_in_between;
+        PRAGMA user_version = 9;";
+    t.sqlite().execute_batch(SCHEMA_9).unwrap();
     let upgraded = t
         .run(["state", "--format", "json", "--as-of", "2023"])
         .stderr_contains("note: upgrading")
-        .stderr_contains("from schema 8 to ")
+        .stderr_contains("from schema 9 to ")
         .success();
     assert_eq!(upgraded.json(), before);
     let again = t
@@ -696,7 +693,7 @@ fn opening_a_log_of_an_older_schema_says_it_upgrades_it_once_and_keeps_stdout_cl
         .success();
     assert!(again.stderr.is_empty(), "said again: {}", again.stderr);
     // --quiet says nothing.
-    t.sqlite().execute_batch(SCHEMA_8).unwrap();
+    t.sqlite().execute_batch(SCHEMA_9).unwrap();
     let quiet = t.run(["-q", "head"]).success();
     assert!(
         quiet.stderr.is_empty(),

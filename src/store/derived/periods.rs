@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use rusqlite::params;
 
-use super::KeyFact;
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
@@ -45,8 +44,8 @@ pub(super) struct PeriodRow {
 }
 
 /// The periods a key's facts give now (no table touched: see `settle`).
-pub(super) fn period_rows(key_id: i64, section: u8, facts: &[KeyFact]) -> Vec<PeriodRow> {
-    let facts: Vec<&Fact> = facts.iter().map(|f| &f.fact).collect();
+pub(super) fn period_rows(key_id: i64, section: u8, facts: &[Fact]) -> Vec<PeriodRow> {
+    let facts: Vec<&Fact> = facts.iter().collect();
     periods(section, facts)
         .into_iter()
         .map(|p| {

@@ -1,5 +1,5 @@
 //! Settling the keys a batch touched: each key's facts are read back, decoded, and what
-//! they give now (its name, its span, its periods) replaces what was stored. Reading and
+//! they give now (its name, its periods) replaces what was stored. Reading and
 //! writing go through the batch's one connection; decoding and computing touch no table,
 //! so on a large batch they run on a second thread while this one reads the next keys and
 //! writes the last ones (docs/performance.md).
@@ -9,10 +9,11 @@ use std::sync::mpsc;
 use rusqlite::params;
 
 use super::periods::{PeriodRow, period_rows};
-use super::{FACT_COLUMNS, FactColumns, KeyFact, PENDING_PERIODS_AT, fact_row, read_fact};
+use super::{FACT_COLUMNS, FactColumns, PENDING_PERIODS_AT, fact_row, read_fact};
 use crate::error::Result;
 use crate::event::Event;
-use crate::projection::materialize::{KeyFacts, MEMBERSHIPS, NAMES, OPEN_END, ROLES, groups, span};
+use crate::projection::Fact;
+use crate::projection::materialize::{NAMES, groups};
 use crate::store::Batch;
 
 /// Fewer touched keys than this are settled on this thread: a thread costs more than it
@@ -34,9 +35,6 @@ struct Touched {
     created: bool,
 }
 
-/// One of a key's facts as read, not yet decoded.
-type KeyFactRow = (FactColumns, i32, i32, i32, String);
-
 /// What a key's facts give now, ready to be written.
 enum Settled {
     /// A names key: its entity's latest registration that counts, if any.
@@ -46,8 +44,6 @@ enum Settled {
     },
     Key {
         touched: Touched,
-        /// The days on which a membership or role key can show anything.
-        span: Option<(i32, i32)>,
         periods: Vec<PeriodRow>,
         /// The groups its facts name, under which its periods are listed.
         groups: Vec<String>,
@@ -63,7 +59,7 @@ struct NameRow {
 }
 
 impl Batch<'_> {
-    /// Recomputes the name, span and periods of every key the batch touched, in key
+    /// Recomputes the name and periods of every key the batch touched, in key
     /// order, from one read of each key's facts.
     pub(in crate::store) fn settle_keys(&mut self) -> Result<()> {
         self.flush()?;
@@ -105,7 +101,7 @@ impl Batch<'_> {
     /// back in the order the keys were sent, so the writes are those of one thread.
     fn settle_beside(&mut self, touched: Vec<Touched>) -> Result<()> {
         std::thread::scope(|scope| {
-            let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<KeyFactRow>)>(KEYS_AHEAD);
+            let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<FactColumns>)>(KEYS_AHEAD);
             // Unbounded, so that the second thread never waits for this one while this one
             // waits for room; no more results wait than keys were in flight.
             let (to_write, settled) = mpsc::channel::<Result<Settled>>();
@@ -135,21 +131,13 @@ impl Batch<'_> {
         })
     }
 
-    /// A key's facts in (from day, seq) order, with the columns its span needs.
-    fn key_fact_rows(&self, key_id: i64) -> Result<Vec<KeyFactRow>> {
+    /// A key's facts in (from day, seq) order.
+    fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
         let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS}, f.from_day, f.to_day, f.certain_day, f.kind
+            "SELECT {FACT_COLUMNS}
              FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
         ))?;
-        let rows = stmt.query_map([key_id], |r| {
-            Ok((
-                fact_row(r)?,
-                r.get::<_, i32>(9)?,
-                r.get::<_, i32>(10)?,
-                r.get::<_, i32>(11)?,
-                r.get::<_, String>(12)?,
-            ))
-        })?;
+        let rows = stmt.query_map([key_id], fact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -158,11 +146,9 @@ impl Batch<'_> {
             Settled::Name { key_id, latest } => self.write_name(key_id, latest),
             Settled::Key {
                 touched,
-                span,
                 periods,
                 groups,
             } => {
-                self.write_span(touched, span)?;
                 self.write_periods(
                     touched.key_id,
                     touched.section,
@@ -203,42 +189,13 @@ impl Batch<'_> {
         }
         Ok(())
     }
-
-    /// Replaces the span of a membership or role key (`fact_key_spans`); other sections
-    /// have none (schema 8).
-    fn write_span(&mut self, key: Touched, span: Option<(i32, i32)>) -> Result<()> {
-        if key.section != MEMBERSHIPS && key.section != ROLES {
-            return Ok(());
-        }
-        if !key.created {
-            self.tx
-                .prepare_cached("DELETE FROM fact_key_spans WHERE key_id = ?")?
-                .execute([key.key_id])?;
-        }
-        if let Some((from_day, to_day)) = span {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO fact_key_spans (key_id, from_day, to_day) VALUES (?, ?, ?)",
-                )?
-                .execute(params![key.key_id, from_day, to_day])?;
-        }
-        Ok(())
-    }
 }
 
 /// What a key's facts give now: decoding and computing only, no table touched.
-fn settle(key: Touched, rows: Vec<KeyFactRow>) -> Result<Settled> {
+fn settle(key: Touched, rows: Vec<FactColumns>) -> Result<Settled> {
     let facts = rows
         .into_iter()
-        .map(|(columns, from_day, to_day, certain_day, kind)| {
-            Ok(KeyFact {
-                from_day,
-                to_day,
-                certain_day,
-                fact: read_fact(columns)?,
-                kind,
-            })
-        })
+        .map(read_fact)
         .collect::<Result<Vec<_>>>()?;
     if key.section == NAMES {
         return Ok(Settled::Name {
@@ -246,23 +203,22 @@ fn settle(key: Touched, rows: Vec<KeyFactRow>) -> Result<Settled> {
             latest: latest_name(&facts),
         });
     }
-    let mut groups: Vec<String> = facts.iter().flat_map(|f| groups(&f.fact.event)).collect();
+    let mut groups: Vec<String> = facts.iter().flat_map(|f| groups(&f.event)).collect();
     groups.sort_unstable();
     groups.dedup();
     Ok(Settled::Key {
         touched: key,
-        span: key_span(key.section, &facts),
         periods: period_rows(key.key_id, key.section, &facts),
         groups,
     })
 }
 
 /// The name the latest registration that counts gives, if any (all may be retracted).
-fn latest_name(facts: &[KeyFact]) -> Option<NameRow> {
+fn latest_name(facts: &[Fact]) -> Option<NameRow> {
     facts
         .iter()
-        .filter_map(|f| match &f.fact.event {
-            Event::EntityRegistered(r) => Some((f.fact.seq, r)),
+        .filter_map(|f| match &f.event {
+            Event::EntityRegistered(r) => Some((f.seq, r)),
             _ => None,
         })
         .max_by_key(|(seq, _)| *seq)
@@ -273,30 +229,4 @@ fn latest_name(facts: &[KeyFact]) -> Option<NameRow> {
             acronym: r.acronym.clone(),
             aliases: serde_json::to_string(&r.aliases).expect("strings"),
         })
-}
-
-/// The first and last day on which a membership or role key can show anything; none when
-/// no fact of it counts any more, or it can show nothing.
-fn key_span(section: u8, facts: &[KeyFact]) -> Option<(i32, i32)> {
-    if section != MEMBERSHIPS && section != ROLES {
-        return None;
-    }
-    let (first, last) = (facts.first()?, facts.last()?);
-    let max_term_day = if section == ROLES {
-        facts
-            .iter()
-            .filter(|f| f.kind == "role.assigned")
-            .map(|f| f.to_day)
-            .max()
-            .unwrap_or(0)
-    } else {
-        OPEN_END
-    };
-    let (first_day, closed_day) = span(KeyFacts {
-        section,
-        first_from_day: first.from_day,
-        last: (&last.kind, last.certain_day),
-        max_term_day,
-    });
-    (closed_day > first_day).then_some((first_day, closed_day - 1))
 }
