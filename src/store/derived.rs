@@ -642,8 +642,9 @@ fn read_fact(columns: FactColumns) -> Result<Fact> {
 }
 
 /// Terms assigned and departures lying wholly within `(?1, ?2]`: one range of the partial
-/// index `facts_in_between` (schema 10). Its `kind` term is the index's, word for word, so
-/// that SQLite may use it; `from_day <= ?2` (implied by `to_day <= ?2`) bounds the range.
+/// index `facts_in_between` (schema 10), which covers it. Its `kind` term is the index's,
+/// word for word, so that SQLite may use it; `from_day <= ?2` (implied by `to_day <= ?2`)
+/// bounds the range.
 const FACTS_WITHIN: &str = "SELECT key_id, from_day, seq FROM facts
      WHERE kind IN ('role.assigned', 'membership.left')
        AND from_day > ?1 AND from_day <= ?2 AND to_day <= ?2 ORDER BY seq";
@@ -880,7 +881,8 @@ mod tests {
             .collect();
         assert!(
             plan.iter()
-                .any(|step| step.contains("facts_in_between (from_day>? AND from_day<?)")),
+                .any(|step| step
+                    .contains("COVERING INDEX facts_in_between (from_day>? AND from_day<?)")),
             "{plan:?}"
         );
     }
