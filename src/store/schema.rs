@@ -66,9 +66,22 @@ mod tests {
            FROM current.facts f JOIN current.fact_keys k USING (key_id)
           WHERE k.section IN (0, 1) GROUP BY f.key_id;";
 
+    /// The derived tables whose rows schemas 8 to 10 share, copied from the current log
+    /// (`current` attached).
+    const SAME_SINCE_SCHEMA_8: &str = "INSERT INTO facts SELECT * FROM current.facts;
+         INSERT INTO displaced SELECT * FROM current.displaced;
+         INSERT INTO entity_names SELECT * FROM current.entity_names;
+         INSERT INTO key_periods SELECT * FROM current.key_periods;
+         INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
+         INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;";
+
+    /// The one number `sql` gives.
+    fn number(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     fn version(conn: &Connection) -> i64 {
-        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap()
+        number(conn, "PRAGMA user_version")
     }
 
     /// A log at `path` as a binary of schema `schema` wrote it: that schema exactly, the
@@ -139,14 +152,11 @@ mod tests {
             ),
         );
         // Every table of schema 5 was copied.
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'
+        let tables = number(
+            &conn,
+            "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'
                  AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite%'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        );
         assert_eq!(tables, 12);
         assert_eq!(
             columns(&conn, "fact_keys"),
@@ -199,13 +209,10 @@ mod tests {
                JOIN key_periods p ON p.key_id = c.key_id AND p.from_day = c.from_day;"
             ),
         );
-        let renumbered: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM key_periods WHERE period_id != (key_id << 32) + to_day + 2147483648",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let renumbered = number(
+            &conn,
+            "SELECT count(*) FROM key_periods WHERE period_id != (key_id << 32) + to_day + 2147483648",
+        );
         assert!(
             renumbered > 0,
             "the schema 7 copy numbers periods otherwise"
@@ -249,10 +256,10 @@ mod tests {
             current.derived_tables_dump().unwrap(),
             year_end_states(&current),
         );
-        let listed: i64 = current
-            .connection()
-            .query_row("SELECT count(*) FROM key_period_groups", [], |r| r.get(0))
-            .unwrap();
+        let listed = number(
+            current.connection(),
+            "SELECT count(*) FROM key_period_groups",
+        );
         assert!(listed > 0, "the curated log has periods under groups");
 
         // The same log as a binary of schema 8 wrote it: (group, key) pairs, no listings.
@@ -268,17 +275,10 @@ mod tests {
                  INSERT INTO fact_key_groups (grp, key_id)
                  SELECT 'org:cbss', key_id FROM fact_keys
                   WHERE key = 'meeting:icat-principals-meeting-2020';
-                 INSERT INTO facts SELECT * FROM current.facts;
-                 INSERT INTO displaced SELECT * FROM current.displaced;
-                 INSERT INTO entity_names SELECT * FROM current.entity_names;
-                 INSERT INTO key_periods SELECT * FROM current.key_periods;
-                 INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
-                 INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
+                 {SAME_SINCE_SCHEMA_8}"
             ),
         );
-        let pairs: i64 = conn
-            .query_row("SELECT count(*) FROM fact_key_groups", [], |r| r.get(0))
-            .unwrap();
+        let pairs = number(&conn, "SELECT count(*) FROM fact_key_groups");
         assert!(
             pairs > 0 && pairs < listed,
             "{pairs} pairs, {listed} listings"
@@ -286,14 +286,10 @@ mod tests {
         drop(conn);
 
         let store = assert_upgrades_to(&path, &dump, &states);
-        let old_table: i64 = store
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = 'fact_key_groups'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let old_table = number(
+            store.connection(),
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'fact_key_groups'",
+        );
         assert_eq!(old_table, 0);
     }
 
@@ -331,31 +327,20 @@ mod tests {
             &format!(
                 "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
                  {OLD_FACT_KEY_SPANS}
-                 INSERT INTO facts SELECT * FROM current.facts;
-                 INSERT INTO displaced SELECT * FROM current.displaced;
-                 INSERT INTO entity_names SELECT * FROM current.entity_names;
-                 INSERT INTO key_periods SELECT * FROM current.key_periods;
-                 INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
                  INSERT INTO key_period_groups SELECT * FROM current.key_period_groups;
-                 INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
+                 {SAME_SINCE_SCHEMA_8}"
             ),
         );
-        let spans: i64 = conn
-            .query_row("SELECT count(*) FROM fact_key_spans", [], |r| r.get(0))
-            .unwrap();
+        let spans = number(&conn, "SELECT count(*) FROM fact_key_spans");
         assert!(spans > 0);
         drop(conn);
 
         let store = assert_upgrades_to(&path, &dump, &states);
-        let named = |name: &str| -> i64 {
-            store
-                .connection()
-                .query_row(
-                    "SELECT count(*) FROM sqlite_schema WHERE name = ?",
-                    [name],
-                    |r| r.get(0),
-                )
-                .unwrap()
+        let named = |name: &str| {
+            number(
+                store.connection(),
+                &format!("SELECT count(*) FROM sqlite_schema WHERE name = '{name}'"),
+            )
         };
         assert_eq!(named("fact_key_spans"), 0);
         assert_eq!(named("facts_in_between"), 1);
