@@ -336,11 +336,15 @@ mod tests {
         drop(conn);
 
         let store = assert_upgrades_to(&path, &dump, &states);
-        let named = |name: &str| {
-            number(
-                store.connection(),
-                &format!("SELECT count(*) FROM sqlite_schema WHERE name = '{name}'"),
-            )
+        let named = |name: &str| -> i64 {
+            store
+                .connection()
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE name = ?",
+                    [name],
+                    |r| r.get(0),
+                )
+                .unwrap()
         };
         assert_eq!(named("fact_key_spans"), 0);
         assert_eq!(named("facts_in_between"), 1);
