@@ -59,8 +59,9 @@ mod tests {
          SELECT DISTINCT g.grp, p.key_id
            FROM current.key_period_groups g JOIN current.key_periods p USING (period_id);";
 
-    /// A schema-9 log's spans of membership and role keys (schema 10 drops them), from the
-    /// current log's facts (`current` attached): what they held matters to no query.
+    /// The spans of membership and role keys that schemas 2 to 9 kept (schema 10 drops
+    /// them), approximated from the current log's facts (`current` attached): the
+    /// upgrades only delete from them (schema 8) and drop them (schema 10).
     const OLD_FACT_KEY_SPANS: &str = "INSERT INTO fact_key_spans (key_id, from_day, to_day)
          SELECT f.key_id, min(f.from_day), max(f.to_day)
            FROM current.facts f JOIN current.fact_keys k USING (key_id)
