@@ -45,8 +45,7 @@ pub(super) struct PeriodRow {
 
 /// The periods a key's facts give now (no table touched: see `settle`).
 pub(super) fn period_rows(key_id: i64, section: u8, facts: &[Fact]) -> Vec<PeriodRow> {
-    let facts: Vec<&Fact> = facts.iter().collect();
-    periods(section, facts)
+    periods(section, facts.iter().collect())
         .into_iter()
         .map(|p| {
             let cites: Vec<String> = p.cites.iter().map(i64::to_string).collect();
