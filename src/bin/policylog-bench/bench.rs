@@ -42,6 +42,7 @@ fn measure(work: &Workdir, events: usize, seed: u64) -> Result<Figures> {
         generate_s,
         ingest: child(Phase::Ingest, dir, events, seed)?,
         ceiling: child(Phase::Ceiling, dir, events, seed)?,
+        ceiling_all_tables: child(Phase::CeilingAllTables, dir, events, seed)?,
         query: child(Phase::Query, dir, events, seed)?,
         replay: child(Phase::Replay, dir, events, seed)?,
         verify: child(Phase::Verify, dir, events, seed)?,

@@ -12,7 +12,8 @@ use policylog::event::{EventLine, StoredEvent};
 use policylog::ingest::{self, Added, Session};
 use policylog::projection::{self, Knowledge, Landscape};
 use policylog::store::{Access, EventFilter, Store};
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 
 use crate::sample::{peak_rss_mb, sample, timed};
@@ -25,6 +26,7 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + S
 pub enum Phase {
     Ingest,
     Ceiling,
+    CeilingAllTables,
     Query,
     Replay,
     Verify,
@@ -37,6 +39,7 @@ impl Phase {
         match self {
             Phase::Ingest => "ingest",
             Phase::Ceiling => "ceiling",
+            Phase::CeilingAllTables => "ceiling-all-tables",
             Phase::Query => "query",
             Phase::Replay => "replay",
             Phase::Verify => "verify",
@@ -63,6 +66,10 @@ impl Workdir {
     fn ceiling(&self) -> PathBuf {
         self.dir.join("ceiling.db")
     }
+
+    fn ceiling_all_tables(&self) -> PathBuf {
+        self.dir.join("ceiling-all-tables.db")
+    }
 }
 
 /// Runs one phase in this process and returns what it measured.
@@ -70,6 +77,7 @@ pub fn run(phase: Phase, work: &Workdir, events: usize, seed: u64) -> Result<ser
     Ok(match phase {
         Phase::Ingest => serde_json::to_value(ingest(work)?)?,
         Phase::Ceiling => serde_json::to_value(ceiling(work)?)?,
+        Phase::CeilingAllTables => serde_json::to_value(ceiling_all_tables(work)?)?,
         Phase::Query => serde_json::to_value(query(work, events, seed)?)?,
         Phase::Replay => serde_json::to_value(replay(work, events, seed)?)?,
         Phase::Verify => serde_json::to_value(verify(work)?)?,
@@ -186,6 +194,118 @@ fn ceiling(work: &Workdir) -> Result<CeilingOut> {
     Ok(CeilingOut {
         rows: rows.len(),
         seconds: took.as_secs_f64(),
+        db_bytes,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AllTablesOut {
+    /// Tables written (the log's own, virtual ones counted once, not their shadows).
+    pub tables: usize,
+    /// Rows inserted across them.
+    pub rows: usize,
+    pub seconds: f64,
+    /// The commit alone (in `seconds` too): the WAL's fsync and checkpoint.
+    pub commit_seconds: f64,
+    /// Each table's rows and insert time, in the order they were written.
+    pub by_table: Vec<TableInserts>,
+    pub db_bytes: u64,
+    pub peak_rss_mb: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableInserts {
+    pub table: String,
+    pub rows: usize,
+    pub seconds: f64,
+}
+
+/// The log's tables (not their shadow tables, views or triggers) in the order the
+/// migrations created them, each with the statement that reads its rows and the one that
+/// inserts a row. Built by SQLite from the schema (`%w` quotes the identifier), so no name
+/// is spliced in Rust. An R*Tree is read in day order, the order ingest fills it in.
+const LOG_TABLES: &str = "
+    SELECT t.name, t.sql,
+           format('SELECT * FROM \"%w\"', t.name)
+               || iif(t.sql LIKE 'CREATE VIRTUAL TABLE%', ' ORDER BY 2', ''),
+           format('INSERT INTO \"%w\" VALUES (%s)', t.name,
+                  (SELECT group_concat('?', ', ') FROM pragma_table_info(t.name)))
+    FROM sqlite_schema AS t
+    WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+      AND NOT EXISTS (SELECT 1 FROM sqlite_schema AS v
+                      WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                        AND t.name LIKE v.name || '\\_%' ESCAPE '\\')
+    ORDER BY t.rowid";
+
+const LOG_INDEXES: &str = "
+    SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid";
+
+/// A second ceiling, for what the log keeps rather than the events alone: every row the
+/// ingest wrote, in every table of the log (events, documents, entities and the derived
+/// tables), inserted by plain prepared statements into a fresh database with the log's
+/// own tables and indexes (not its triggers). One table after the other, each read into
+/// memory beforehand (not timed); one transaction; the log's cache size; WAL,
+/// synchronous=FULL. What ingest adds to it is the code path: reading, validating,
+/// chaining, and deriving the rows.
+fn ceiling_all_tables(work: &Workdir) -> Result<AllTablesOut> {
+    let log = Connection::open_with_flags(work.log(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let tables: Vec<(String, String, String, String)> = log
+        .prepare(LOG_TABLES)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let indexes: Vec<String> = log
+        .prepare(LOG_INDEXES)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let path = work.ceiling_all_tables();
+    for p in [path.clone(), wal(&path), shm(&path)] {
+        let _ = std::fs::remove_file(p);
+    }
+    let mut conn = Connection::open(&path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    for (_, create, _, _) in &tables {
+        conn.execute_batch(create)?;
+    }
+    for create in &indexes {
+        conn.execute_batch(create)?;
+    }
+    let mut by_table = Vec::new();
+    let tx = conn.transaction()?;
+    for (name, _, select, insert) in &tables {
+        let mut read = log.prepare(select)?;
+        let columns = read.column_count();
+        let table: Vec<Vec<Value>> = read
+            .query_map([], |r| (0..columns).map(|i| r.get(i)).collect())?
+            .collect::<rusqlite::Result<_>>()?;
+        let started = Instant::now();
+        let mut write = tx.prepare(insert)?;
+        for row in &table {
+            write.execute(params_from_iter(row))?;
+        }
+        by_table.push(TableInserts {
+            table: name.clone(),
+            rows: table.len(),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let started = Instant::now();
+    tx.commit()?;
+    let commit = started.elapsed().as_secs_f64();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(conn);
+    let db_bytes = file_size(&path) + file_size(&wal(&path));
+    for p in [path.clone(), wal(&path), shm(&path)] {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(AllTablesOut {
+        tables: tables.len(),
+        rows: by_table.iter().map(|t| t.rows).sum(),
+        seconds: by_table.iter().map(|t| t.seconds).sum::<f64>() + commit,
+        commit_seconds: commit,
+        by_table,
         db_bytes,
         peak_rss_mb: peak_rss_mb(),
     })

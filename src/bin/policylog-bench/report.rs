@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::phase::{AppendOut, CeilingOut, IngestOut, QueryOut, RebuildOut, ReplayOut, VerifyOut};
+use crate::phase::{
+    AllTablesOut, AppendOut, CeilingOut, IngestOut, QueryOut, RebuildOut, ReplayOut, TableInserts,
+    VerifyOut,
+};
 use crate::sample::percentile;
 use crate::workload::Written;
 
@@ -28,6 +31,13 @@ pub struct Figures {
     pub ingest_events_per_s: f64,
     pub ceiling_events_per_s: f64,
     pub ingest_ceiling_ratio: f64,
+    /// Plain inserts of every row the log keeps (all its tables), per event.
+    pub ceiling_all_tables_events_per_s: f64,
+    pub ingest_ceiling_all_tables_ratio: f64,
+    pub ceiling_all_tables_rows_per_event: f64,
+    /// Its rows and insert time per table, and its commit.
+    pub ceiling_all_tables_by_table: Vec<TableInserts>,
+    pub ceiling_all_tables_commit_s: f64,
     pub append_p50_ms: f64,
     pub append_p99_ms: f64,
     pub append_samples: usize,
@@ -73,9 +83,11 @@ pub struct Figures {
     pub peak_rss_rebuild_mb: f64,
     pub peak_rss_append_mb: f64,
     pub peak_rss_ceiling_mb: f64,
+    pub peak_rss_ceiling_all_tables_mb: f64,
     pub db_bytes: u64,
     pub bytes_per_event: f64,
     pub ceiling_bytes_per_event: f64,
+    pub ceiling_all_tables_bytes_per_event: f64,
     pub kinds: BTreeMap<String, usize>,
     pub targets: Vec<Target>,
     /// Figures that make no sense (a failed check); non-empty means exit 1.
@@ -96,6 +108,7 @@ pub struct Phases {
     pub generate_s: f64,
     pub ingest: IngestOut,
     pub ceiling: CeilingOut,
+    pub ceiling_all_tables: AllTablesOut,
     pub query: QueryOut,
     pub replay: ReplayOut,
     pub verify: VerifyOut,
@@ -113,6 +126,7 @@ impl Figures {
         let n = p.written.events.max(1) as f64;
         let ingest_rate = p.ingest.events as f64 / p.ingest.seconds;
         let ceiling_rate = p.ceiling.rows as f64 / p.ceiling.seconds;
+        let all_tables_rate = p.ingest.events as f64 / p.ceiling_all_tables.seconds;
         let state_p50 = percentile(&p.query.state_ms, P50);
         let group_p50 = percentile(&p.query.group_ms, P50);
         let replay_p50 = percentile(&p.replay.state_ms, P50);
@@ -131,6 +145,11 @@ impl Figures {
             ingest_events_per_s: ingest_rate,
             ceiling_events_per_s: ceiling_rate,
             ingest_ceiling_ratio: ingest_rate / ceiling_rate,
+            ceiling_all_tables_events_per_s: all_tables_rate,
+            ingest_ceiling_all_tables_ratio: ingest_rate / all_tables_rate,
+            ceiling_all_tables_rows_per_event: p.ceiling_all_tables.rows as f64 / n,
+            ceiling_all_tables_by_table: p.ceiling_all_tables.by_table.clone(),
+            ceiling_all_tables_commit_s: p.ceiling_all_tables.commit_seconds,
             append_p50_ms: percentile(&p.append.ms, P50),
             append_p99_ms: percentile(&p.append.ms, P99),
             append_samples: p.append.ms.len(),
@@ -172,9 +191,11 @@ impl Figures {
             peak_rss_rebuild_mb: p.rebuild.peak_rss_mb,
             peak_rss_append_mb: p.append.peak_rss_mb,
             peak_rss_ceiling_mb: p.ceiling.peak_rss_mb,
+            peak_rss_ceiling_all_tables_mb: p.ceiling_all_tables.peak_rss_mb,
             db_bytes: p.ingest.db_bytes,
             bytes_per_event: p.ingest.db_bytes as f64 / n,
             ceiling_bytes_per_event: p.ceiling.db_bytes as f64 / n,
+            ceiling_all_tables_bytes_per_event: p.ceiling_all_tables.db_bytes as f64 / n,
             kinds: p.written.kinds.clone(),
             targets: vec![],
             problems: problems(events, p),
@@ -212,6 +233,19 @@ impl Figures {
                 "ingest / ceiling",
                 format!("{:.2}", self.ingest_ceiling_ratio),
                 Some(0),
+            ),
+            (
+                "all-tables ceiling (events/s)",
+                thousands(self.ceiling_all_tables_events_per_s),
+                None,
+            ),
+            (
+                "ingest / all-tables ceiling (rows per event)",
+                format!(
+                    "{:.2} ({:.1})",
+                    self.ingest_ceiling_all_tables_ratio, self.ceiling_all_tables_rows_per_event
+                ),
+                None,
             ),
             (
                 "append p50 / p99 (ms, durable)",
@@ -298,10 +332,12 @@ impl Figures {
                 None,
             ),
             (
-                "bytes on disk per event (log / ceiling)",
+                "bytes per event (log / ceiling / all tables)",
                 format!(
-                    "{:.0} / {:.0}",
-                    self.bytes_per_event, self.ceiling_bytes_per_event
+                    "{:.0} / {:.0} / {:.0}",
+                    self.bytes_per_event,
+                    self.ceiling_bytes_per_event,
+                    self.ceiling_all_tables_bytes_per_event
                 ),
                 None,
             ),
@@ -341,6 +377,17 @@ impl Figures {
             self.diff_year_changes_p50
         );
         let _ = writeln!(t, "rebuild: {}", self.rebuild_measures);
+        let by_table: Vec<String> = self
+            .ceiling_all_tables_by_table
+            .iter()
+            .map(|i| format!("{} {:.2}", i.table, i.seconds))
+            .collect();
+        let _ = writeln!(
+            t,
+            "all-tables ceiling, seconds by table: {}, commit {:.2}",
+            by_table.join(", "),
+            self.ceiling_all_tables_commit_s
+        );
         let _ = writeln!(
             t,
             "load average (1 min) before / after: {:.2} / {:.2}",
@@ -437,9 +484,17 @@ fn problems(events: usize, p: &Phases) -> Vec<String> {
         p.ceiling.rows == events,
         format!("the ceiling inserted {} rows, not {events}", p.ceiling.rows),
     );
+    check(
+        p.ceiling_all_tables.rows > events,
+        format!(
+            "the all-tables ceiling inserted {} rows for {events} events",
+            p.ceiling_all_tables.rows
+        ),
+    );
     for (name, seconds) in [
         ("ingest", p.ingest.seconds),
         ("ceiling", p.ceiling.seconds),
+        ("all-tables ceiling", p.ceiling_all_tables.seconds),
         ("verify", p.verify.seconds),
         ("rebuild", p.rebuild.seconds),
     ] {
