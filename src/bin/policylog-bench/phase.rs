@@ -140,12 +140,7 @@ fn ceiling(work: &Workdir) -> Result<CeilingOut> {
     })?;
     drop(store);
     let path = work.ceiling();
-    for p in [path.clone(), wal(&path)] {
-        let _ = std::fs::remove_file(p);
-    }
-    let mut conn = Connection::open(&path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    let mut conn = scratch_database(&path)?;
     conn.execute_batch(
         "CREATE TABLE events (
             seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -186,12 +181,7 @@ fn ceiling(work: &Workdir) -> Result<CeilingOut> {
     }
     tx.commit()?;
     let took = started.elapsed();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    drop(conn);
-    let db_bytes = file_size(&path) + file_size(&wal(&path));
-    for p in [path.clone(), wal(&path), shm(&path)] {
-        let _ = std::fs::remove_file(p);
-    }
+    let db_bytes = discard(conn, &path)?;
     Ok(CeilingOut {
         rows: rows.len(),
         seconds: took.as_secs_f64(),
@@ -263,12 +253,7 @@ fn ceiling_all_tables(work: &Workdir) -> Result<AllTablesOut> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let path = work.ceiling_all_tables();
-    for p in [path.clone(), wal(&path), shm(&path)] {
-        let _ = std::fs::remove_file(p);
-    }
-    let mut conn = Connection::open(&path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    let mut conn = scratch_database(&path)?;
     conn.pragma_update(None, "cache_size", -65_536)?;
     for (_, create, _, _) in &tables {
         conn.execute_batch(create)?;
@@ -298,12 +283,7 @@ fn ceiling_all_tables(work: &Workdir) -> Result<AllTablesOut> {
     let started = Instant::now();
     tx.commit()?;
     let commit = started.elapsed().as_secs_f64();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    drop(conn);
-    let db_bytes = file_size(&path) + file_size(&wal(&path));
-    for p in [path.clone(), wal(&path), shm(&path)] {
-        let _ = std::fs::remove_file(p);
-    }
+    let db_bytes = discard(conn, &path)?;
     Ok(AllTablesOut {
         tables: tables.len(),
         rows: by_table.iter().map(|t| t.rows).sum(),
@@ -602,6 +582,29 @@ fn random_day(rng: &mut Rng) -> NaiveDate {
 
 fn year_end(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).expect("a date")
+}
+
+/// A new, empty database for a ceiling (any left by an earlier run removed first), in
+/// the log's journal mode and durability: WAL, synchronous=FULL.
+fn scratch_database(path: &Path) -> Result<Connection> {
+    for p in [path.to_owned(), wal(path), shm(path)] {
+        let _ = std::fs::remove_file(p);
+    }
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+/// Checkpoints a ceiling's database, removes it, and returns the bytes it took.
+fn discard(conn: Connection, path: &Path) -> Result<u64> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(conn);
+    let bytes = file_size(path) + file_size(&wal(path));
+    for p in [path.to_owned(), wal(path), shm(path)] {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(bytes)
 }
 
 fn wal(db: &Path) -> PathBuf {
