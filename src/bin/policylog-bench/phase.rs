@@ -228,7 +228,7 @@ const LOG_TABLES: &str = "
     WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
       AND NOT EXISTS (SELECT 1 FROM sqlite_schema AS v
                       WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
-                        AND t.name LIKE v.name || '\\_%' ESCAPE '\\')
+                        AND substr(t.name, 1, length(v.name) + 1) = v.name || '_')
     ORDER BY t.rowid";
 
 const LOG_INDEXES: &str = "
