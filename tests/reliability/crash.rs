@@ -51,6 +51,33 @@ fn kill_at(mut child: Child, after: Duration) -> Kill {
     }
 }
 
+/// When to kill a run: fractions of an estimate of its length, corrected as runs go,
+/// since other tests share the cores and a warm-up measured among them misleads. A run
+/// that exits before its kill caps the estimate; a kill at or past `late` of it that
+/// still finds nothing committed widens it by a tenth.
+struct KillWindow {
+    estimate: Duration,
+    late: f64,
+}
+
+impl KillWindow {
+    fn at(&self, fraction: f64) -> Duration {
+        self.estimate.mul_f64(fraction)
+    }
+
+    /// The run had exited when its kill came at `at`.
+    fn exited_before(&mut self, at: Duration) {
+        self.estimate = self.estimate.min(at);
+    }
+
+    /// The kill at `fraction` found nothing committed.
+    fn nothing_committed(&mut self, fraction: f64) {
+        if fraction >= self.late {
+            self.estimate = self.estimate.mul_f64(1.1);
+        }
+    }
+}
+
 #[test]
 fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
     let started = Instant::now();
@@ -80,9 +107,10 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
     let work = log.dir().join("work.db");
     restore(&pristine, &work);
     let (mut killed_before, mut killed_after, mut finished) = (0, 0, 0);
-    // The kill moments are fractions of an estimate of the run's length, corrected as
-    // runs go (other tests share the cores): a run that ends before its kill caps it.
-    let mut estimate = full_run;
+    let mut window = KillWindow {
+        estimate: full_run,
+        late: 0.85,
+    };
     let mut attempt = 0;
     while killed_before + killed_after < kills {
         attempt += 1;
@@ -98,7 +126,7 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
         } else {
             rng.unit()
         };
-        let at = estimate.mul_f64(fraction);
+        let at = window.at(fraction);
         let child = command_for(&work, log.dir(), &["ingest", batch])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -110,7 +138,7 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
         match (what, head == after) {
             (Kill::Finished, true) => {
                 finished += 1;
-                estimate = estimate.min(at);
+                window.exited_before(at);
             }
             (Kill::Finished, false) => panic!("ingest exited 0 but the log is at {head:?}"),
             (Kill::Killed, true) => killed_after += 1,
@@ -124,9 +152,7 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
                     "kill {attempt}: the batch's document stayed"
                 );
                 killed_before += 1;
-                if fraction >= 0.85 {
-                    estimate = estimate.mul_f64(1.1);
-                }
+                window.nothing_committed(fraction);
             }
         }
         if head == after {
@@ -167,11 +193,12 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
     let one = t0.elapsed() / 5;
 
     let (mut not_appended, mut appended, mut finished) = (0, 0, 0);
-    // Kill moments are fractions of a window corrected as runs go, as for ingest: the
-    // warm-up's mean overstates an append when other tests shared the cores then (CI once
-    // saw 16 of 101 kills land), so a run that exits before its kill caps the window, and
-    // a late kill that still finds nothing committed widens it.
-    let mut window = one;
+    // The warm-up's mean overstated an append when other tests shared the cores (CI once
+    // saw 16 of 101 kills land): corrected as runs go.
+    let mut window = KillWindow {
+        estimate: one,
+        late: 1.0,
+    };
     let mut i = 0;
     while not_appended + appended < kills {
         i += 1;
@@ -189,19 +216,17 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
             .spawn()
             .expect("spawn append");
         let fraction = 1.2 * rng.unit();
-        let at = window.mul_f64(fraction);
+        let at = window.at(fraction);
         let what = kill_at(child, at);
         let head = log.head();
         assert_verifies(log.db());
         if what == Kill::Finished {
-            window = window.min(at);
+            window.exited_before(at);
         }
         if head == before {
             assert_eq!(what, Kill::Killed, "append exited 0 but appended nothing");
             not_appended += 1;
-            if fraction >= 1.0 {
-                window = window.mul_f64(1.1);
-            }
+            window.nothing_committed(fraction);
         } else {
             assert_eq!(
                 head.seq,
