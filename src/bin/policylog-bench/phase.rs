@@ -192,8 +192,6 @@ fn ceiling(work: &Workdir) -> Result<CeilingOut> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AllTablesOut {
-    /// Tables written (the log's own, virtual ones counted once, not their shadows).
-    pub tables: usize,
     /// Rows inserted across them.
     pub rows: usize,
     /// Rows of `events` among them: the N ingested and the appends after it.
@@ -201,7 +199,8 @@ pub struct AllTablesOut {
     pub seconds: f64,
     /// The commit alone (in `seconds` too): the WAL's fsync and checkpoint.
     pub commit_seconds: f64,
-    /// Each table's rows and insert time, in the order they were written.
+    /// Each table's rows and insert time, in the order they were written (the log's own
+    /// tables, a virtual one once, not its shadows).
     pub by_table: Vec<TableInserts>,
     pub db_bytes: u64,
     pub peak_rss_mb: f64,
@@ -285,7 +284,6 @@ fn ceiling_all_tables(work: &Workdir) -> Result<AllTablesOut> {
     let commit = started.elapsed().as_secs_f64();
     let db_bytes = discard(conn, &path)?;
     Ok(AllTablesOut {
-        tables: tables.len(),
         rows: by_table.iter().map(|t| t.rows).sum(),
         events: by_table
             .iter()
