@@ -16,10 +16,22 @@
     { key: 'meetings', label: 'Meetings', cat: 'meeting' },
     { key: 'publications', label: 'Publications', cat: 'publication' },
   ];
+  // Two layouts. Wide: a column of row labels on the left, one lane of ROW px per row.
+  // Compact (a timeline box narrower than COMPACT_BELOW, as on a phone): each row's label
+  // on a line of its own above its lane, so the lanes get the whole width, and the
+  // drawing is never scaled down (scaled, its text was 5 px tall at 390 px). When the
+  // years need more room than the box has (YEAR_MIN px each), the drawing grows wider
+  // than the box, the box scrolls sideways and the labels stay pinned to its left edge.
   const ROW = 18;
   const SECTION_GAP = 20;
   const TOP = 36;
   const LABEL_WIDTH = 270;
+  const COMPACT_BELOW = 640;
+  const COMPACT_TOP = 50;
+  const COMPACT_LABEL = 14;
+  const YEAR_MIN = 52;
+  // Room a year's label needs; on a crowded axis only every 2nd, 5th, 10th… is written.
+  const YEAR_LABEL_ROOM = 44;
 
   const view = {
     timeline: null,
@@ -262,6 +274,46 @@
     return [y0, y1];
   }
 
+  function layoutFor(boxWidth, years) {
+    if (boxWidth >= COMPACT_BELOW) {
+      return {
+        compact: false, width: boxWidth, x0: LABEL_WIDTH, x1: boxWidth - 14, top: TOP,
+        label: 0, labelX: 14, labelY: 13, labelRoom: LABEL_WIDTH - 24,
+      };
+    }
+    const pad = 8;
+    const track = Math.max(boxWidth - pad - 14, years * YEAR_MIN);
+    return {
+      compact: true, width: pad + track + 14, x0: pad, x1: pad + track, top: COMPACT_TOP,
+      label: COMPACT_LABEL, labelX: pad, labelY: 11, labelRoom: boxWidth - 2 * pad,
+    };
+  }
+
+  /** Shortens a label until its rendered width fits `room` (measured, not guessed). */
+  function fitLabel(element, node, full, room) {
+    node.data = full;
+    if (element.getComputedTextLength() <= room) return;
+    let lo = 0;
+    let hi = full.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      node.data = `${full.slice(0, mid)}…`;
+      if (element.getComputedTextLength() <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    node.data = `${full.slice(0, lo).trimEnd()}…`;
+  }
+
+  /** Keeps the row and section labels at the left edge of a timeline scrolled sideways. */
+  function pinLabels() {
+    const box = $('#timeline');
+    const dx = box.scrollLeft;
+    for (const element of box.querySelectorAll('.pin')) {
+      if (dx) element.setAttribute('transform', `translate(${dx} 0)`);
+      else element.removeAttribute('transform');
+    }
+  }
+
   function renderTimeline() {
     const box = $('#timeline');
     const sections = view.rows;
@@ -269,18 +321,21 @@
       box.replaceChildren(h('p', { class: 'muted' }, 'The log has no memberships, terms, calls, meetings or publications yet.'));
       return;
     }
-    const width = Math.max(box.clientWidth || 1200, 900);
     const [y0, y1] = axisRange(sections);
+    const L = layoutFor(box.clientWidth || 1200, y1 - y0 + 1);
+    const { width, x0, x1, top } = L;
     const t0 = Date.UTC(y0, 0, 1);
     const t1 = Date.UTC(y1 + 1, 0, 1);
-    const x0 = LABEL_WIDTH;
-    const x1 = width - 14;
     const x = (day) => x0 + ((ms(day) - t0) / (t1 - t0)) * (x1 - x0);
     const xEnd = (day) => x(dayOf(ms(day) + DAY));
     const clampX = (value) => Math.min(Math.max(value, x0), x1);
+    const rowHeight = L.label + ROW;
     const rowCount = sections.reduce((n, section) => n + section.rows.length, 0);
-    const height = TOP + rowCount * ROW + sections.length * SECTION_GAP + 8;
-    const root = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Timeline of the landscape' });
+    const height = top + rowCount * rowHeight + sections.length * SECTION_GAP + 8;
+    const root = s('svg', {
+      viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Timeline of the landscape',
+      class: L.compact ? 'compact' : 'wide',
+    });
 
     const defs = s('defs');
     for (const section of SECTIONS) {
@@ -292,12 +347,14 @@
 
     // Years: grid lines and labels; clicking the axis moves the as-of date there.
     const axis = s('g', { class: 'axis' });
+    const yearWidth = (x1 - x0) / (y1 - y0 + 1);
+    const step = [1, 2, 5, 10, 20, 50, 100].find((n) => n * yearWidth >= YEAR_LABEL_ROOM) || 100;
     for (let year = y0; year <= y1 + 1; year++) {
       const xx = x(`${year}-01-01`);
-      axis.append(s('line', { x1: xx, x2: xx, y1: TOP - 10, y2: height - 4 }));
-      if (year <= y1) axis.append(s('text', { x: xx + (x(`${year + 1}-01-01`) - xx) / 2, y: TOP - 12, 'text-anchor': 'middle' }, year));
+      axis.append(s('line', { x1: xx, x2: xx, y1: top - 10, y2: height - 4 }));
+      if (year <= y1 && year % step === 0) axis.append(s('text', { x: xx + (x(`${year + 1}-01-01`) - xx) / 2, y: top - 12, 'text-anchor': 'middle' }, year));
     }
-    const axisBand = s('rect', { x: x0, y: 0, width: x1 - x0, height: TOP - 6, class: 'axis-band', fill: 'transparent' },
+    const axisBand = s('rect', { x: x0, y: 0, width: x1 - x0, height: top - 6, class: 'axis-band', fill: 'transparent' },
       s('title', {}, 'Click to show the state as of that day'));
     axisBand.addEventListener('click', (event) => {
       const rect = root.getBoundingClientRect();
@@ -308,40 +365,47 @@
     });
     axis.append(axisBand);
     root.append(axis);
+    // Compact, the as-of and compare lines go beneath the rows, so that the labels, which
+    // lie across the lanes' whole width there, stay readable over them.
+    const beneath = s('g', { class: 'cursors' });
+    root.append(beneath);
 
-    let y = TOP;
-    const maxChars = Math.floor((LABEL_WIDTH - 24) / 6.4);
+    let y = top;
+    const labels = [];
     for (const section of sections) {
-      root.append(s('text', { x: 6, y: y + 13, class: 'section-label' }, section.label));
+      root.append(s('text', { x: L.labelX - (L.compact ? 0 : 8), y: y + 13, class: 'section-label pin' }, section.label));
       y += SECTION_GAP;
       for (const r of section.rows) {
+        const lane = y + L.label;
         const g = s('g', { class: `row cat-${section.cat}`, dataset: { key: r.key }, tabindex: 0 });
-        g.append(s('rect', { x: 0, y, width, height: ROW, class: 'row-band' }));
-        const label = r.label.length > maxChars ? `${r.label.slice(0, maxChars - 1)}…` : r.label;
-        g.append(s('text', { x: 14, y: y + 13, class: 'row-label' }, label, s('title', {}, r.title || r.label)));
+        g.append(s('rect', { x: 0, y, width, height: rowHeight, class: 'row-band' }));
+        const text = document.createTextNode(r.label);
+        const label = s('text', { x: L.labelX, y: y + L.labelY, class: 'row-label pin' }, text, s('title', {}, r.title || r.label));
+        labels.push([label, text, r.label]);
+        g.append(label);
         for (const bar of r.bars) {
           const left = bar.from ? x(bar.from) : x0;
           const right = bar.to ? xEnd(bar.to) : x1;
           const later = bar.from && view.asOf && bar.from > view.asOf;
           g.append(s('rect', {
-            x: clampX(left), y: y + 4, width: Math.max(clampX(right) - clampX(left), 2), height: ROW - 8, rx: 2,
+            x: clampX(left), y: lane + 4, width: Math.max(clampX(right) - clampX(left), 2), height: ROW - 8, rx: 2,
             class: `bar ${bar.certain ? 'certain' : 'possible'}${later ? ' later' : ''}`,
           }, s('title', {}, `${r.title || r.label}: ${bar.valid || ''} ${bar.certain ? '(certain)' : '(possible)'}`)));
-          if (!bar.to) g.append(s('text', { x: x1 + 2, y: y + 13, class: 'open-end' }, '›'));
+          if (!bar.to) g.append(s('text', { x: x1 + 2, y: lane + 13, class: 'open-end' }, '›'));
         }
         for (const m of r.marks) {
           const later = m.from && view.asOf && m.from > view.asOf;
           const title = s('title', {}, `${r.title || r.label}: ${m.what} ${m.valid}${m.precise ? '' : ' (imprecise)'}`);
           if (m.precise) {
-            g.append(s('circle', { cx: (x(m.from) + xEnd(m.from)) / 2, cy: y + ROW / 2, r: 5, class: `mark precise${later ? ' later' : ''}` }, title));
+            g.append(s('circle', { cx: (x(m.from) + xEnd(m.from)) / 2, cy: lane + ROW / 2, r: 5, class: `mark precise${later ? ' later' : ''}` }, title));
           } else {
             const left = m.from ? x(m.from) : x0;
             const right = m.to ? xEnd(m.to) : x1;
             g.append(s('rect', {
-              x: clampX(left), y: y + 6, width: Math.max(clampX(right) - clampX(left), 2), height: ROW - 12,
+              x: clampX(left), y: lane + 6, width: Math.max(clampX(right) - clampX(left), 2), height: ROW - 12,
               class: `range${later ? ' later' : ''}`,
             }));
-            g.append(s('circle', { cx: clampX(right), cy: y + ROW / 2, r: 4, class: `mark imprecise${later ? ' later' : ''}` }, title));
+            g.append(s('circle', { cx: clampX(right), cy: lane + ROW / 2, r: 4, class: `mark imprecise${later ? ' later' : ''}` }, title));
           }
         }
         g.addEventListener('click', () => select(g, r.title || r.label, r.ids));
@@ -349,23 +413,53 @@
           if (event.key === 'Enter') select(g, r.title || r.label, r.ids);
         });
         root.append(g);
-        y += ROW;
+        y += rowHeight;
       }
     }
 
-    // The as-of and compare-with dates, on top of everything; their labels point away
-    // from each other.
+    // The as-of and compare-with dates, on top of everything (compact, the lines beneath
+    // the rows); their labels point away from each other.
+    const cursors = [];
     const cursor = (day, lineClass, labelClass, label, anchorEnd) => {
       const xx = clampX((x(day) + xEnd(day)) / 2);
-      root.append(s('line', { x1: xx, x2: xx, y1: 14, y2: height - 4, class: lineClass, dataset: { day } }));
-      root.append(s('text', { x: anchorEnd ? xx - 4 : xx + 4, y: 11, 'text-anchor': anchorEnd ? 'end' : 'start', class: labelClass }, label));
+      (L.compact ? beneath : root).append(s('line', { x1: xx, x2: xx, y1: 14, y2: height - 4, class: lineClass, dataset: { day } }));
+      const text = s('text', { x: anchorEnd ? xx - 4 : xx + 4, y: 11, 'text-anchor': anchorEnd ? 'end' : 'start', class: labelClass }, label);
+      root.append(text);
+      cursors.push({ text, xx, anchorEnd });
     };
     const asOfLabelLeft = view.compare ? view.compare > view.asOf : view.asOf > dayOf((t0 + t1) / 2);
     if (view.compare) cursor(view.compare, 'compare-line', 'compare-label', `compare ${view.compare}`, !asOfLabelLeft);
     if (view.asOf) cursor(view.asOf, 'cursor', 'cursor-label', `as of ${view.asOf}`, asOfLabelLeft);
     root.id = 'timeline-svg';
     root.dataset.asOf = view.asOf;
+    const scrolled = box.scrollLeft;
     box.replaceChildren(root);
+
+    // What needs the drawing in the page to be measured: labels cut to their room, and
+    // the cursors' labels turned inwards where they would run off the drawing.
+    for (const [element, node, full] of labels) fitLabel(element, node, full, L.labelRoom);
+    for (const c of cursors) {
+      const b = c.text.getBBox();
+      if (b.x >= 0 && b.x + b.width <= width) continue;
+      c.anchorEnd = !c.anchorEnd;
+      c.text.setAttribute('x', c.anchorEnd ? c.xx - 4 : c.xx + 4);
+      c.text.setAttribute('text-anchor', c.anchorEnd ? 'end' : 'start');
+    }
+    if (L.compact && cursors.length === 2) {
+      const [a, b] = cursors.map((c) => c.text.getBBox());
+      if (a.x < b.x + b.width + 6 && b.x < a.x + a.width + 6) cursors[0].text.setAttribute('y', 24);
+    }
+
+    // A drawing wider than its box keeps the box's scroll position across redraws, and
+    // brings the as-of date into view when it lies outside.
+    if (width > box.clientWidth) {
+      box.scrollLeft = scrolled;
+      const at = view.asOf ? clampX((x(view.asOf) + xEnd(view.asOf)) / 2) : null;
+      if (at !== null && (at < box.scrollLeft + 24 || at > box.scrollLeft + box.clientWidth - 24)) {
+        box.scrollLeft = at - box.clientWidth / 2;
+      }
+    }
+    pinLabels();
   }
 
   function renderLegend() {
@@ -477,10 +571,37 @@
     section.dataset.range = `${diff.from}/${diff.to}`;
   }
 
+  /** The panels stand one above the other (a narrow screen): see style.css. */
+  const stacked = () => getComputedStyle($('#panels')).flexDirection === 'column';
+
+  function scrollToElement(element, fraction) {
+    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const top = element.getBoundingClientRect().top + window.scrollY - window.innerHeight * fraction;
+    window.scrollTo({ top: Math.max(top, 0), behavior: reduce ? 'auto' : 'smooth' });
+  }
+
   function select(element, title, ids) {
     for (const old of document.querySelectorAll('.selected')) old.classList.remove('selected');
     element.classList.add('selected');
-    showEvidence(title, ids);
+    view.selected = element;
+    const shown = showEvidence(title, ids);
+    // Stacked, the evidence is below the state and the changes, out of sight: bring it
+    // up (again once the document is in: until then the page may be too short to scroll
+    // that far), and offer the way back to what was clicked.
+    const back = $('#back');
+    back.hidden = !stacked();
+    if (back.hidden) return;
+    scrollToElement($('#detail'), 0.02);
+    shown.then(() => {
+      if (view.selected === element) scrollToElement($('#detail'), 0.02);
+    });
+  }
+
+  function goBack() {
+    const key = view.selected && view.selected.dataset.key;
+    const target = view.selected && view.selected.isConnected ? view.selected
+      : (key && document.querySelector(`#timeline-svg g.row[data-key="${CSS.escape(key)}"]`)) || $('#timeline-section');
+    scrollToElement(target, 0.3);
   }
 
   function evidenceOf(id) {
@@ -652,11 +773,22 @@
     $('#as-of').addEventListener('change', (event) => setAsOf(event.target.value));
     $('#compare').addEventListener('change', (event) => setCompare(event.target.value));
     $('#clear-compare').addEventListener('click', () => setCompare(''));
+    $('#back').addEventListener('click', goBack);
+    $('#timeline').addEventListener('scroll', pinLabels, { passive: true });
+    // Redraw when the timeline's box changes width: a window resized or turned, or the
+    // page's scrollbar appearing once the panels fill (the drawing is never scaled).
     let resizing = null;
-    window.addEventListener('resize', () => {
+    let drawnFor = null;
+    new ResizeObserver(() => {
+      const width = $('#timeline').clientWidth;
+      if (width === drawnFor) return;
       clearTimeout(resizing);
-      resizing = setTimeout(renderTimeline, 150);
-    });
+      resizing = setTimeout(() => {
+        drawnFor = $('#timeline').clientWidth;
+        if (view.timeline) renderTimeline();
+        $('#back').hidden = !view.selected || !stacked();
+      }, 100);
+    }).observe($('#timeline'));
     renderLegend();
     reload(true);
     // `live=0` leaves out the event stream (for headless screenshots that wait for the
