@@ -345,25 +345,33 @@
     }
     root.append(defs);
 
-    // Years: grid lines and labels; clicking the axis moves the as-of date there.
+    // Years: grid lines, and one cell per year across the top. Clicking (tapping) a year
+    // moves the as-of date to its last day, as the CLI reads a bare year (`--as-of 2023`
+    // is 2023-12-31), rather than to whatever day lies under the pointer.
     const axis = s('g', { class: 'axis' });
-    const yearWidth = (x1 - x0) / (y1 - y0 + 1);
-    const step = [1, 2, 5, 10, 20, 50, 100].find((n) => n * yearWidth >= YEAR_LABEL_ROOM) || 100;
     for (let year = y0; year <= y1 + 1; year++) {
       const xx = x(`${year}-01-01`);
       axis.append(s('line', { x1: xx, x2: xx, y1: top - 10, y2: height - 4 }));
-      if (year <= y1 && year % step === 0) axis.append(s('text', { x: xx + (x(`${year + 1}-01-01`) - xx) / 2, y: top - 12, 'text-anchor': 'middle' }, year));
     }
-    const axisBand = s('rect', { x: x0, y: 0, width: x1 - x0, height: top - 6, class: 'axis-band', fill: 'transparent' },
-      s('title', {}, 'Click to show the state as of that day'));
-    axisBand.addEventListener('click', (event) => {
-      const rect = root.getBoundingClientRect();
-      const scale = width / rect.width;
-      const at = (event.clientX - rect.left) * scale;
-      const day = dayOf(t0 + ((at - x0) / (x1 - x0)) * (t1 - t0));
-      setAsOf(day);
-    });
-    axis.append(axisBand);
+    const yearWidth = (x1 - x0) / (y1 - y0 + 1);
+    const step = [1, 2, 5, 10, 20, 50, 100].find((n) => n * yearWidth >= YEAR_LABEL_ROOM) || 100;
+    for (let year = y0; year <= y1; year++) {
+      const left = x(`${year}-01-01`);
+      const right = x(`${year + 1}-01-01`);
+      const end = `${year}-12-31`;
+      const cell = s('g', { class: 'year', role: 'button', tabindex: 0, 'aria-label': `State as of ${end}`, dataset: { year, day: end } },
+        s('rect', { x: left, y: 0, width: right - left, height: top - 4, class: 'year-band' }),
+        s('title', {}, `Show the state as of ${end}, the end of ${year}`));
+      if (year % step === 0) cell.append(s('text', { x: (left + right) / 2, y: top - 12, 'text-anchor': 'middle' }, year));
+      cell.addEventListener('click', () => setAsOf(end));
+      cell.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          setAsOf(end);
+        }
+      });
+      axis.append(cell);
+    }
     root.append(axis);
     // Compact, the as-of and compare lines go beneath the rows, so that the labels, which
     // lie across the lanes' whole width there, stay readable over them.
@@ -417,8 +425,9 @@
       }
     }
 
-    // The as-of and compare-with dates, on top of everything (compact, the lines beneath
-    // the rows); their labels point away from each other.
+    // The as-of and compare-with dates, on top of everything (but letting clicks through
+    // to the years and rows beneath; compact, the lines beneath the rows); their labels
+    // point away from each other.
     const cursors = [];
     const cursor = (day, lineClass, labelClass, label, anchorEnd) => {
       const xx = clampX((x(day) + xEnd(day)) / 2);
@@ -471,7 +480,7 @@
       h('span', {}, sample([s('rect', { x: 1, y: 1, width: 32, height: 10, rx: 2, class: 'bar possible' })], 'role'), 'possible (imprecise start or end)'),
       h('span', {}, sample([s('circle', { cx: 17, cy: 6, r: 5, class: 'mark precise' })], 'meeting'), 'on a known day'),
       h('span', {}, sample([s('rect', { x: 1, y: 3, width: 28, height: 6, class: 'range' }), s('circle', { cx: 29, cy: 6, r: 4, class: 'mark imprecise' })], 'meeting'), 'some time in the span'),
-      h('span', {}, 'click a row or an entry for its quote and source; click the years to move the date'),
+      h('span', {}, 'click a row or an entry for its quote and source; click a year for its last day'),
     );
   }
 
