@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of `policylog serve` (issue #7): installs Debian's chromium and
 # chromedriver if they are missing, builds, serves the curated log on loopback, drives the
-# page in headless Chromium (scripts/serve-e2e.py), writes docs/screenshots/timeline.png,
-# and stops the server with SIGTERM, which must end it cleanly.
+# page in headless Chromium (scripts/serve-e2e.py) on a desktop and as a phone, writes
+# docs/screenshots/timeline.png and docs/screenshots/phone.png, and stops the server with
+# SIGTERM, which must end it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,7 @@ echo "== serving the curated log at $url"
 
 status=0
 python3 scripts/serve-e2e.py --url "$url" --db "$tmp/e2e.db" --bin "$bin" \
-    --screenshot docs/screenshots/timeline.png || status=$?
+    --screenshot docs/screenshots/timeline.png --phone-screenshot docs/screenshots/phone.png || status=$?
 
 kill -TERM "$server"
 if ! timeout 10 tail --pid="$server" -f /dev/null; then
