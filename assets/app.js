@@ -333,7 +333,7 @@
     const rowCount = sections.reduce((n, section) => n + section.rows.length, 0);
     const height = top + rowCount * rowHeight + sections.length * SECTION_GAP + 8;
     const root = s('svg', {
-      viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Timeline of the landscape',
+      viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': 'Timeline of the landscape',
       class: L.compact ? 'compact' : 'wide',
     });
 
