@@ -1,13 +1,16 @@
 //! EDTF dates as closed intervals of days, and the certainty of a fact at a date.
 //!
-//! Parsing is delegated to `edtf-core`; this wrapper accepts the subset the log can place
-//! on the time axis (see `docs/dates.md`) and turns it into `[from, to]` day bounds.
+//! `parse` reads the text (through `edtf-core`) into a `Shape` the log can place on the
+//! time axis; `refusal` words every refusal; this file holds what a shape means "as of" a
+//! day. Which forms are accepted, and why the others are not: `docs/dates.md`.
 
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use edtf_core::{Bound, Edtf, IntervalEndpoint, Precision};
 use serde::{Deserialize, Serialize};
+
+mod parse;
+mod refusal;
 
 /// A calendar day. Serialised as `YYYY-MM-DD`.
 pub type Day = NaiveDate;
@@ -29,16 +32,39 @@ pub struct Endpoint {
 pub struct ValidTime {
     text: String,
     shape: Shape,
-    /// `~` or `?` anywhere: never more than possible.
+    /// `~`, `?` or `%` anywhere: never more than possible.
     qualified: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
-    /// A single date: the span of days it covers.
-    Point(Endpoint),
-    /// `A/B`, either side possibly open (`None`).
-    Interval(Option<Endpoint>, Option<Endpoint>),
+    /// A single date and the span of days it may fall on. `whole`: the date *is* the
+    /// span (a day, a month, a season, a year), so a term so dated holds on each of its
+    /// days. Not whole: one unspecified year, month or day among the span's (`201X`,
+    /// `2004-XX`, `1950S2`), so a term so dated held on some of them, none surely.
+    Point { span: Endpoint, whole: bool },
+    /// `A/B`: began within A, ended within B.
+    Interval(Side, Side),
+}
+
+/// One side of an interval `A/B`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Dated(Endpoint),
+    /// `..`: no end on that side (a term still running; a past without a beginning).
+    Open,
+    /// Empty (`1985/`, `/1985`): that end exists but the source does not say when. It
+    /// lies anywhere beyond the dated side, so nothing past the dated side is certain.
+    Unknown,
+}
+
+impl Side {
+    fn dated(self) -> Option<Endpoint> {
+        match self {
+            Side::Dated(e) => Some(e),
+            Side::Open | Side::Unknown => None,
+        }
+    }
 }
 
 /// How surely a fact holds at a date.
@@ -59,41 +85,15 @@ impl Certainty {
 }
 
 impl ValidTime {
-    /// Parses an EDTF string: a day, month or year (optionally `~`/`?`), or an interval of
-    /// those with `..` for an open end.
+    /// Parses an EDTF `valid`: a day, month, season or year, a date-time (kept to its
+    /// day), with `X` for unspecified final digits and `~`/`?`/`%` qualifiers, or an
+    /// interval of those with `..` for an open end and nothing for an unknown one.
     pub fn parse(text: &str) -> Result<ValidTime, DateError> {
-        let edtf = Edtf::parse(text)
-            .map_err(|e| DateError(format!("`{text}` is not a valid EDTF date ({e})")))?;
-        let shape = match &edtf {
-            Edtf::Date(date) => Shape::Point(endpoint_of(text, date)?),
-            Edtf::Interval(interval) => {
-                let start = open_or_endpoint(text, &interval.start)?;
-                let end = open_or_endpoint(text, &interval.end)?;
-                if start.is_none() && end.is_none() {
-                    return Err(DateError(format!("`{text}` is open at both ends")));
-                }
-                if let (Some(s), Some(e)) = (start, end)
-                    && s.first > e.last
-                {
-                    return Err(DateError(format!("`{text}` ends before it starts")));
-                }
-                Shape::Interval(start, end)
-            }
-            Edtf::DateTime(_) => {
-                return Err(DateError(format!(
-                    "`{text}` has a time of day; the log is kept in days (write `YYYY-MM-DD`)"
-                )));
-            }
-            Edtf::Set(_) => {
-                return Err(DateError(format!(
-                    "`{text}` is an EDTF set; write a single date or an interval `A/B`"
-                )));
-            }
-        };
+        let parsed = parse::parse(text)?;
         Ok(ValidTime {
             text: text.to_owned(),
-            shape,
-            qualified: edtf.is_approximate() || edtf.is_uncertain(),
+            shape: parsed.shape,
+            qualified: parsed.qualified,
         })
     }
 
@@ -101,19 +101,19 @@ impl ValidTime {
         &self.text
     }
 
-    /// First day the value may refer to; `None` for an open start.
+    /// First day the value may refer to; `None` for an open or unknown start.
     pub fn from(&self) -> Option<Day> {
         match self.shape {
-            Shape::Point(p) => Some(p.first),
-            Shape::Interval(start, _) => start.map(|s| s.first),
+            Shape::Point { span, .. } => Some(span.first),
+            Shape::Interval(start, _) => start.dated().map(|s| s.first),
         }
     }
 
-    /// Last day the value may refer to; `None` for an open end.
+    /// Last day the value may refer to; `None` for an open or unknown end.
     pub fn to(&self) -> Option<Day> {
         match self.shape {
-            Shape::Point(p) => Some(p.last),
-            Shape::Interval(_, end) => end.map(|e| e.last),
+            Shape::Point { span, .. } => Some(span.last),
+            Shape::Interval(_, end) => end.dated().map(|e| e.last),
         }
     }
 
@@ -135,14 +135,28 @@ impl ValidTime {
         })
     }
 
-    /// Certainty at `day` of a term given by this value (a role held): a single date is
-    /// the whole term; an interval `A/B` began within A and ended within B.
+    /// Certainty at `day` of a term given by this value (a role held): a whole single
+    /// date is the whole term; an interval `A/B` began within A and ended within B.
     pub fn in_term(&self, day: Day) -> Option<Certainty> {
         let (possible, certain) = match self.shape {
-            Shape::Point(p) => ((p.first, p.last), Some((p.first, p.last))),
+            Shape::Point { span, whole } => {
+                let days = (span.first, span.last);
+                (days, whole.then_some(days))
+            }
             Shape::Interval(start, end) => {
-                let (p0, c0) = start.map_or((Day::MIN, Day::MIN), |s| (s.first, s.last));
-                let (c1, p1) = end.map_or((Day::MAX, Day::MAX), |e| (e.first, e.last));
+                // An unknown side may lie anywhere beyond the dated one: a start as early
+                // as time allows but no later than the end's last day, an end no earlier
+                // than the start's first day and as late as time allows.
+                let (p0, c0) = match (start, end) {
+                    (Side::Dated(s), _) => (s.first, s.last),
+                    (Side::Unknown, Side::Dated(e)) => (Day::MIN, e.last),
+                    _ => (Day::MIN, Day::MIN),
+                };
+                let (c1, p1) = match (start, end) {
+                    (_, Side::Dated(e)) => (e.first, e.last),
+                    (Side::Dated(s), Side::Unknown) => (s.first, Day::MAX),
+                    _ => (Day::MAX, Day::MAX),
+                };
                 ((p0, p1), (c0 <= c1).then_some((c0, c1)))
             }
         };
@@ -157,14 +171,15 @@ impl ValidTime {
     }
 
     /// The days on which `occurred_by` or `in_term` may answer differently from the day
-    /// before: each endpoint's first and last day and the days after them. Between two
-    /// consecutive such days every fact's certainty stays the same.
+    /// before: each dated endpoint's first and last day and the days after them (an open
+    /// or unknown side adds none). Between two consecutive such days every fact's
+    /// certainty stays the same.
     pub fn changes(&self) -> Vec<Day> {
         let endpoints = match self.shape {
-            Shape::Point(p) => [Some(p), None],
-            Shape::Interval(start, end) => [start, end],
+            Shape::Point { span, .. } => [Some(span), None],
+            Shape::Interval(start, end) => [start.dated(), end.dated()],
         };
-        let mut days = Vec::with_capacity(4);
+        let mut days = Vec::with_capacity(8);
         for e in endpoints.into_iter().flatten() {
             days.push(e.first);
             days.extend(e.first.succ_opt());
@@ -195,15 +210,30 @@ impl fmt::Display for ValidTime {
 }
 
 /// Reads a date given on the command line (`--as-of 2023`, `diff 2022 2024`): a day as is,
-/// a month or a year as its last day. Returns the day and whether it was widened.
+/// a month or a year as its last day. Returns the day and whether it was widened. Only
+/// those three calendar forms are a query day; a season, an `X` digit, a time or a
+/// qualifier is refused.
 pub fn parse_query_day(text: &str) -> Result<(Day, bool), DateError> {
+    if !is_calendar_date(text) {
+        ValidTime::parse(text)?;
+        return Err(refusal::not_a_query_day(text));
+    }
     let valid = ValidTime::parse(text)?;
     match valid.shape {
-        Shape::Point(p) if !valid.qualified => Ok((p.last, p.first != p.last)),
-        _ => Err(DateError(format!(
-            "`{text}` is not a single date; give a day (2023-09-01), a month (2023-09) or a year (2023)"
-        ))),
+        Shape::Point { span, .. } => Ok((span.last, span.first != span.last)),
+        Shape::Interval(..) => Err(refusal::not_a_query_day(text)),
     }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in digits, the month not a season (21–41); whether
+/// the month and day exist is left to `ValidTime::parse`.
+fn is_calendar_date(text: &str) -> bool {
+    matches!(text.len(), 4 | 7 | 10)
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        })
+        && text.get(5..7).is_none_or(|month| month <= "12")
 }
 
 /// Formats a day as `YYYY-MM-DD` (years outside 0..=9999 keep chrono's sign/width).
@@ -227,46 +257,6 @@ pub fn end_of_year(year: i32) -> Option<Day> {
 
 pub fn year_of(day: Day) -> i32 {
     day.year()
-}
-
-fn open_or_endpoint(text: &str, side: &IntervalEndpoint) -> Result<Option<Endpoint>, DateError> {
-    match side {
-        IntervalEndpoint::Open => Ok(None),
-        IntervalEndpoint::Date(date) => endpoint_of(text, date).map(Some),
-        IntervalEndpoint::Unknown => Err(DateError(format!(
-            "`{text}` has an unknown (empty) end; write `..` for an open end"
-        ))),
-        IntervalEndpoint::OnOrBefore(_) | IntervalEndpoint::OnOrAfter(_) => Err(DateError(
-            format!("`{text}`: on-or-before/after endpoints are not supported; use `A/B` or `..`"),
-        )),
-    }
-}
-
-fn endpoint_of(text: &str, date: &edtf_core::Date) -> Result<Endpoint, DateError> {
-    if date.has_unspecified() {
-        return Err(DateError(format!(
-            "`{text}` has unspecified digits (X); write the precision the text gives (a year, a month)"
-        )));
-    }
-    if date.precision() == Precision::Season {
-        return Err(DateError(format!(
-            "`{text}` names a season or sub-year group; write a month or an interval"
-        )));
-    }
-    let bounds = Edtf::Date(*date).bounds();
-    let day = |bound: Bound| match bound {
-        Bound::Date(d) => i32::try_from(d.year)
-            .ok()
-            .filter(|y| (0..=9999).contains(y))
-            .and_then(|y| NaiveDate::from_ymd_opt(y, d.month.into(), d.day.into())),
-        _ => None,
-    };
-    match (day(bounds.earliest), day(bounds.latest)) {
-        (Some(first), Some(last)) => Ok(Endpoint { first, last }),
-        _ => Err(DateError(format!(
-            "`{text}` lies outside the years 0000–9999"
-        ))),
-    }
 }
 
 #[cfg(test)]
