@@ -260,4 +260,6 @@ pub fn year_of(day: Day) -> i32 {
 }
 
 #[cfg(test)]
+mod conformance;
+#[cfg(test)]
 mod tests;
