@@ -7,6 +7,7 @@ mod append;
 mod curated;
 mod diff;
 mod documents;
+mod edtf;
 mod export;
 mod head;
 mod history;
