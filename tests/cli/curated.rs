@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 fn ingest_curated(t: &Test) {
     t.run(["ingest", CURATED_EVENTS])

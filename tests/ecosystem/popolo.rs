@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
-use crate::common::Log;
+use crate::harness::*;
 
-fn popolo(log: &Log) -> Value {
-    let text = log.ok(&["export", "--popolo", "-"]);
+fn popolo(log: &Test) -> Value {
+    let text = log.run(["export", "--popolo", "-"]).success().stdout;
     serde_json::from_str(&text).expect("Popolo JSON")
 }
 
@@ -19,7 +19,7 @@ fn find<'a>(list: &'a Value, key: &str, value: &str) -> Vec<&'a Value> {
 
 #[test]
 fn organizations_carry_their_acronyms_and_aliases() {
-    let doc = popolo(&Log::curated());
+    let doc = popolo(&Test::curated());
     let icat = find(&doc["organizations"], "id", "org:icat");
     assert_eq!(icat.len(), 1);
     assert_eq!(
@@ -39,7 +39,7 @@ fn organizations_carry_their_acronyms_and_aliases() {
 
 #[test]
 fn memberships_have_dates_and_sources() {
-    let doc = popolo(&Log::curated());
+    let doc = popolo(&Test::curated());
     let memberships = &doc["memberships"];
     let cbss = find(memberships, "member_id", "org:cbss");
     let joined: Vec<_> = cbss.iter().filter(|m| m["role"] == "member").collect();
@@ -64,7 +64,7 @@ fn memberships_have_dates_and_sources() {
 
 #[test]
 fn posts_are_held_through_memberships() {
-    let doc = popolo(&Log::curated());
+    let doc = popolo(&Test::curated());
     let posts = find(&doc["posts"], "id", "org:icat/co-chair");
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0]["label"], "ICAT co-chair");
@@ -100,7 +100,7 @@ fn posts_are_held_through_memberships() {
 
 #[test]
 fn open_terms_end_when_an_ended_event_says_so() {
-    let log = Log::curated();
+    let log = Test::curated();
     log.open_icmpd_term();
     let icmpd = |doc: &Value| -> Value { find(&doc["memberships"], "id", "open-icmpd")[0].clone() };
     let open = icmpd(&popolo(&log));
@@ -116,9 +116,12 @@ fn open_terms_end_when_an_ended_event_says_so() {
 
 #[test]
 fn a_bare_popolo_flag_writes_into_out() {
-    let log = Log::curated();
+    let log = Test::curated();
     let dir = log.path("civic");
-    let said = log.ok(&["export", "--popolo", "--out", dir.to_str().unwrap()]);
+    let said = log
+        .run(["export", "--popolo", "--out", dir.to_str().unwrap()])
+        .success()
+        .stdout;
     assert!(said.contains("memberships"), "{said}");
     let text = std::fs::read_to_string(dir.join("popolo.json")).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();

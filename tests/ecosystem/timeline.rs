@@ -7,7 +7,7 @@ use std::path::Path;
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg;
 
-use crate::common::{DOCS, Log};
+use crate::harness::*;
 
 /// Rasterises an SVG with the system's fonts.
 fn render(svg: &str) -> Pixmap {
@@ -29,20 +29,19 @@ fn has_color(pixmap: &Pixmap, rgb: [u8; 3]) -> bool {
 
 #[test]
 fn the_example_in_docs_is_current_and_renders() {
-    let log = Log::curated();
-    let svg = log.ok(&["timeline", "--svg", "-"]);
-    let kept_svg = Path::new(DOCS).join("timeline.svg");
+    let log = Test::curated();
+    let svg = log.run(["timeline", "--svg", "-"]).success().stdout;
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let kept_svg = docs.join("timeline.svg");
     if std::env::var_os("POLICYLOG_BLESS").is_some() {
         std::fs::write(&kept_svg, &svg).unwrap();
-        render(&svg)
-            .save_png(Path::new(DOCS).join("timeline.png"))
-            .unwrap();
+        render(&svg).save_png(docs.join("timeline.png")).unwrap();
     }
     let kept = std::fs::read_to_string(&kept_svg).unwrap_or_default();
     assert!(
         kept == svg,
         "docs/timeline.svg is not what the curated events draw now; look at the new picture \
-         and keep it with `POLICYLOG_BLESS=1 cargo test --test ecosystem timeline`"
+         and keep it with `POLICYLOG_BLESS=1 cargo test --test integration timeline`"
     );
 
     let pixmap = render(&svg);
@@ -73,8 +72,8 @@ fn the_example_in_docs_is_current_and_renders() {
 
 #[test]
 fn the_picture_says_what_is_only_possible() {
-    let log = Log::curated();
-    let svg = log.ok(&["timeline", "--svg", "-"]);
+    let log = Test::curated();
+    let svg = log.run(["timeline", "--svg", "-"]).success().stdout;
     // The 2019/2020 terms: hatched across both years, certain only around the new year.
     assert!(svg.contains("ICAT co-chair: UN Women"));
     assert!(svg.contains("certain from 2019-12-31 to 2020-01-01"));
@@ -96,17 +95,20 @@ fn the_picture_says_what_is_only_possible() {
 
 #[test]
 fn from_and_to_choose_the_years() {
-    let log = Log::curated();
+    let log = Test::curated();
     let file = log.path("window.svg");
-    let said = log.ok(&[
-        "timeline",
-        "--from",
-        "2022",
-        "--to",
-        "2023",
-        "--svg",
-        file.to_str().unwrap(),
-    ]);
+    let said = log
+        .run([
+            "timeline",
+            "--from",
+            "2022",
+            "--to",
+            "2023",
+            "--svg",
+            file.to_str().unwrap(),
+        ])
+        .success()
+        .stdout;
     assert!(said.contains("2022-01-01 to 2023-12-31"), "{said}");
     let svg = std::fs::read_to_string(&file).unwrap();
     assert!(svg.contains(">2022</text>") && svg.contains(">2023</text>"));
@@ -117,8 +119,7 @@ fn from_and_to_choose_the_years() {
     );
     assert!(svg.contains("ICAT co-chair: ICMPD"));
 
-    let backwards = log.run(&["timeline", "--from", "2024", "--to", "2020", "--svg", "-"]);
-    assert_eq!(backwards.status.code(), Some(2));
-    let empty = Log::empty().run(&["timeline", "--svg", "-"]);
-    assert_eq!(empty.status.code(), Some(2));
+    log.run(["timeline", "--from", "2024", "--to", "2020", "--svg", "-"])
+        .failure(2);
+    Test::new().run(["timeline", "--svg", "-"]).failure(2);
 }

@@ -1,7 +1,5 @@
 //! Integration tests: each drives the real `policylog` binary in a temporary folder with a
-//! fresh log, through the `Test` builder of `common`. One module per subcommand.
-
-mod common;
+//! fresh log, through the `Test` builder of `crate::harness`. One module per subcommand.
 
 mod append;
 mod curated;
