@@ -1,6 +1,7 @@
 //! Integration tests: each drives the real `policylog` binary in a temporary folder with a
 //! fresh log, through the `Test` builder of `crate::harness`. One module per subcommand.
 
+mod adding_a_document;
 mod append;
 mod curated;
 mod diff;

@@ -11,10 +11,10 @@ use super::Test;
 /// The repository's curated events folder.
 pub const CURATED_EVENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/events");
 
-/// The names of the curated events files, in the order ingest reads them.
-pub fn curated_events_files() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(CURATED_EVENTS)
-        .expect("read events/")
+/// The names of the events files in `folder`, in the order ingest reads them.
+pub fn events_files(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
         .map(|entry| entry.expect("folder entry").file_name())
         .map(|name| name.to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".jsonl"))
@@ -23,12 +23,12 @@ pub fn curated_events_files() -> Vec<String> {
     names
 }
 
-/// How many events the curated files hold: every line but each file's header.
-pub fn curated_event_count() -> i64 {
-    let lines: usize = curated_events_files()
+/// How many events the files in `folder` hold: every line but each file's header.
+pub fn events_in(folder: &Path) -> i64 {
+    let lines: usize = events_files(folder)
         .iter()
         .map(|name| {
-            let text = fs::read_to_string(Path::new(CURATED_EVENTS).join(name)).expect("read");
+            let text = fs::read_to_string(folder.join(name)).expect("read an events file");
             text.lines()
                 .skip(1)
                 .filter(|l| !l.trim().is_empty())
@@ -36,6 +36,16 @@ pub fn curated_event_count() -> i64 {
         })
         .sum();
     i64::try_from(lines).expect("a count")
+}
+
+/// The names of the curated events files, in the order ingest reads them.
+pub fn curated_events_files() -> Vec<String> {
+    events_files(Path::new(CURATED_EVENTS))
+}
+
+/// How many events the curated files hold.
+pub fn curated_event_count() -> i64 {
+    events_in(Path::new(CURATED_EVENTS))
 }
 
 impl Test {
