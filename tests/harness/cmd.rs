@@ -182,26 +182,25 @@ impl Cmd {
             "expected exit code {code}\n{}",
             report()
         );
-        for text in &self.stdout {
-            assert!(
-                outcome.stdout.contains(text.as_str()),
-                "stdout lacks {text:?}\n{}",
-                report()
-            );
-        }
-        for text in &self.stdout_not {
-            assert!(
-                !outcome.stdout.contains(text.as_str()),
-                "stdout should not contain {text:?}\n{}",
-                report()
-            );
-        }
-        for text in &self.stderr {
-            assert!(
-                outcome.stderr.contains(text.as_str()),
-                "stderr lacks {text:?}\n{}",
-                report()
-            );
+        // (stream, what it printed, texts, whether each must be there)
+        let expected = [
+            ("stdout", &outcome.stdout, &self.stdout, true),
+            ("stdout", &outcome.stdout, &self.stdout_not, false),
+            ("stderr", &outcome.stderr, &self.stderr, true),
+        ];
+        for (stream, printed, texts, present) in expected {
+            for text in texts {
+                assert!(
+                    printed.contains(text.as_str()) == present,
+                    "{stream} {} {text:?}\n{}",
+                    if present {
+                        "lacks"
+                    } else {
+                        "should not contain"
+                    },
+                    report()
+                );
+            }
         }
         outcome
     }
