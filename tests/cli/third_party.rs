@@ -49,8 +49,7 @@ fn python_reverifies_the_fixture_chain_with_the_same_head() {
 
 #[test]
 fn python_reverifies_the_curated_chain_with_its_non_ascii_quotes() {
-    let t = Test::new();
-    t.run(["ingest", CURATED_EVENTS]).success();
+    let t = Test::curated();
     assert_eq!(python_head(t.db()), t.head_hash());
 }
 
