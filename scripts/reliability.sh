@@ -3,9 +3,10 @@
 # concurrent writers and readers, tamper evidence (random flips, truncation), hostile
 # input, a hostile environment (read-only, full disk, newer schema), read-only queries.
 #
-# Builds the release binary and runs tests/reliability at full scale against it, then
-# prints the figures (docs/reliability.md records them). `cargo test` alone runs the same
-# tests at a quick scale against the debug binary.
+# Builds the release binary and runs the `reliability::` tests of the integration crate
+# (tests/reliability/) at full scale against it, then prints the figures
+# (docs/reliability.md records them). `cargo test` alone runs the same tests at a quick
+# scale against the debug binary.
 #
 #   scripts/reliability.sh              # full scale, about 3 minutes on 2 cores
 #   RELIABILITY_SEED=123 scripts/...    # replay the random choices of an earlier run
@@ -20,13 +21,13 @@ built=$(date +%s)
 
 figures=$(mktemp)
 trap 'rm -f "$figures"' EXIT
-echo "== reliability: tests/reliability at full scale against target/release/policylog"
+echo "== reliability: reliability:: tests at full scale against target/release/policylog"
 # A hard bound, so that a hang cannot eat CI's time: the full run takes about 2 minutes.
 POLICYLOG_BIN="$PWD/target/release/policylog" \
 RELIABILITY_SCALE=full \
 RELIABILITY_FIGURES="$figures" \
   timeout --signal=KILL 900 \
-  cargo test --locked --test reliability -- --test-threads=2
+  cargo test --locked --test integration reliability:: -- --test-threads=2
 finished=$(date +%s)
 
 echo "== reliability: figures"

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// Checks the "appended seq N id ID hash H" line against the log's new head.
 fn assert_appended(t: &Test, out: &Outcome, seq: u32, id: &str) {

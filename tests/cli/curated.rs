@@ -6,13 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::*;
-
-fn ingest_curated(t: &Test) {
-    t.run(["ingest", CURATED_EVENTS])
-        .stdout_contains("new event(s)")
-        .success();
-}
+use crate::harness::*;
 
 /// `(holder, term, certainty)` of every holder of `role` in ICAT.
 fn icat_role(state: &Value, role: &str) -> Vec<(String, String, String)> {
@@ -47,8 +41,7 @@ fn calls(state: &Value) -> &Vec<Value> {
 
 #[test]
 fn curated_events_verify() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     t.run(["verify"])
         .stdout_contains("ok: the log is intact")
         .success();
@@ -56,8 +49,7 @@ fn curated_events_verify() {
 
 #[test]
 fn curated_cbss_is_a_member_of_icat_since_april_2020() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let state = t.state_json(&["--as-of", "2020-12-31"]);
     let members = state["groups"]["org:icat"]["members"]
         .as_array()
@@ -91,8 +83,7 @@ fn curated_cbss_is_a_member_of_icat_since_april_2020() {
 
 #[test]
 fn curated_2023_co_chairs_are_iom_and_osrsg_vac_and_unodc_coordinates() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let mid_2023 = t.state_json(&["--as-of", "2023-06-30"]);
     assert_eq!(
         icat_role(&mid_2023, "co-chair"),
@@ -118,8 +109,7 @@ fn curated_2023_co_chairs_are_iom_and_osrsg_vac_and_unodc_coordinates() {
 
 #[test]
 fn curated_2022_co_chairs_are_icmpd_and_unodc() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let state = t.state_json(&["--as-of", "2022-12-31"]);
     assert_eq!(
         icat_role(&state, "co-chair"),
@@ -135,8 +125,7 @@ fn curated_2022_co_chairs_are_icmpd_and_unodc() {
 
 #[test]
 fn curated_calls_include_the_2022_joint_statement_and_the_call_for_accelerated_action() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let state = t.state_json(&["--as-of", "2024-12-31"]);
     let sixteen: Vec<&Value> = calls(&state)
         .iter()
@@ -188,8 +177,7 @@ fn curated_calls_include_the_2022_joint_statement_and_the_call_for_accelerated_a
 
 #[test]
 fn curated_eu_directive_is_under_revision_at_the_end_of_2023() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let state = t.state_json(&["--as-of", "2023-12-31"]);
     let directive = state["instruments"]
         .as_array()
@@ -206,8 +194,7 @@ fn curated_eu_directive_is_under_revision_at_the_end_of_2023() {
 
 #[test]
 fn curated_log_of_call_issued_lists_the_calls() {
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     let out = t
         .run(["log", "--kind", "call.issued", "--format", "jsonl"])
         .success();
@@ -255,8 +242,7 @@ fn curated_snapshots_verify() {
         );
         return;
     }
-    let t = Test::new();
-    ingest_curated(&t);
+    let t = Test::curated();
     t.run(["verify", "--snapshots"])
         .arg(&dir)
         .stdout_contains("ok: the log is intact")

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::harness::*;
 
 const SECTIONS: [&str; 8] = [
     "membership",
@@ -85,7 +85,7 @@ fn on_a_terminal(t: &Test, args: &[&str], no_color: bool) -> String {
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let mut line = format!(
         "{} --db {}",
-        quote(env!("CARGO_BIN_EXE_policylog")),
+        quote(&bin().to_string_lossy()),
         quote(&t.db().to_string_lossy())
     );
     for arg in args {

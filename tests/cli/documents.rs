@@ -1,6 +1,6 @@
 //! `documents`: the ingested source documents with their title and publisher.
 
-use crate::common::*;
+use crate::harness::*;
 
 #[test]
 fn documents_lists_the_ingested_document() {

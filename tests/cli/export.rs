@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// Both folders hold the same files with the same bytes.
 fn assert_same_tree(expected: &Path, actual: &Path) {

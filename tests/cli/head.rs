@@ -1,6 +1,6 @@
 //! `head`: the log's last seq and hash, the tamper anchor to keep elsewhere.
 
-use crate::common::*;
+use crate::harness::*;
 
 #[test]
 fn head_prints_seq_and_hash() {

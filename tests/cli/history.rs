@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// Appends a CBSS co-chair term `2019/2020`: recorded after the fixture (seq 14), but
 /// earlier in valid time than everything the fixture says about the CBSS.

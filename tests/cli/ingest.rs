@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// The head of the fixture's chain: the same on every machine, whatever the clock says.
 const FIXTURE_HEAD: &str = "13 abc0dfd3f7973a00334d4d4ea1c735d49ad7c85b5084e69506e5a29aaf2cfd5d";

@@ -1,7 +1,7 @@
 //! `init`, `--db` and `POLICYLOG_DB`: where the log lives, and that every command creates
 //! it on first use.
 
-use crate::common::*;
+use crate::harness::*;
 
 const EMPTY_HEAD: &str = "0 0000000000000000000000000000000000000000000000000000000000000000";
 

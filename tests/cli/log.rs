@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// The ids `log --format jsonl <filters>` selects.
 fn ids(t: &Test, filters: &[&str]) -> Vec<String> {

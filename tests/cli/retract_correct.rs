@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::harness::*;
 
 fn event_by_id(t: &Test, id: &str) -> Value {
     t.events()

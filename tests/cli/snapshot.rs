@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 const YEARS: [&str; 4] = [
     "2020-12-31.json",

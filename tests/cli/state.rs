@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::harness::*;
 
 /// `(member, since, certainty)` of every member of `group`.
 fn members(state: &Value, group: &str) -> Vec<(String, String, String)> {

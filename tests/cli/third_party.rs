@@ -2,18 +2,14 @@
 //! SQLite file with Python's standard library alone (docs/hash-chain.md).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::*;
+use crate::harness::*;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify_chain.py");
 
 fn verify_chain(db: &Path) -> Output {
-    Command::new("python3")
-        .arg(SCRIPT)
-        .arg(db)
-        .output()
-        .expect("python3 runs (scripts/verify_chain.py is the third-party re-verifier)")
+    python3([Path::new(SCRIPT), db])
 }
 
 /// Runs the script, expects success, and returns the head hash it printed.
@@ -53,8 +49,7 @@ fn python_reverifies_the_fixture_chain_with_the_same_head() {
 
 #[test]
 fn python_reverifies_the_curated_chain_with_its_non_ascii_quotes() {
-    let t = Test::new();
-    t.run(["ingest", CURATED_EVENTS]).success();
+    let t = Test::curated();
     assert_eq!(python_head(t.db()), t.head_hash());
 }
 

@@ -2,7 +2,7 @@
 //! immutability trigger, fails it with exit code 1 and names what changed; the triggers
 //! refuse UPDATE and DELETE through any connection.
 
-use crate::common::*;
+use crate::harness::*;
 
 #[test]
 fn verify_passes_on_a_clean_log() {

@@ -1,6 +1,6 @@
 //! `state --format csv`: one table per section, loadable by any CSV reader.
 
-use crate::common::Log;
+use crate::harness::*;
 
 /// Splits CSV text into records with the `csv` rules the tables follow (quoted cells may
 /// hold commas, quotes and line breaks).
@@ -30,16 +30,19 @@ fn records(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn a_section_is_one_plain_table() {
-    let log = Log::curated();
-    let text = log.ok(&[
-        "state",
-        "--as-of",
-        "2023",
-        "--format",
-        "csv",
-        "--section",
-        "roles",
-    ]);
+    let log = Test::curated();
+    let text = log
+        .run([
+            "state",
+            "--as-of",
+            "2023",
+            "--format",
+            "csv",
+            "--section",
+            "roles",
+        ])
+        .success()
+        .stdout;
     let rows = records(&text);
     assert_eq!(
         rows[0][..9],
@@ -72,18 +75,21 @@ fn a_section_is_one_plain_table() {
 
 #[test]
 fn out_writes_one_file_per_section() {
-    let log = Log::curated();
+    let log = Test::curated();
     let out = log.path("tables");
     let dir = out.to_str().unwrap();
-    let said = log.ok(&[
-        "state",
-        "--as-of",
-        "2023-07-18",
-        "--format",
-        "csv",
-        "--out",
-        dir,
-    ]);
+    let said = log
+        .run([
+            "state",
+            "--as-of",
+            "2023-07-18",
+            "--format",
+            "csv",
+            "--out",
+            dir,
+        ])
+        .success()
+        .stdout;
     assert!(said.contains("wrote 9 CSV file(s)"), "{said}");
     for section in [
         "members",
@@ -108,8 +114,11 @@ fn out_writes_one_file_per_section() {
 
 #[test]
 fn without_a_section_every_table_prints_under_its_name() {
-    let log = Log::curated();
-    let text = log.ok(&["state", "--as-of", "2023", "--format", "csv"]);
+    let log = Test::curated();
+    let text = log
+        .run(["state", "--as-of", "2023", "--format", "csv"])
+        .success()
+        .stdout;
     let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# ")).collect();
     assert_eq!(
         names,
@@ -129,9 +138,8 @@ fn without_a_section_every_table_prints_under_its_name() {
 
 #[test]
 fn section_goes_with_csv_only() {
-    let log = Log::curated();
-    let output = log.run(&["state", "--section", "roles"]);
-    assert_eq!(output.status.code(), Some(2));
-    let output = log.run(&["state", "--format", "csv", "--section", "nope"]);
-    assert_eq!(output.status.code(), Some(2));
+    let log = Test::curated();
+    log.run(["state", "--section", "roles"]).failure(2);
+    log.run(["state", "--format", "csv", "--section", "nope"])
+        .failure(2);
 }

@@ -4,7 +4,6 @@
 //! sees half a batch. A writer that cannot get the log in time says so.
 
 use std::collections::{BTreeMap, HashSet};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -12,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -57,9 +56,9 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
     let writers = 4;
     let per_writer = scaled(40, 500);
     let bulk = scaled(1_000, 20_000);
-    let log = Arc::new(Log::with_fixture());
+    let log = Arc::new(Test::with_fixture());
     let batch = write_batch(&log.dir().join("bulk"), "bulk", bulk, None);
-    let has_state = log.ok(&["--help"]).contains("\n  state ");
+    let has_state = log.run(["--help"]).success().stdout.contains("\n  state ");
 
     let done = Arc::new(AtomicBool::new(false));
     let appended = Arc::new(AtomicUsize::new(0));
@@ -70,9 +69,7 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
         thread::spawn(move || {
             let mut seen = Seen::default();
             while !done.load(Ordering::SeqCst) {
-                let out = log.run(&["log", "--format", "jsonl"]);
-                assert_success(&out, &["log"]);
-                let text = String::from_utf8(out.stdout).expect("UTF-8");
+                let text = log.run(["log", "--format", "jsonl"]).success().stdout;
                 seen.bulk_counts.push(check_snapshot(&text, writers));
                 seen.logs += 1;
             }
@@ -84,11 +81,9 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
         thread::spawn(move || {
             let mut seen = Seen::default();
             while !done.load(Ordering::SeqCst) {
-                seen.heads.push(("head", log.head().seq));
+                seen.heads.push(("head", head_of(log.db()).seq));
                 if has_state {
-                    let out = log.run(&["state", "--format", "json"]);
-                    assert_success(&out, &["state"]);
-                    let state: Value = serde_json::from_slice(&out.stdout).expect("state JSON");
+                    let state = log.run(["state", "--format", "json"]).success().json();
                     let seq = state["log_head"]["seq"]
                         .as_i64()
                         .expect("state log_head.seq");
@@ -106,13 +101,11 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
         handles.push(thread::spawn(move || {
             let mut failures = Vec::new();
             for j in 0..per_writer {
-                let out = log.run(&["append", "--json", &append_line(&format!("w{w}-{j}"))]);
-                if !out.status.success() {
-                    failures.push(format!(
-                        "w{w}-{j}: {:?}: {}",
-                        out.status.code(),
-                        String::from_utf8_lossy(&out.stderr)
-                    ));
+                let (code, out) = log
+                    .run(["append", "--json", &append_line(&format!("w{w}-{j}"))])
+                    .finish();
+                if code != Some(0) {
+                    failures.push(format!("w{w}-{j}: {code:?}: {}", out.stderr));
                 }
                 appended.fetch_add(1, Ordering::SeqCst);
             }
@@ -128,11 +121,7 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
                 thread::sleep(Duration::from_millis(5));
             }
             let t0 = Instant::now();
-            let out = log
-                .cmd(&["ingest", batch.to_str().expect("path")])
-                .stdout(Stdio::piped())
-                .output()
-                .expect("ingest");
+            let out = log.run(["ingest", batch.to_str().expect("path")]).finish();
             (out, t0.elapsed())
         })
     };
@@ -150,12 +139,17 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
         "appends failed:\n{}",
         failures.join("\n")
     );
-    assert_success(&ingest_out, &["ingest"]);
+    assert_eq!(
+        ingest_out.0,
+        Some(0),
+        "ingest failed: {}",
+        ingest_out.1.stderr
+    );
 
     // Every event once, one chain.
     let report = assert_verifies(log.db());
-    let events = events_of(&log);
-    let total = FIXTURE_EVENTS as usize + writers * per_writer + bulk;
+    let events = log.events();
+    let total = FIXTURE_IDS.len() + writers * per_writer + bulk;
     assert_eq!(events.len(), total);
     assert_eq!(report["events"], total as i64);
     let ids: HashSet<&str> = events
@@ -171,7 +165,10 @@ fn concurrent_appends_ingest_and_readers_keep_one_chain() {
             );
         }
     }
-    check_snapshot(&log.ok(&["log", "--format", "jsonl"]), writers);
+    check_snapshot(
+        &log.run(["log", "--format", "jsonl"]).success().stdout,
+        writers,
+    );
 
     // The batch sits in one contiguous run of seqs, and no reader saw its inside.
     let bulk_seqs: Vec<i64> = events
@@ -225,17 +222,19 @@ fn a_writer_that_waits_too_long_says_so_and_writes_nothing() {
         return;
     }
     let started = Instant::now();
-    let log = Log::with_fixture();
-    let before = log.head();
+    let log = Test::with_fixture();
+    let before = head_of(log.db());
     let conn = rusqlite::Connection::open(log.db()).expect("open");
     conn.execute_batch("BEGIN IMMEDIATE")
         .expect("hold the write lock");
-    let out = log.run(&["append", "--json", &append_line("waited")]);
+    let (code, out) = log
+        .run(["append", "--json", &append_line("waited")])
+        .finish();
     let waited = started.elapsed();
     conn.execute_batch("ROLLBACK").expect("release");
     drop(conn);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "stderr: {stderr}");
+    let stderr = out.stderr;
+    assert_eq!(code, Some(3), "stderr: {stderr}");
     assert!(
         stderr.contains("busy") && stderr.contains("retry"),
         "unclear message: {stderr}"
@@ -244,7 +243,7 @@ fn a_writer_that_waits_too_long_says_so_and_writes_nothing() {
         waited >= Duration::from_secs(25),
         "gave up after {waited:?}"
     );
-    assert_eq!(log.head(), before);
+    assert_eq!(head_of(log.db()), before);
     assert_verifies(log.db());
     figure(&format!(
         "concurrency/busy: an append blocked by a held write lock gave up after {:.1}s with exit 3: {}",

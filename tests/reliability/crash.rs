@@ -7,7 +7,7 @@ use std::process::Child;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::harness::*;
 
 /// Stamp on every synthetic line: the chain after the batch is the same on every run.
 const STAMP: &str = "2026-01-02T00:00:00Z";
@@ -85,9 +85,9 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
     let kills = 20;
     let mut rng = Rng::new("crash-ingest");
 
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let pristine = log.dir().join("pristine.db");
-    let before = log.head();
+    let before = head_of(log.db());
     std::fs::copy(log.db(), &pristine).expect("keep the log before the batch");
     let batch = write_batch(&log.dir().join("batch"), "b", events, Some(STAMP));
     let batch = batch.to_str().expect("path");
@@ -96,10 +96,7 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
     let reference = log.dir().join("reference.db");
     restore(&pristine, &reference);
     let t0 = Instant::now();
-    let out = command_for(&reference, log.dir(), &["ingest", batch])
-        .output()
-        .expect("ingest");
-    assert_success(&out, &["ingest", batch]);
+    log.run(["ingest", batch]).db(&reference).success();
     let full_run = t0.elapsed();
     let after = head_of(&reference);
     assert_eq!(after.seq, before.seq + events as i64);
@@ -127,7 +124,10 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
             rng.unit()
         };
         let at = window.at(fraction);
-        let child = command_for(&work, log.dir(), &["ingest", batch])
+        let child = log
+            .run(["ingest", batch])
+            .db(&work)
+            .command()
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -162,10 +162,7 @@ fn ingest_killed_at_random_moments_leaves_the_log_before_or_after_the_batch() {
         }
     }
     // Whatever the kills left, the next run completes the batch.
-    let out = command_for(&work, log.dir(), &["ingest", batch])
-        .output()
-        .expect("ingest");
-    assert_success(&out, &["ingest", batch]);
+    log.run(["ingest", batch]).db(&work).success();
     assert_eq!(head_of(&work), after);
     assert_verifies(&work);
     figure(&format!(
@@ -183,12 +180,13 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
     let started = Instant::now();
     let kills = scaled(20, 60);
     let mut rng = Rng::new("crash-append");
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
 
     // How long one append takes, start to exit.
     let t0 = Instant::now();
     for i in 0..5 {
-        log.ok(&["append", "--json", &append_line(&format!("warm-{i}"))]);
+        log.run(["append", "--json", &append_line(&format!("warm-{i}"))])
+            .success();
     }
     let one = t0.elapsed() / 5;
 
@@ -207,10 +205,11 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
             "only {} of {i} kills landed while append ran",
             not_appended + appended
         );
-        let before = log.head();
+        let before = head_of(log.db());
         let id = format!("kill-{i}");
         let child = log
-            .cmd(&["append", "--json", &append_line(&id)])
+            .run(["append", "--json", &append_line(&id)])
+            .command()
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -218,7 +217,7 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
         let fraction = 1.2 * rng.unit();
         let at = window.at(fraction);
         let what = kill_at(child, at);
-        let head = log.head();
+        let head = head_of(log.db());
         assert_verifies(log.db());
         if what == Kill::Finished {
             window.exited_before(at);
@@ -233,7 +232,10 @@ fn append_killed_mid_write_leaves_the_log_before_or_after_the_event() {
                 before.seq + 1,
                 "kill {i}: more than one event appeared"
             );
-            let last = log.ok(&["log", "--format", "jsonl", "--kind", "statistic.reported"]);
+            let last = log
+                .run(["log", "--format", "jsonl", "--kind", "statistic.reported"])
+                .success()
+                .stdout;
             let last: serde_json::Value =
                 serde_json::from_str(last.lines().last().expect("an event")).expect("JSON");
             assert_eq!(last["id"], id.as_str());

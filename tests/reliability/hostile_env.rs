@@ -7,7 +7,7 @@ use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::*;
+use crate::harness::*;
 
 /// `nobody`: root ignores file permissions, so a read-only file is tried as nobody.
 const NOBODY: u32 = 65534;
@@ -86,16 +86,12 @@ fn read_commands(has_state: bool) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn args(c: &[String]) -> Vec<&str> {
-    c.iter().map(String::as_str).collect()
-}
-
 /// A fixture log in a folder anyone may enter, with a small batch beside it.
-fn open_log() -> (Log, String, bool) {
-    let log = Log::with_fixture();
+fn open_log() -> (Test, String, bool) {
+    let log = Test::with_fixture();
     std::fs::set_permissions(log.dir(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
     let batch = write_batch(&log.dir().join("batch"), "env", 300, None);
-    let has_state = log.ok(&["--help"]).contains("\n  state ");
+    let has_state = log.run(["--help"]).success().stdout.contains("\n  state ");
     (log, batch.to_str().expect("path").to_owned(), has_state)
 }
 
@@ -104,14 +100,14 @@ fn a_read_only_log_file_is_read_and_refuses_writes_clearly() {
     let (log, batch, has_state) = open_log();
     std::fs::set_permissions(log.db(), std::fs::Permissions::from_mode(0o444)).expect("chmod");
     let before = file_hash(log.db());
-    let head = log.head();
+    let head = head_of(log.db());
     // `nobody` may not reach the build folder (a clone in a private temp dir): run a copy
     // of the binary from the log's folder, which anyone may enter.
     let exe = log.dir().join("policylog-for-nobody");
     std::fs::copy(bin(), &exe).expect("copy the binary");
     std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let as_user = |c: &[String]| {
-        let mut cmd = command_with(&exe, log.db(), log.dir(), &args(c));
+        let mut cmd = log.run(c).bin(&exe).command();
         if is_root() {
             cmd.uid(NOBODY).gid(NOBODY);
         }
@@ -137,7 +133,7 @@ fn a_read_only_log_file_is_read_and_refuses_writes_clearly() {
         );
     }
     assert_eq!(file_hash(log.db()), before, "the read-only file changed");
-    assert_eq!(log.head(), head);
+    assert_eq!(head_of(log.db()), head);
     assert_verifies(log.db());
     figure(&format!(
         "environment/read-only file (mode 0444, run as {}): 4 write commands refused with exit 3 ({message}); \
@@ -153,7 +149,7 @@ fn a_log_on_a_read_only_file_system_is_read_and_refuses_writes_clearly() {
         return;
     }
     let (log, batch, has_state) = open_log();
-    let head = log.head();
+    let head = head_of(log.db());
     let before = file_hash(log.db());
     // As a writer leaves it (and as it is copied to read-only media): no -wal, no -shm.
     let conn = rusqlite::Connection::open(log.db()).expect("open");
@@ -168,29 +164,26 @@ fn a_log_on_a_read_only_file_system_is_read_and_refuses_writes_clearly() {
     let _ro = Mount::new(&ro, &["-o", "remount,bind,ro"]).expect("remount read-only");
     let db = ro.join("policylog.db");
     for c in write_commands(&batch) {
-        let out = command_for(&db, log.dir(), &args(&c))
-            .output()
-            .expect("run");
-        let stderr = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(3), "{c:?}: {stderr}");
+        let (code, out) = log.run(&c).db(&db).finish();
+        let stderr = out.stderr.trim();
+        assert_eq!(code, Some(3), "{c:?}: {stderr}");
         assert!(
             stderr.contains("read-only"),
             "{c:?}: unclear message: {stderr}"
         );
     }
     for c in read_commands(has_state) {
-        let out = command_for(&db, log.dir(), &args(&c))
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
+        let (code, out) = log.run(&c).db(&db).finish();
+        assert_eq!(
+            code,
+            Some(0),
             "{c:?} failed on a read-only file system: {}",
-            stderr_of(&out)
+            out.stderr.trim()
         );
     }
     drop(_ro);
     assert_eq!(file_hash(log.db()), before);
-    assert_eq!(log.head(), head);
+    assert_eq!(head_of(log.db()), head);
     figure(&format!(
         "environment/read-only file system (bind mount, ro): {} write commands refused with exit 3 naming the read-only file system; {} read commands answered; file unchanged",
         write_commands(&batch).len(),
@@ -209,14 +202,8 @@ fn a_log_with_commits_still_in_its_wal_on_a_read_only_file_system_is_refused_not
     let held = rusqlite::Connection::open(log.db()).expect("open");
     held.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
         .expect("read");
-    let appended = command_for(
-        log.db(),
-        log.dir(),
-        &["append", "--json", &append_line("pending")],
-    )
-    .output()
-    .expect("run append");
-    assert!(appended.status.success(), "{}", stderr_of(&appended));
+    log.run(["append", "--json", &append_line("pending")])
+        .success();
     let wal = log.dir().join("policylog.db-wal");
     assert!(
         std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
@@ -229,11 +216,9 @@ fn a_log_with_commits_still_in_its_wal_on_a_read_only_file_system_is_refused_not
     let _ro = Mount::new(&ro, &["-o", "remount,bind,ro"]).expect("remount read-only");
     // Without the -shm, SQLite could only read the log file and miss the commit: refused.
     std::fs::remove_file(log.dir().join("policylog.db-shm")).ok();
-    let out = command_for(&ro.join("policylog.db"), log.dir(), &["head"])
-        .output()
-        .expect("run head");
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let (code, out) = log.run(["head"]).db(ro.join("policylog.db")).finish();
+    let stderr = out.stderr.trim();
+    assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("write-ahead"), "unclear message: {stderr}");
     drop(_ro);
     drop(held);
@@ -247,12 +232,12 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
     if !can_mount("environment/full disk") {
         return;
     }
-    let log = Log::new();
+    let log = Test::new();
     let disk = log.dir().join("disk");
     let _tmpfs = Mount::new(&disk, &["-t", "tmpfs", "-o", "size=3m", "tmpfs"]).expect("tmpfs");
     let db = disk.join("policylog.db");
-    let run = |a: &[&str]| command_for(&db, log.dir(), a).output().expect("run");
-    assert!(run(&["ingest", FIXTURE_DIR]).status.success());
+    let run = |a: &[&str]| log.run(a).db(&db).finish();
+    log.run(["ingest", FIXTURE_DIR]).db(&db).success();
     let head = head_of(&db);
 
     // A batch larger than the disk.
@@ -262,9 +247,9 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
         scaled(12_000, 30_000),
         None,
     );
-    let out = run(&["ingest", batch.to_str().expect("path")]);
-    let ingest_message = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(3), "{ingest_message}");
+    let (code, out) = run(&["ingest", batch.to_str().expect("path")]);
+    let ingest_message = out.stderr.trim().to_owned();
+    assert_eq!(code, Some(3), "{ingest_message}");
     assert!(
         ingest_message.contains("disk is full"),
         "unclear: {ingest_message}"
@@ -278,9 +263,9 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
         .args(["if=/dev/zero", "bs=4k"])
         .arg(format!("of={}", fill.display()))
         .output();
-    let out = run(&["append", "--json", &append_line("no-room")]);
-    let append_message = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(3), "{append_message}");
+    let (code, out) = run(&["append", "--json", &append_line("no-room")]);
+    let append_message = out.stderr.trim();
+    assert_eq!(code, Some(3), "{append_message}");
     assert!(
         append_message.contains("disk is full"),
         "unclear: {append_message}"
@@ -290,11 +275,9 @@ fn a_full_disk_refuses_the_write_clearly_and_loses_nothing() {
 
     // Room again: the same append goes through and the chain goes on.
     std::fs::remove_file(&fill).expect("free space");
-    assert!(
-        run(&["append", "--json", &append_line("no-room")])
-            .status
-            .success()
-    );
+    log.run(["append", "--json", &append_line("no-room")])
+        .db(&db)
+        .success();
     assert_eq!(head_of(&db).seq, head.seq + 1);
     assert_verifies(&db);
     figure(&format!(
@@ -325,9 +308,9 @@ fn a_log_from_a_newer_policylog_is_refused_and_left_untouched() {
     ]);
     let mut message = String::new();
     for c in &commands {
-        let out = log.run(&args(c));
-        let stderr = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(3), "{c:?}: {stderr}");
+        let (code, out) = log.run(c).finish();
+        let stderr = out.stderr.trim().to_owned();
+        assert_eq!(code, Some(3), "{c:?}: {stderr}");
         assert!(
             stderr.contains(&format!("schema version {}", version + 1))
                 && stderr.contains("upgrade"),

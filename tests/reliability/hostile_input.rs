@@ -2,63 +2,36 @@
 //! `file` that leads outside the events folder. Each is refused with a clear message
 //! (exit 2, naming the file and line) and nothing of the batch is written.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::common::*;
-
-/// What a reader of the log can see: every event and every document.
-fn snapshot(log: &Log) -> (Head, String, String) {
-    (
-        log.head(),
-        log.ok(&["log", "--format", "jsonl"]),
-        log.ok(&["documents", "--format", "jsonl"]),
-    )
-}
+use crate::harness::*;
 
 /// Runs `args` (with `stdin` if given), which must be refused with exit 2 and a message
 /// holding every one of `expect`, leaving the log exactly as it was.
-fn refused(log: &Log, args: &[&str], stdin: Option<&[u8]>, expect: &[&str]) -> String {
-    let before = snapshot(log);
-    let mut cmd = log.cmd(args);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    if stdin.is_some() {
-        cmd.stdin(Stdio::piped());
-    }
-    let mut child = cmd.spawn().expect("spawn");
+fn refused(log: &Test, args: &[&str], stdin: Option<&[u8]>, expect: &[&str]) -> String {
+    let mut cmd = log.run(args);
     if let Some(bytes) = stdin {
         // The binary may refuse before reading everything: a broken pipe is fine.
-        let _ = child.stdin.take().expect("stdin").write_all(bytes);
+        cmd = cmd.stdin(bytes);
     }
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?} was not refused as bad input; stderr: {stderr}"
-    );
     for word in expect {
-        assert!(
-            stderr.contains(word),
-            "{args:?}: the message does not say {word:?}: {stderr}"
-        );
+        cmd = cmd.stderr_contains(*word);
     }
+    let stderr = log.refuse(cmd).stderr;
     assert!(
         stderr.len() < 2_000,
         "{args:?}: the message is {} bytes long",
         stderr.len()
     );
-    assert_eq!(snapshot(log), before, "{args:?} changed the log");
     assert_verifies(log.db());
     stderr.trim().to_owned()
 }
 
 /// An events folder `name` with a valid header and one valid event, then `bad` as the
 /// third line. Returns the events file.
-fn events_file(log: &Log, name: &str, bad: &[u8]) -> PathBuf {
+fn events_file(log: &Test, name: &str, bad: &[u8]) -> PathBuf {
     let folder = log.dir().join(name);
     std::fs::create_dir_all(folder.join("sources")).expect("folder");
     std::fs::write(folder.join("sources/synthetic.txt"), SYNTHETIC_TEXT).expect("doc");
@@ -92,7 +65,7 @@ fn path_str(p: &Path) -> &str {
 
 #[test]
 fn huge_lines_are_refused_and_nothing_is_written() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let mut messages = Vec::new();
     let huge = event_with_quote(&"x".repeat(3 << 20));
     let file = events_file(&log, "huge", huge.as_bytes());
@@ -110,7 +83,7 @@ fn huge_lines_are_refused_and_nothing_is_written() {
         None,
         &["events.jsonl:3"],
     ));
-    let line = append_line("huge").replace(FIXTURE_QUOTE, &"y".repeat(3 << 20));
+    let line = append_line("huge").replace(FIXTURE_STATISTIC_SENTENCE, &"y".repeat(3 << 20));
     messages.push(refused(
         &log,
         &["append"],
@@ -125,7 +98,7 @@ fn huge_lines_are_refused_and_nothing_is_written() {
 
 #[test]
 fn deep_nesting_is_refused_and_nothing_is_written() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let mut messages = Vec::new();
     for depth in [40, 100_000] {
         let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
@@ -155,7 +128,7 @@ fn deep_nesting_is_refused_and_nothing_is_written() {
 
 #[test]
 fn invalid_utf8_is_refused_and_nothing_is_written() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let mut bad = event_with_quote("The organisations listed").into_bytes();
     bad.splice(10..10, [0xff, 0xfe]);
     let file = events_file(&log, "utf8", &bad);
@@ -188,7 +161,7 @@ fn invalid_utf8_is_refused_and_nothing_is_written() {
 
 #[test]
 fn invalid_utf8_on_standard_input_is_refused_as_bad_input() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let mut line = append_line("utf8").into_bytes();
     line.splice(20..20, [0xc3, 0x28]);
     refused(&log, &["append"], Some(&line), &["standard input", "UTF-8"]);
@@ -196,7 +169,7 @@ fn invalid_utf8_on_standard_input_is_refused_as_bad_input() {
 
 #[test]
 fn nul_bytes_are_refused_and_nothing_is_written() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let mut bad = event_with_quote("The organisations listed").into_bytes();
     bad.insert(20, 0);
     let file = events_file(&log, "nul", &bad);
@@ -219,7 +192,7 @@ fn nul_bytes_are_refused_and_nothing_is_written() {
 
 #[test]
 fn a_document_outside_the_events_folder_is_refused_and_nothing_is_written() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     let outside = tempfile::tempdir().expect("outside");
     std::fs::write(outside.path().join("secret.txt"), SYNTHETIC_TEXT).expect("secret");
     let secret = outside.path().join("secret.txt");
@@ -268,11 +241,11 @@ fn a_document_outside_the_events_folder_is_refused_and_nothing_is_written() {
 
 #[test]
 fn escaped_nul_and_control_characters_in_payload_text_are_refused() {
-    let log = Log::with_fixture();
+    let log = Test::with_fixture();
     for name in ["Nul\u{0}Name", "Red\u{1b}[31mName", "Bell\u{7}"] {
         let line = json!({"kind": "entity.registered", "valid": "2024",
             "payload": {"id": "org:control", "type": "org", "name": name},
-            "source": FIXTURE_SHA, "quote": FIXTURE_QUOTE})
+            "source": FIXTURE_SHA, "quote": FIXTURE_STATISTIC_SENTENCE})
         .to_string();
         refused(
             &log,

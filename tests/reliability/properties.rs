@@ -10,7 +10,7 @@ use policylog::canonical;
 use policylog::date::{ValidTime, day_string, parse_day, parse_query_day};
 use policylog::store::Link;
 
-use crate::common::scaled;
+use crate::harness::scaled;
 
 fn config() -> Config {
     Config {
@@ -345,8 +345,8 @@ fn decimal_figures_survive_a_parse_and_print_round_trip() {
 /// the same log (nothing new) and into a fresh one (the same head).
 #[test]
 fn an_export_with_decimal_figures_rebuilds_the_same_chain() {
-    use crate::common::{FIXTURE_QUOTE, FIXTURE_SHA, Log, head_of};
-    let log = Log::with_fixture();
+    use crate::harness::{FIXTURE_SHA, FIXTURE_STATISTIC_SENTENCE, Test, head_of};
+    let log = Test::with_fixture();
     for (i, value) in [
         "123456789.123456789",
         "0.1",
@@ -357,22 +357,21 @@ fn an_export_with_decimal_figures_rebuilds_the_same_chain() {
     .enumerate()
     {
         let line = format!(
-            r#"{{"id":"figure-{i}","kind":"statistic.reported","valid":"2024","payload":{{"indicator":"indicator:f{i}","label":"F","value":{value},"unit":"count","period":"2024"}},"source":"{FIXTURE_SHA}","quote":"{FIXTURE_QUOTE}"}}"#
+            r#"{{"id":"figure-{i}","kind":"statistic.reported","valid":"2024","payload":{{"indicator":"indicator:f{i}","label":"F","value":{value},"unit":"count","period":"2024"}},"source":"{FIXTURE_SHA}","quote":"{FIXTURE_STATISTIC_SENTENCE}"}}"#
         );
-        log.ok(&["append", "--json", &line]);
+        log.run(["append", "--json", &line]).success();
     }
     let export = log.dir().join("export");
-    log.ok(&["export", "--out", export.to_str().expect("path")]);
-    let again = log.ok(&["ingest", export.to_str().expect("path")]);
+    log.run(["export", "--out", export.to_str().expect("path")])
+        .success();
+    let again = log
+        .run(["ingest", export.to_str().expect("path")])
+        .success()
+        .stdout;
     assert!(again.contains("0 new event(s)"), "{again}");
     let fresh = log.dir().join("fresh.db");
-    let out = crate::common::command_for(
-        &fresh,
-        log.dir(),
-        &["ingest", export.to_str().expect("path")],
-    )
-    .output()
-    .expect("ingest");
-    crate::common::assert_success(&out, &["ingest"]);
-    assert_eq!(head_of(&fresh), log.head());
+    log.run(["ingest", export.to_str().expect("path")])
+        .db(&fresh)
+        .success();
+    assert_eq!(head_of(&fresh), head_of(log.db()));
 }

@@ -9,7 +9,7 @@ use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::{Path, PathBuf};
 
-use crate::common::*;
+use crate::harness::*;
 
 /// inotify events on one file: (opened, opened for writing and closed, modified).
 struct Watch {
@@ -72,8 +72,8 @@ impl Drop for Watch {
 }
 
 /// Every query command the binary has, with arguments that make it read the whole log.
-fn query_commands(log: &Log) -> Vec<Vec<String>> {
-    let help = log.ok(&["--help"]);
+fn query_commands(log: &Test) -> Vec<Vec<String>> {
+    let help = log.run(["--help"]).success().stdout;
     let out = |name: &str| log.dir().join(name).to_string_lossy().into_owned();
     let candidates: Vec<Vec<String>> = vec![
         vec!["head".into()],
@@ -104,17 +104,18 @@ fn query_commands(log: &Log) -> Vec<Vec<String>> {
 
 #[test]
 fn query_commands_never_open_the_log_for_writing() {
-    let log = Log::with_fixture();
-    log.ok(&["append", "--json", &append_line("watched")]);
+    let log = Test::with_fixture();
+    log.run(["append", "--json", &append_line("watched")])
+        .success();
     // Readers are watched on a log as a writer leaves it: closed, WAL checkpointed.
-    log.head();
+    head_of(log.db());
     let watch = Watch::file(log.db());
     let mut checked = Vec::new();
     for c in query_commands(&log) {
         let args: Vec<&str> = c.iter().map(String::as_str).collect();
         watch.take();
         let before = file_hash(log.db());
-        log.ok(&args);
+        log.run(&args).success();
         let (opens, close_write, modified) = watch.take();
         assert!(
             opens > 0,
@@ -129,7 +130,8 @@ fn query_commands_never_open_the_log_for_writing() {
         checked.push(c[0].clone());
     }
     // The watch does see a writer.
-    log.ok(&["append", "--json", &append_line("watched-2")]);
+    log.run(["append", "--json", &append_line("watched-2")])
+        .success();
     let (_, close_write, _) = watch.take();
     assert!(close_write > 0, "inotify did not report the writer's close");
     checked.dedup();
@@ -142,8 +144,8 @@ fn query_commands_never_open_the_log_for_writing() {
 
 #[test]
 fn sql_shaped_values_are_data_not_sql() {
-    let log = Log::with_fixture();
-    let head = log.head();
+    let log = Test::with_fixture();
+    let head = head_of(log.db());
     let hostile = [
         "org:iom' OR '1'='1",
         "'; DROP TABLE events; --",
@@ -159,10 +161,9 @@ fn sql_shaped_values_are_data_not_sql() {
             vec!["history", value],
             vec!["state", "--group", value],
         ] {
-            let out = log.run(&args);
+            let (code, out) = log.run(&args).finish();
             runs += 1;
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let stdout = String::from_utf8_lossy(&out.stdout);
+            let (stdout, stderr) = (&out.stdout, &out.stderr);
             assert!(
                 !stderr.contains("syntax error") && !stderr.contains("database error"),
                 "{args:?} reached SQL as SQL: {stderr}"
@@ -171,7 +172,7 @@ fn sql_shaped_values_are_data_not_sql() {
                 !stdout.contains("CREATE TABLE"),
                 "{args:?} read the schema: {stdout}"
             );
-            if out.status.success() && args[0] == "log" {
+            if code == Some(0) && args[0] == "log" {
                 assert_eq!(
                     stdout.lines().count(),
                     1,
@@ -180,7 +181,7 @@ fn sql_shaped_values_are_data_not_sql() {
             }
         }
     }
-    assert_eq!(log.head(), head);
+    assert_eq!(head_of(log.db()), head);
     assert_verifies(log.db());
     figure(&format!(
         "queries/sql values: {runs} runs of log/history/state with SQL-shaped filter values matched nothing, \

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value as Sql;
 use serde_json::Value;
 
-use crate::common::*;
+use crate::harness::*;
 
 /// The stored columns of an event.
 const EVENT_COLUMNS: [&str; 15] = [
@@ -77,25 +77,28 @@ struct Flip {
 
 /// A log with two documents and 43 events: the fixture, a synthetic batch, an open-ended
 /// interval, a retraction (no quote) and a correction.
-fn base_log() -> Log {
-    let log = Log::with_fixture();
+fn base_log() -> Test {
+    let log = Test::with_fixture();
     let batch = write_batch(
         &log.dir().join("batch"),
         "t",
         27,
         Some("2026-01-02T00:00:00Z"),
     );
-    log.ok(&["ingest", batch.to_str().expect("path")]);
-    log.ok(&["append", "--json", &append_line("appended-stat")]);
-    log.ok(&["retract", "appended-stat", "--reason", "a test retraction"]);
-    log.ok(&[
+    log.run(["ingest", batch.to_str().expect("path")]).success();
+    log.run(["append", "--json", &append_line("appended-stat")])
+        .success();
+    log.run(["retract", "appended-stat", "--reason", "a test retraction"])
+        .success();
+    log.run([
         "correct",
         "cbss-joins",
         "--json",
         r#"{"valid":"2020-05"}"#,
         "--reason",
         "a test correction",
-    ]);
+    ])
+    .success();
     assert_verifies(log.db());
     log
 }
@@ -450,11 +453,12 @@ fn every_change_of_a_document_recorded_at_is_named() {
 #[test]
 fn truncating_the_tail_is_caught_by_a_head_kept_elsewhere() {
     let log = base_log();
-    let kept: Value = serde_json::from_str(&log.ok(&["head", "--json"])).expect("head JSON");
+    let kept: Value =
+        serde_json::from_str(&log.run(["head", "--json"]).success().stdout).expect("head JSON");
     let hash = kept["hash"].as_str().expect("hash").to_owned();
     let seq = kept["seq"].as_i64().expect("seq");
-    log.ok(&["verify", "--expect-head", &hash]);
-    log.ok(&["verify", "--expect-head", &hash[..12]]);
+    log.run(["verify", "--expect-head", &hash]).success();
+    log.run(["verify", "--expect-head", &hash[..12]]).success();
 
     let conn = Connection::open(log.db()).expect("open");
     let trigger: String = conn
@@ -472,14 +476,15 @@ fn truncating_the_tail_is_caught_by_a_head_kept_elsewhere() {
     drop(conn);
 
     // From inside, the shorter chain is whole.
-    let (code, report) = log.verify();
+    let (code, report) = verify_db(log.db());
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["head_seq"], seq - 3);
     // Against the kept head, it is not.
     for given in [hash.as_str(), &hash[..12]] {
-        let out = log.run(&["verify", "--json", "--expect-head", given]);
-        assert_eq!(out.status.code(), Some(1));
-        let report: Value = serde_json::from_slice(&out.stdout).expect("report");
+        let report = log
+            .run(["verify", "--json", "--expect-head", given])
+            .failure(1)
+            .json();
         let finding = &report["findings"][0];
         assert_eq!(finding["check"], "head", "{report:#}");
         assert!(
@@ -490,12 +495,8 @@ fn truncating_the_tail_is_caught_by_a_head_kept_elsewhere() {
         );
     }
     // A prefix too short to mean anything is refused, not taken as a match.
-    let out = log.run(&["verify", "--expect-head", &hash[..4]]);
-    assert_ne!(
-        out.status.code(),
-        Some(0),
-        "a 4-digit --expect-head was accepted"
-    );
+    let (code, _) = log.run(["verify", "--expect-head", &hash[..4]]).finish();
+    assert_ne!(code, Some(0), "a 4-digit --expect-head was accepted");
     figure(&format!(
         "tamper/truncation: 3 events cut from the tail of {seq}: plain verify passes (as it must: the shorter chain is whole), \
          verify --expect-head <kept hash or its 12-digit prefix> fails naming the head"
@@ -508,9 +509,12 @@ fn truncating_the_tail_is_caught_by_a_head_kept_elsewhere() {
 /// (plain `verify` keeps to the chain, quotes and documents: it runs at 450k events/s).
 #[test]
 fn tampering_with_the_derived_tables_is_named() {
-    let log = Log::with_fixture();
-    let state_before = log.ok(&["state", "--as-of", "2023-09-01", "--format", "json"]);
-    log.ok(&["verify", "--derived"]);
+    let log = Test::with_fixture();
+    let state_before = log
+        .run(["state", "--as-of", "2023-09-01", "--format", "json"])
+        .success()
+        .stdout;
+    log.run(["verify", "--derived"]).success();
     let conn = Connection::open(log.db()).expect("open");
     // CBSS's membership disappears from `state`; IOM gets another name.
     conn.execute_batch(
@@ -519,18 +523,17 @@ fn tampering_with_the_derived_tables_is_named() {
     )
     .expect("tamper");
     drop(conn);
-    let state_after = log.ok(&["state", "--as-of", "2023-09-01", "--format", "json"]);
+    let state_after = log
+        .run(["state", "--as-of", "2023-09-01", "--format", "json"])
+        .success()
+        .stdout;
     assert_ne!(
         state_before, state_after,
         "the tamper did not change the answer"
     );
-    let out = log.run(&["verify", "--derived", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "verify --derived passed a forged log"
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let (code, out) = log.run(["verify", "--derived", "--json"]).finish();
+    assert_eq!(code, Some(1), "verify --derived passed a forged log");
+    let report = out.json();
     let named: Vec<&str> = report["findings"]
         .as_array()
         .expect("findings")
@@ -544,10 +547,12 @@ fn tampering_with_the_derived_tables_is_named() {
         "entity_names not named: {report:#}"
     );
     // What it advises mends it.
-    log.ok(&["rebuild"]);
-    log.ok(&["verify", "--derived"]);
+    log.run(["rebuild"]).success();
+    log.run(["verify", "--derived"]).success();
     assert_eq!(
-        log.ok(&["state", "--as-of", "2023-09-01", "--format", "json"]),
+        log.run(["state", "--as-of", "2023-09-01", "--format", "json"])
+            .success()
+            .stdout,
         state_before
     );
     figure(&format!(

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{CURATED_EVENTS, Server};
+use crate::harness::{CURATED_EVENTS, Server, curated_event_count};
 
 #[test]
 fn health_is_the_log_head() {
@@ -11,7 +11,7 @@ fn health_is_the_log_head() {
     let reply = server.get("/api/health");
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body, server.cli(&["head", "--json"]));
-    assert_eq!(reply.json()["seq"], CURATED_EVENTS);
+    assert_eq!(reply.json()["seq"], curated_event_count());
     server.get("/api/health?x=1").assert_bad("x");
 }
 
@@ -112,8 +112,9 @@ fn state_refuses_bad_parameters_by_name() {
 #[test]
 fn a_new_head_is_seen_at_once_despite_the_cache() {
     let server = Server::start();
+    let curated = curated_event_count();
     let before = server.json("/api/state?as_of=2023");
-    assert_eq!(before["log_head"]["seq"], CURATED_EVENTS);
+    assert_eq!(before["log_head"]["seq"], curated);
     assert!(
         before["groups"]["org:icat"]["members"]
             .as_array()
@@ -123,7 +124,7 @@ fn a_new_head_is_seen_at_once_despite_the_cache() {
     );
     server.cli(&["retract", "cbss-joins-icat", "--reason", "test"]);
     let after = server.json("/api/state?as_of=2023");
-    assert_eq!(after["log_head"]["seq"], CURATED_EVENTS + 1);
+    assert_eq!(after["log_head"]["seq"], curated + 1);
     assert!(
         after["groups"]["org:icat"]["members"]
             .as_array()
@@ -212,7 +213,7 @@ fn log_is_the_cli_json() {
         assert_eq!(reply.body, server.cli(&cli), "{query}");
     }
     let all = server.json("/api/log");
-    assert_eq!(all.as_array().unwrap().len() as i64, CURATED_EVENTS);
+    assert_eq!(all.as_array().unwrap().len() as i64, curated_event_count());
     // Commas work as well as repeats.
     assert_eq!(
         server.get("/api/log?kind=call.issued,meeting.held").body,
@@ -308,7 +309,7 @@ fn documents_carry_their_metadata_and_text() {
         let mut metadata = body.clone();
         let text = metadata.as_object_mut().unwrap().remove("text").unwrap();
         assert_eq!(&metadata, doc);
-        let file = std::path::Path::new(crate::common::EVENTS).join(doc["file"].as_str().unwrap());
+        let file = std::path::Path::new(CURATED_EVENTS).join(doc["file"].as_str().unwrap());
         let on_disk = std::fs::read_to_string(&file).unwrap();
         assert_eq!(text.as_str().unwrap(), on_disk, "{}", file.display());
     }
@@ -353,8 +354,9 @@ fn the_timeline_is_the_folded_facts_with_spans() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(facts.len(), CURATED_EVENTS as usize - registrations);
-    assert_eq!(timeline["log_head"]["seq"], CURATED_EVENTS);
+    let curated = curated_event_count();
+    assert_eq!(facts.len(), curated as usize - registrations);
+    assert_eq!(timeline["log_head"]["seq"], curated);
     assert_eq!(timeline["entities"]["org:iom"]["acronym"], "IOM");
     let un_women = facts
         .iter()

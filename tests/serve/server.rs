@@ -1,10 +1,9 @@
 //! The server itself: what it prints, the page and its assets, the request bounds, and a
 //! clean stop on SIGTERM.
 
-use std::process::Command;
 use std::time::Duration;
 
-use crate::common::{BIN, Server};
+use crate::harness::Server;
 
 #[test]
 fn it_says_where_it_listens_on_loopback() {
@@ -58,7 +57,7 @@ fn only_get_and_head_are_answered() {
         .post(format!("{}/api/state", server.url))
         .send("{}")
         .expect("answered");
-    let post = crate::common::reply(post);
+    let post = crate::harness::reply(post);
     assert_eq!(post.status, 405, "{post:?}");
     let allow = post.header("allow").unwrap_or_default().replace(' ', "");
     assert_eq!(allow, "GET,HEAD");
@@ -140,26 +139,18 @@ fn sigterm_ends_open_event_streams_too() {
 fn a_busy_port_is_an_environment_error() {
     let server = Server::start();
     let addr = server.url.trim_start_matches("http://");
-    let output = Command::new(BIN)
-        .arg("--db")
-        .arg(server.db())
-        .args(["serve", "--addr", addr])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(3), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(addr), "{stderr}");
-    assert!(output.stdout.is_empty());
+    let output = server
+        .run(["serve", "--addr", addr])
+        .stderr_contains(addr)
+        .failure(3);
+    assert!(output.stdout.is_empty(), "{output:?}");
 }
 
 #[test]
 fn a_bad_address_is_a_usage_error() {
     let server = Server::start();
-    let output = Command::new(BIN)
-        .arg("--db")
-        .arg(server.dir().join("x.db"))
-        .args(["serve", "--addr", "localhost"])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    server
+        .run(["serve", "--addr", "localhost"])
+        .db(server.dir().join("x.db"))
+        .failure(2);
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{CURATED_EVENTS, Server};
+use crate::harness::{Server, curated_event_count};
 
 /// One server-sent event: its `id:` and its `data:` as JSON.
 #[derive(Debug)]
@@ -79,12 +79,13 @@ fn after_zero_replays_the_whole_log_in_order() {
 #[test]
 fn an_append_arrives_live_after_the_catch_up() {
     let server = Server::start();
-    let rx = open(&server, &format!("?after={}", CURATED_EVENTS - 2), None);
-    assert_eq!(next(&rx).id, CURATED_EVENTS - 1);
-    assert_eq!(next(&rx).id, CURATED_EVENTS);
+    let curated = curated_event_count();
+    let rx = open(&server, &format!("?after={}", curated - 2), None);
+    assert_eq!(next(&rx).id, curated - 1);
+    assert_eq!(next(&rx).id, curated);
     server.cli(&["retract", "cbss-joins-icat", "--reason", "live test"]);
     let live = next(&rx);
-    assert_eq!(live.id, CURATED_EVENTS + 1);
+    assert_eq!(live.id, curated + 1);
     assert_eq!(live.data["kind"], "event.retracted");
     assert_eq!(live.data["payload"]["target"], "cbss-joins-icat");
 }
@@ -96,30 +97,34 @@ fn without_after_only_new_events_come() {
     assert!(rx.recv_timeout(Duration::from_millis(600)).is_err());
     server.cli(&["retract", "cbss-joins-icat", "--reason", "one"]);
     server.cli(&["retract", "icat-cochair-icmpd-2022", "--reason", "two"]);
-    assert_eq!(next(&rx).id, CURATED_EVENTS + 1);
-    assert_eq!(next(&rx).id, CURATED_EVENTS + 2);
+    let curated = curated_event_count();
+    assert_eq!(next(&rx).id, curated + 1);
+    assert_eq!(next(&rx).id, curated + 2);
 }
 
 #[test]
 fn last_event_id_resumes_a_reconnecting_browser() {
     let server = Server::start();
-    let rx = open(&server, "", Some("133"));
-    assert_eq!(next(&rx).id, 134);
-    assert_eq!(next(&rx).id, 135);
+    let curated = curated_event_count();
+    let seen = (curated - 2).to_string();
+    let rx = open(&server, "", Some(&seen));
+    assert_eq!(next(&rx).id, curated - 1);
+    assert_eq!(next(&rx).id, curated);
     // An explicit after= wins over the header.
-    let rx = open(&server, "?after=130", Some("133"));
-    assert_eq!(next(&rx).id, 131);
+    let rx = open(&server, &format!("?after={}", curated - 5), Some(&seen));
+    assert_eq!(next(&rx).id, curated - 4);
 }
 
 #[test]
 fn several_subscribers_each_get_every_event() {
     let server = Server::start();
+    let curated = curated_event_count();
     let streams: Vec<_> = (0..3)
-        .map(|_| open(&server, &format!("?after={CURATED_EVENTS}"), None))
+        .map(|_| open(&server, &format!("?after={curated}"), None))
         .collect();
     server.cli(&["retract", "cbss-joins-icat", "--reason", "fan out"]);
     for rx in &streams {
-        assert_eq!(next(rx).id, CURATED_EVENTS + 1);
+        assert_eq!(next(rx).id, curated + 1);
     }
 }
 

@@ -1,8 +1,7 @@
 //! Integration tests: each drives the real `policylog` binary in a temporary folder with a
-//! fresh log, through the `Test` builder of `common`. One module per subcommand.
+//! fresh log, through the `Test` builder of `crate::harness`. One module per subcommand.
 
-mod common;
-
+mod adding_a_document;
 mod append;
 mod curated;
 mod diff;

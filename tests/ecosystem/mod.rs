@@ -3,8 +3,6 @@
 //! tool, a historian or a shell would: plain SQLite (Python's `sqlite3`), CSV, Popolo
 //! JSON, the timeline SVG rasterised to PNG, completions and the man page.
 
-mod common;
-
 mod csv;
 mod popolo;
 mod shell;

@@ -2,8 +2,6 @@
 //! port over a fresh copy of the curated log, and talks HTTP to it. Bodies are compared
 //! byte for byte with what the CLI prints for the same question.
 
-mod common;
-
 mod api;
 mod server;
 mod stream;

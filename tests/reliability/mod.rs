@@ -6,7 +6,6 @@
 //! `scripts/reliability.sh` runs the full sizes against a release build (see
 //! docs/reliability.md for the figures).
 
-mod common;
 mod concurrency;
 mod crash;
 mod hostile_env;

@@ -1,24 +1,20 @@
-//! The `Server` harness: a temporary folder with the curated log ingested into it, the real
-//! `policylog serve` listening on a free loopback port, an HTTP client for it, and the CLI
-//! on the same log to compare bodies with and to append while the server runs.
+//! The `Server`: a `Test` with the curated log ingested into it, the real `policylog
+//! serve` listening on a free loopback port, an HTTP client for it, and the CLI on the same
+//! log to compare bodies with and to append while the server runs.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_policylog");
-/// The curated events (five documents, 135 events).
-pub const EVENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/events");
-pub const CURATED_EVENTS: i64 = 135;
+use super::{Cmd, Test};
 
 pub struct Server {
-    dir: TempDir,
-    db: PathBuf,
+    log: Test,
     /// `http://127.0.0.1:PORT`
     pub url: String,
     child: Child,
@@ -68,21 +64,15 @@ impl Server {
     }
 
     pub fn start_with(serve_args: &[&str]) -> Server {
-        let dir = tempfile::Builder::new()
-            .prefix("policylog-serve-test-")
-            .tempdir()
-            .expect("temp dir");
-        let db = dir.path().join("policylog.db");
-        run_cli(&db, &["ingest", EVENTS]);
-        let (child, stdout, url) = spawn(&db, serve_args);
+        let log = Test::curated();
+        let (child, stdout, url) = spawn(&log, serve_args);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
         Server {
-            dir,
-            db,
+            log,
             url,
             child,
             _stdout: stdout,
@@ -90,12 +80,8 @@ impl Server {
         }
     }
 
-    pub fn db(&self) -> &Path {
-        &self.db
-    }
-
     pub fn dir(&self) -> &Path {
-        self.dir.path()
+        self.log.dir()
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -118,9 +104,18 @@ impl Server {
         reply.json()
     }
 
-    /// The CLI on the same log; returns its standard output.
+    /// The CLI on the same log, to be checked like any `Cmd`.
+    pub fn run<I, S>(&self, args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.log.run(args)
+    }
+
+    /// The CLI on the same log, which must succeed; returns its standard output.
     pub fn cli(&self, args: &[&str]) -> String {
-        run_cli(&self.db, args)
+        self.run(args).success().stdout
     }
 
     /// Sends raw bytes and returns the raw answer (for requests a client library refuses
@@ -189,14 +184,12 @@ pub fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     }
 }
 
-/// Starts `policylog serve` and reads the address from its first line.
-pub fn spawn(db: &Path, serve_args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .arg("serve")
+/// Starts `policylog serve` on `log` and reads the address from its first line.
+fn spawn(log: &Test, serve_args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
+    let mut child = log
+        .run(["serve"])
         .args(serve_args)
-        .stdin(Stdio::null())
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -213,19 +206,4 @@ pub fn spawn(db: &Path, serve_args: &[&str]) -> (Child, BufReader<ChildStdout>, 
         panic!("serve did not say where it listens: {line:?}; stderr: {stderr}");
     };
     (child, stdout, url.to_owned())
-}
-
-pub fn run_cli(db: &Path, args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("policylog runs");
-    assert!(
-        output.status.success(),
-        "policylog {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
 }
