@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::harness::*;
 
 /// Appends `kind` dated `valid` with `payload`, citing the fixture's note.
 fn append(t: &Test, id: &str, kind: &str, valid: &str, payload: Value) {
