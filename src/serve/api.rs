@@ -113,13 +113,29 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
             format!("`{kind}` is not a kind; one of {}", Event::KINDS.join(", ")),
         ));
     }
-    let valid_from = params
+    // `from` is a valid time whose first day starts the range, `to` a date read as its
+    // last day (`from=2023&to=2023` is the whole year): a range that ends before it
+    // begins is a mistake, not a question whose answer is nothing.
+    let from = params
         .one("from")?
         .map(|t| ValidTime::parse(t).map_err(|e| ApiError::bad("from", e)))
         .transpose()?
-        .and_then(|v| v.from())
-        .map(day_string);
-    let valid_to = params.day("to")?.map(day_string);
+        .and_then(|v| v.from());
+    let to = params.day("to")?;
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(ApiError::bad(
+            "from",
+            format!(
+                "{} is after to ({}); give the earlier date as from",
+                day_string(from),
+                day_string(to)
+            ),
+        ));
+    }
+    let valid_from = from.map(day_string);
+    let valid_to = to.map(day_string);
     let filter = EventFilter {
         kinds,
         entity: params.one("entity")?.map(str::to_owned),

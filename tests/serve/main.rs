@@ -5,5 +5,6 @@
 mod common;
 
 mod api;
+mod hardening;
 mod server;
 mod stream;
