@@ -13,7 +13,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
 use super::{
-    App, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, SHUTDOWN_GRACE, router, stream,
+    App, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_HEADERS, SHUTDOWN_GRACE, router,
+    stream,
 };
 use crate::error::{Error, Result};
 use crate::store::{Access, Store};
@@ -64,7 +65,8 @@ pub async fn serve(
             builder
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
-                .max_header_size(MAX_HEADER_BYTES);
+                .max_header_size(MAX_HEADER_BYTES)
+                .max_headers(MAX_HEADERS);
             let conn = builder.serve_connection(TokioIo::new(tcp), service);
             tokio::pin!(conn);
             let mut draining = false;

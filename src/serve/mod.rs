@@ -32,6 +32,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head (request line and headers) accepted; more is a 431.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Header lines accepted in one request. Each takes at least 4 bytes (`a:` and CRLF), so
+/// every head within `MAX_HEADER_BYTES` fits: the byte bound is the one that binds.
+/// (hyper's default of 100 refused 101 small headers well within 16 KiB.)
+pub const MAX_HEADERS: usize = MAX_HEADER_BYTES / 4;
 /// Connections served at once; more wait in the listen backlog.
 pub const MAX_CONNECTIONS: usize = 1024;
 /// Event streams open at once; more are refused with 503.
