@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::params::Params;
 use super::{ApiError, App};
 use crate::date::{ValidTime, day_string, today};
-use crate::entity::Sha256;
 use crate::event::Event;
 use crate::store::{EventFilter, Store};
 
@@ -208,18 +207,43 @@ pub async fn entity(
 }
 
 /// `GET /api/documents/{sha256}`: a document's metadata, as `policylog documents --format
-/// json` lists it, and its text (quote offsets in events count characters of it).
+/// json` lists it, and its text (quote offsets in events count characters of it). The
+/// path takes the sha256 or a prefix of it that names one document, as the CLI does.
 pub async fn document(
     State(app): State<App>,
-    Path(sha256): Path<String>,
+    Path(given): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let sha = Sha256::parse(&sha256).map_err(|e| ApiError::bad("sha256", e))?;
+    let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+    if given.is_empty() || given.len() > 64 || !given.chars().all(hex) {
+        return Err(ApiError::bad(
+            "sha256",
+            format!("`{given}` is not a sha256 or a prefix of one (1 to 64 lower-case hex digits)"),
+        ));
+    }
     let body = app
         .inner
         .pool
         .read(move |store| {
+            let sha = match store.documents_by_prefix(&given)?.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(ApiError::not_found(format!(
+                        "no document in the log has a sha256 starting with {given}"
+                    )));
+                }
+                // The store looks for two: enough to know the prefix is ambiguous.
+                [first, second, ..] => {
+                    return Err(ApiError::bad(
+                        "sha256",
+                        format!(
+                            "`{given}` starts the sha256 of more than one document, among them \
+                             {first} and {second}; give more digits"
+                        ),
+                    ));
+                }
+            };
             let doc = store.document(sha.as_str())?.ok_or_else(|| {
                 ApiError::not_found(format!("no document with sha256 {sha} in the log"))
             })?;

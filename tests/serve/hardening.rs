@@ -85,3 +85,84 @@ fn a_head_up_to_16_kib_is_accepted_whatever_its_header_count() {
         }
     }
 }
+
+/// Ingests, while the server runs, a document (header only) whose sha256 starts with the
+/// same hex digit as `like`'s, so that this digit names two documents. Returns its sha256.
+fn ingest_document_sharing_a_digit_with(server: &Server, like: &str) -> String {
+    use sha2::Digest;
+    let folder = server.dir().join("probe-events");
+    std::fs::create_dir_all(folder.join("sources")).unwrap();
+    let (text, sha) = (0..)
+        .map(|n| format!("A probe document, number {n}.\n"))
+        .map(|text| {
+            let sha = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+            (text, sha)
+        })
+        .find(|(_, sha)| sha[..1] == like[..1] && sha[..2] != like[..2])
+        .unwrap();
+    std::fs::write(folder.join("sources/probe.txt"), &text).unwrap();
+    let header = serde_json::json!({"document": {
+        "file": "sources/probe.txt", "sha256": sha, "title": "Probe",
+        "publisher": "Test", "published": "2024"}});
+    std::fs::write(folder.join("probe.jsonl"), format!("{header}\n")).unwrap();
+    server.cli(&["ingest", folder.to_str().unwrap()]);
+    sha
+}
+
+#[test]
+fn documents_take_a_unique_sha256_prefix_as_the_cli_does() {
+    let server = Server::start();
+    let listed: serde_json::Value =
+        serde_json::from_str(&server.cli(&["documents", "--format", "json"])).unwrap();
+    let sha = listed[0]["sha256"].as_str().unwrap().to_owned();
+    let whole = server.get(&format!("/api/documents/{sha}"));
+    assert_eq!(whole.status, 200, "{whole:?}");
+    // The CLI takes a prefix (`log --source`); so does the route, from 12 digits down to
+    // the shortest one that names a single document.
+    for digits in [12, 6] {
+        let reply = server.get(&format!("/api/documents/{}", &sha[..digits]));
+        assert_eq!(reply.status, 200, "{digits} digits: {reply:?}");
+        assert_eq!(reply.body, whole.body, "{digits} digits");
+    }
+    let probe = ingest_document_sharing_a_digit_with(&server, &sha);
+    // One digit now starts two sha256s: refused, naming both.
+    let ambiguous = server.get(&format!("/api/documents/{}", &sha[..1]));
+    ambiguous.assert_bad("sha256");
+    let message = ambiguous.json()["error"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains(&sha) && message.contains(&probe),
+        "{message}"
+    );
+    // Two digits tell them apart again.
+    assert_eq!(
+        server.get(&format!("/api/documents/{}", &sha[..2])).body,
+        whole.body
+    );
+    let reply = server.get(&format!("/api/documents/{}", &probe[..2]));
+    assert_eq!(reply.json()["sha256"], probe.as_str());
+    // Well-formed prefixes of no document are 404; anything but lower-case hex, 400.
+    let taken: Vec<String> = std::iter::once(probe.clone())
+        .chain(
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["sha256"].as_str().unwrap().to_owned()),
+        )
+        .map(|sha| sha[..2].to_owned())
+        .collect();
+    let free = (0..=255u8)
+        .map(|b| format!("{b:02x}"))
+        .find(|p| !taken.contains(p))
+        .unwrap();
+    for unknown in [free.clone(), format!("{free}{}", &sha[2..])] {
+        let reply = server.get(&format!("/api/documents/{unknown}"));
+        assert_eq!(reply.status, 404, "{unknown}: {reply:?}");
+        assert_eq!(reply.json()["status"], 404);
+    }
+    for bad in ["xyz".to_owned(), sha.to_uppercase(), format!("{sha}0")] {
+        server
+            .get(&format!("/api/documents/{bad}"))
+            .assert_bad("sha256");
+    }
+}
