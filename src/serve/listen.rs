@@ -32,7 +32,7 @@ pub async fn serve(
         .await
         .map_err(|e| Error::io(&db, std::io::Error::other(e)))??;
     let (stop, stopping) = watch::channel(false);
-    let (head_tx, head_rx) = watch::channel(head.seq);
+    let (head_tx, head_rx) = watch::channel(stream::HeadMark::of(head));
     let app = App::new(db, head_rx, stopping.clone());
     let watcher = tokio::spawn(stream::watch_head(app.clone(), head_tx));
     let service = TowerToHyperService::new(router(app));

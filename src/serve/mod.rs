@@ -55,15 +55,19 @@ pub struct App {
 struct Inner {
     pool: pool::Pool,
     cache: cache::Cache,
-    /// The log head seq as last seen by the watcher.
-    head: watch::Receiver<i64>,
+    /// The log head as last seen by the watcher.
+    head: watch::Receiver<stream::HeadMark>,
     /// Turns true when the server begins to shut down; event streams end then.
     stopping: watch::Receiver<bool>,
     streams: std::sync::atomic::AtomicUsize,
 }
 
 impl App {
-    fn new(db: PathBuf, head: watch::Receiver<i64>, stopping: watch::Receiver<bool>) -> App {
+    fn new(
+        db: PathBuf,
+        head: watch::Receiver<stream::HeadMark>,
+        stopping: watch::Receiver<bool>,
+    ) -> App {
         App {
             inner: Arc::new(Inner {
                 pool: pool::Pool::new(db),

@@ -1,7 +1,13 @@
 //! The serve items of the hostile review (issue 21: 8, 13, 16; issue 23's document
 //! prefixes): each test makes the attack and checks the answer.
 
-use crate::common::Server;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use crate::common::{Server, run_cli};
 
 #[test]
 fn log_with_from_after_to_is_refused_naming_from() {
@@ -165,4 +171,159 @@ fn documents_take_a_unique_sha256_prefix_as_the_cli_does() {
             .get(&format!("/api/documents/{bad}"))
             .assert_bad("sha256");
     }
+}
+
+/// One server-sent message: its `event:` (empty for an event of the log), `id:`, `data:`.
+#[derive(Debug)]
+struct Message {
+    event: String,
+    id: Option<String>,
+    data: serde_json::Value,
+}
+
+/// Opens `/api/events/stream?after=SEQ`; the messages arrive on the channel, which
+/// disconnects when the server ends the stream.
+fn stream_after(server: &Server, after: i64) -> mpsc::Receiver<Message> {
+    let response = server
+        .agent()
+        .get(format!("{}/api/events/stream?after={after}", server.url))
+        .call()
+        .expect("the stream opens");
+    assert_eq!(response.status(), 200);
+    let reader = BufReader::new(response.into_body().into_reader());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let (mut event, mut id, mut data) = (String::new(), None, String::new());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(v) = line.strip_prefix("event:") {
+                event = v.trim().to_owned();
+            } else if let Some(v) = line.strip_prefix("id:") {
+                id = Some(v.trim().to_owned());
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            } else if line.is_empty() && !data.is_empty() {
+                let message = Message {
+                    event: std::mem::take(&mut event),
+                    id: id.take(),
+                    data: serde_json::from_str(&std::mem::take(&mut data)).expect("JSON"),
+                };
+                if tx.send(message).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn next(rx: &mpsc::Receiver<Message>) -> Message {
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("a message within 10 s")
+}
+
+fn head_seq(server: &Server) -> i64 {
+    server.json("/api/health")["seq"].as_i64().unwrap()
+}
+
+/// A consistent copy of the log as it is now (its `-wal` included), at `to`.
+fn copy_log(from: &Path, to: &Path) {
+    let conn =
+        rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+        .unwrap();
+}
+
+/// Moves `with` over the log at `db`, as a restore from a copy does: the new file takes
+/// the path, the old write-ahead files go.
+fn replace_log(db: &Path, with: &Path) {
+    std::fs::rename(with, db).unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", db.display()));
+    }
+}
+
+/// Asserts the stream's next message is the error about a replaced log, and its end.
+fn assert_ends_replaced(rx: &mpsc::Receiver<Message>, seq: i64) {
+    let error = next(rx);
+    assert_eq!(error.event, "error", "{error:?}");
+    // A browser reconnecting from this id asks for the whole log anew.
+    assert_eq!(error.id.as_deref(), Some("0"), "{error:?}");
+    assert_eq!(error.data["status"], 409, "{error:?}");
+    let text = error.data["error"].as_str().unwrap();
+    assert!(text.starts_with("the log was replaced"), "{text}");
+    assert!(text.contains(&format!("seq {seq}")), "{text}");
+    assert!(text.contains("after=0"), "{text}");
+    assert!(
+        matches!(
+            rx.recv_timeout(Duration::from_secs(10)),
+            Err(mpsc::RecvTimeoutError::Disconnected)
+        ),
+        "the stream ends after the error"
+    );
+}
+
+#[test]
+fn a_stream_whose_log_is_replaced_by_another_chain_ends_with_an_error() {
+    let server = Server::start();
+    let head = head_seq(&server);
+    let copy = server.dir().join("copy.db");
+    copy_log(server.db(), &copy);
+    let rx = stream_after(&server, head - 1);
+    assert_eq!(next(&rx).id, Some(head.to_string()));
+    server.cli(&["retract", "cbss-joins-icat", "--reason", "live"]);
+    let sent = next(&rx);
+    assert_eq!(sent.id, Some((head + 1).to_string()));
+    // The copy grows by another event at the same seq: as long, another chain.
+    run_cli(
+        &copy,
+        &["retract", "icat-cochair-icmpd-2022", "--reason", "other"],
+    );
+    replace_log(server.db(), &copy);
+    assert_ends_replaced(&rx, head + 1);
+}
+
+#[test]
+fn a_stream_whose_log_is_replaced_by_an_older_copy_ends_with_an_error() {
+    let server = Server::start();
+    let head = head_seq(&server);
+    let copy = server.dir().join("copy.db");
+    copy_log(server.db(), &copy);
+    let rx = stream_after(&server, head);
+    server.cli(&["retract", "cbss-joins-icat", "--reason", "live"]);
+    server.cli(&["retract", "icat-cochair-icmpd-2022", "--reason", "live"]);
+    assert_eq!(next(&rx).id, Some((head + 1).to_string()));
+    assert_eq!(next(&rx).id, Some((head + 2).to_string()));
+    // The backup from before both: the head goes back.
+    replace_log(server.db(), &copy);
+    assert_ends_replaced(&rx, head + 2);
+    // A new stream reads the log as it is now.
+    let rx = stream_after(&server, head - 1);
+    assert_eq!(next(&rx).id, Some(head.to_string()));
+    assert!(rx.recv_timeout(Duration::from_millis(600)).is_err());
+}
+
+#[test]
+fn a_stream_whose_log_is_replaced_by_a_longer_copy_of_itself_goes_on() {
+    let server = Server::start();
+    let head = head_seq(&server);
+    let rx = stream_after(&server, head);
+    server.cli(&["retract", "cbss-joins-icat", "--reason", "live"]);
+    let sent = next(&rx);
+    assert_eq!(sent.id, Some((head + 1).to_string()));
+    // A copy of the log as sent, grown by one event, put in its place: it continues
+    // what the stream sent, so the stream goes on with the new event, and no error.
+    let copy = server.dir().join("copy.db");
+    copy_log(server.db(), &copy);
+    run_cli(
+        &copy,
+        &["retract", "icat-cochair-icmpd-2022", "--reason", "copy"],
+    );
+    replace_log(server.db(), &copy);
+    let more = next(&rx);
+    assert_eq!(more.event, "", "{more:?}");
+    assert_eq!(more.id, Some((head + 2).to_string()));
+    assert_eq!(more.data["prev_hash"], sent.data["hash"]);
+    assert_eq!(more.data["payload"]["target"], "icat-cochair-icmpd-2022");
 }
