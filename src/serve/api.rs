@@ -7,8 +7,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
+use super::body::pretty;
+use super::cancel::Cancel;
 use super::params::Params;
 use super::{ApiError, App};
 use crate::date::{ValidTime, day_string, today};
@@ -23,7 +24,7 @@ pub const MAX_LOG_LIMIT: i64 = 10_000;
 /// `GET /api/health`: the log head, as `policylog head --json` prints it.
 pub async fn health(State(app): State<App>, params: Params) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let head = app.inner.pool.read(|store| Ok(store.head()?)).await?;
+    let head = app.inner.pool.read(|store, _| Ok(store.head()?)).await?;
     Ok(json(format!(
         "{}\n",
         serde_json::json!({"seq": head.seq, "hash": head.hash})
@@ -42,7 +43,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
         knowledge.key(),
         group.as_deref().unwrap_or("")
     );
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
         if let Some(group) = &group
             && !store.entity_known(group)?
@@ -53,7 +54,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
             ));
         }
         let land = crate::projection::state_at(store, day, knowledge, group.as_deref())?;
-        Ok(pretty(&land))
+        pretty(&land, cancel)
     })
     .await
 }
@@ -93,10 +94,10 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
         section.as_deref().unwrap_or(""),
         knowledge.key()
     );
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
         let diff = crate::diff::diff_at(store, from, to, knowledge, section.as_deref())?;
-        Ok(pretty(&diff))
+        pretty(&diff, cancel)
     })
     .await
 }
@@ -152,7 +153,7 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
             let mut filter = filter;
             if let Some(entity) = &filter.entity
                 && !store.entity_known(entity)?
@@ -170,7 +171,7 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
                 events.push(e.to_json());
                 Ok(())
             })?;
-            Ok(pretty(&events))
+            pretty(&events, cancel)
         })
         .await?;
     Ok(json(body))
@@ -201,7 +202,7 @@ pub async fn entity(
     let body = app
         .inner
         .pool
-        .read(move |store| Ok(pretty(&crate::history::history(store, &id)?)))
+        .read(move |store, cancel| pretty(&crate::history::history(store, &id)?, cancel))
         .await?;
     Ok(json(body))
 }
@@ -225,7 +226,7 @@ pub async fn document(
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
             let sha = match store.documents_by_prefix(&given)?.as_slice() {
                 [one] => one.clone(),
                 [] => {
@@ -249,7 +250,7 @@ pub async fn document(
             })?;
             let mut value = serde_json::to_value(&doc).expect("serialises");
             value["text"] = doc.text.into();
-            Ok(pretty(&value))
+            pretty(&value, cancel)
         })
         .await?;
     Ok(json(body))
@@ -261,9 +262,9 @@ pub async fn timeline(State(app): State<App>, params: Params) -> Result<Response
     params.only(&["known_at", "reported_by"])?;
     let knowledge = params.knowledge()?;
     let key = format!("timeline?{}", knowledge.key());
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
-        Ok(pretty(&super::timeline::timeline(store, knowledge)?))
+        pretty(&super::timeline::timeline(store, knowledge)?, cancel)
     })
     .await
 }
@@ -290,31 +291,24 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
 /// Answers from the cache when the log head has not moved since the body was computed.
 async fn cached<F>(app: &App, key: String, compute: F) -> Result<Response, ApiError>
 where
-    F: FnOnce(&Store) -> Result<Bytes, ApiError> + Send + 'static,
+    F: FnOnce(&Store, &Cancel) -> Result<Bytes, ApiError> + Send + 'static,
 {
     let shared = app.clone();
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
             let head = store.head()?;
             let cache = &shared.inner.cache;
             if let Some(body) = cache.get(&head.hash, &key) {
                 return Ok(body);
             }
-            let body = compute(store)?;
+            let body = compute(store, cancel)?;
             cache.put(&head.hash, key, body.clone());
             Ok(body)
         })
         .await?;
     Ok(json(body))
-}
-
-/// The CLI's JSON form: pretty-printed, with a final newline.
-fn pretty<T: Serialize + ?Sized>(value: &T) -> Bytes {
-    let mut text = serde_json::to_string_pretty(value).expect("serialises");
-    text.push('\n');
-    Bytes::from(text)
 }
 
 fn json(body: impl Into<Bytes>) -> Response {

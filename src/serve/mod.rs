@@ -5,7 +5,9 @@
 
 mod api;
 mod assets;
+mod body;
 mod cache;
+mod cancel;
 mod error;
 mod limits;
 mod listen;

@@ -48,7 +48,7 @@ pub async fn events(
     let start = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, _| {
             let seq = match after {
                 Some(seq) => seq,
                 None => store.head()?.seq,
@@ -201,7 +201,7 @@ async fn follow(
             let read = app
                 .inner
                 .pool
-                .read(move |store| read_after(store, &from))
+                .read(move |store, _| read_after(store, &from))
                 .await;
             let batch = match read {
                 Ok(Read::Events(batch)) => batch,
@@ -270,7 +270,7 @@ pub async fn watch_head(app: App, head: watch::Sender<HeadMark>) {
         if let Ok(now) = app
             .inner
             .pool
-            .read(|store| Ok(HeadMark::of(store.head()?)))
+            .read(|store, _| Ok(HeadMark::of(store.head()?)))
             .await
         {
             head.send_if_modified(|h| {

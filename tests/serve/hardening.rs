@@ -1,13 +1,17 @@
 //! The serve items of the hostile review (issue 21: 8, 13, 16; issue 23's document
 //! prefixes): each test makes the attack and checks the answer.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::path::Path;
-use std::sync::mpsc;
+use std::process::{Child, ChildStdout, Command};
+use std::sync::{OnceLock, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::common::{Server, run_cli};
+use tempfile::TempDir;
+
+use crate::common::{Server, run_cli, spawn};
 
 #[test]
 fn log_with_from_after_to_is_refused_naming_from() {
@@ -326,4 +330,111 @@ fn a_stream_whose_log_is_replaced_by_a_longer_copy_of_itself_goes_on() {
     assert_eq!(more.id, Some((head + 2).to_string()));
     assert_eq!(more.data["prev_hash"], sent.data["hash"]);
     assert_eq!(more.data["payload"]["target"], "icat-cochair-icmpd-2022");
+}
+
+/// A synthetic log of 10,000 events (`policylog-bench --generate`, then `ingest`), made
+/// once for the tests whose answers must take a while: a timeline of it takes seconds on
+/// the debug build. Each test serves its own copy.
+fn synthetic_log() -> &'static Path {
+    static LOG: OnceLock<TempDir> = OnceLock::new();
+    let dir = LOG.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("policylog-serve-synthetic-")
+            .tempdir()
+            .unwrap();
+        let generated = Command::new(env!("CARGO_BIN_EXE_policylog-bench"))
+            .args(["--events", "10000", "--generate"])
+            .arg(dir.path().join("gen"))
+            .output()
+            .expect("policylog-bench runs");
+        assert!(generated.status.success(), "{generated:?}");
+        let folder = String::from_utf8(generated.stdout).unwrap();
+        run_cli(
+            &dir.path().join("log.db"),
+            &["--quiet", "ingest", folder.trim()],
+        );
+        dir
+    });
+    dir.path()
+}
+
+/// `policylog serve` on a copy of the synthetic log, killed when dropped.
+struct Synthetic {
+    url: String,
+    child: Child,
+    _stdout: BufReader<ChildStdout>,
+    _dir: TempDir,
+}
+
+impl Synthetic {
+    fn start() -> Synthetic {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("log.db");
+        std::fs::copy(synthetic_log().join("log.db"), &db).unwrap();
+        let (child, stdout, url) = spawn(&db, &["--addr", "127.0.0.1:0"]);
+        Synthetic {
+            url,
+            child,
+            _stdout: stdout,
+            _dir: dir,
+        }
+    }
+
+    fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// CPU time the server has used so far (user and system), from /proc.
+    fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // The fields after the command name, which is in parentheses: state is the first,
+        // utime and stime the 12th and 13th.
+        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+        Duration::from_millis(ticks * 1000 / per_second)
+    }
+
+    /// CPU the server uses over `window`, from now.
+    fn cpu_over(&self, window: Duration) -> Duration {
+        let before = self.cpu();
+        thread::sleep(window);
+        self.cpu() - before
+    }
+}
+
+impl Drop for Synthetic {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_request_whose_client_goes_away_stops_computing() {
+    let server = Synthetic::start();
+    // Idle, the server uses next to nothing: the baseline to compare with.
+    let idle = server.cpu_over(Duration::from_millis(500));
+    // A timeline of the whole log takes seconds of CPU here; the client leaves once the
+    // server has spent 100 ms on it (however busy the machine is).
+    let mut tcp = TcpStream::connect(server.addr()).unwrap();
+    let before = server.cpu();
+    tcp.write_all(b"GET /api/timeline?known_at=9000 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let asked = Instant::now();
+    while server.cpu() - before < Duration::from_millis(100) {
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "the request was not computing"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    drop(tcp);
+    thread::sleep(Duration::from_millis(200));
+    let after = server.cpu_over(Duration::from_millis(1500));
+    assert!(
+        after < idle * 3 + Duration::from_millis(150),
+        "the server went on computing for a client that had gone: {after:?} of CPU in \
+         1.5 s after it left (idle: {idle:?} in 0.5 s)"
+    );
 }
