@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::body::pretty;
 use super::cancel::Cancel;
 use super::params::Params;
-use super::{ApiError, App};
+use super::{ApiError, App, HEAVY_AT_ONCE, HEAVY_RETRY_AFTER, HEAVY_WAIT};
 use crate::date::{ValidTime, day_string, today};
 use crate::event::Event;
 use crate::store::{EventFilter, Store};
@@ -288,18 +288,48 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     response
 }
 
-/// Answers from the cache when the log head has not moved since the body was computed.
+/// Answers from the cache when the log head has not moved since the body was computed;
+/// otherwise waits (at most `HEAVY_WAIT`) for one of the `HEAVY_AT_ONCE` turns to compute
+/// it, and is a 503 with `Retry-After` when none comes.
 async fn cached<F>(app: &App, key: String, compute: F) -> Result<Response, ApiError>
 where
     F: FnOnce(&Store, &Cancel) -> Result<Bytes, ApiError> + Send + 'static,
 {
+    let lookup = (app.clone(), key.clone());
+    let hit = app
+        .inner
+        .pool
+        .read(move |store, _| {
+            let (app, key) = lookup;
+            Ok(app.inner.cache.get(&store.head()?.hash, &key))
+        })
+        .await?;
+    if let Some(body) = hit {
+        return Ok(json(body));
+    }
+    let turn = tokio::time::timeout(HEAVY_WAIT, app.inner.heavy.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            ApiError::busy(
+                format!(
+                    "the server is computing {HEAVY_AT_ONCE} answers already; retry in \
+                     {HEAVY_RETRY_AFTER} s"
+                ),
+                HEAVY_RETRY_AFTER,
+            )
+        })?
+        .map_err(|_| ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
     let shared = app.clone();
     let body = app
         .inner
         .pool
         .read(move |store, cancel| {
+            // Held by the computation itself, so that a request given up cannot free its
+            // turn while its work still runs.
+            let _turn = turn;
             let head = store.head()?;
             let cache = &shared.inner.cache;
+            // Another request may have computed it while this one waited.
             if let Some(body) = cache.get(&head.hash, &key) {
                 return Ok(body);
             }

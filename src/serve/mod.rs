@@ -46,9 +46,17 @@ pub const MAX_STREAMS: usize = 256;
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(250);
 /// How long shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// Answers not in the cache (`state`, `diff`, `timeline`: folds of the log) computed at
+/// once. Each can take hundreds of MB on a large log (a timeline of 100,000 events is
+/// 78 MB of JSON), so this bounds the server's memory, not the machine's cores.
+pub const HEAVY_AT_ONCE: usize = 2;
+/// How long such a request waits for its turn before it is answered 503 with
+/// `Retry-After: HEAVY_RETRY_AFTER`.
+pub const HEAVY_WAIT: Duration = Duration::from_secs(1);
+pub const HEAVY_RETRY_AFTER: u64 = 1;
 
-/// What every handler shares: the store pool, the response cache, the head watcher and
-/// the shutdown signal.
+/// What every handler shares: the store pool, the response cache, the turns for heavy
+/// answers, the head watcher and the shutdown signal.
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Inner>,
@@ -57,6 +65,8 @@ pub struct App {
 struct Inner {
     pool: pool::Pool,
     cache: cache::Cache,
+    /// `HEAVY_AT_ONCE` turns; a computation holds one until it really ends.
+    heavy: Arc<tokio::sync::Semaphore>,
     /// The log head as last seen by the watcher.
     head: watch::Receiver<stream::HeadMark>,
     /// Turns true when the server begins to shut down; event streams end then.
@@ -74,6 +84,7 @@ impl App {
             inner: Arc::new(Inner {
                 pool: pool::Pool::new(db),
                 cache: cache::Cache::default(),
+                heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)),
                 head,
                 stopping,
                 streams: std::sync::atomic::AtomicUsize::new(0),

@@ -438,3 +438,54 @@ fn a_request_whose_client_goes_away_stops_computing() {
          1.5 s after it left (idle: {idle:?} in 0.5 s)"
     );
 }
+
+#[test]
+fn heavy_requests_beyond_two_at_once_get_503_with_retry_after_quickly() {
+    let server = Synthetic::start();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    // Six timelines at once, each a question of its own (nothing cached), each seconds
+    // of work here.
+    let asked: Vec<_> = (0..6)
+        .map(|i| {
+            let (agent, url) = (agent.clone(), server.url.clone());
+            thread::spawn(move || {
+                let started = Instant::now();
+                let reply = crate::common::reply(
+                    agent
+                        .get(format!("{url}/api/timeline?known_at={}", 9000 + i))
+                        .call()
+                        .unwrap(),
+                );
+                (reply, started.elapsed())
+            })
+        })
+        .collect();
+    let replies: Vec<_> = asked.into_iter().map(|t| t.join().unwrap()).collect();
+    let answered = replies.iter().filter(|(r, _)| r.status == 200).count();
+    let refused: Vec<_> = replies
+        .iter()
+        .filter(|(r, _)| r.status == 503 && r.header("retry-after") == Some("1"))
+        .collect();
+    let statuses: Vec<_> = replies.iter().map(|(r, t)| (r.status, *t)).collect();
+    assert!(answered >= 1, "{statuses:?}");
+    assert!(!refused.is_empty(), "none refused: {statuses:?}");
+    for (reply, took) in &refused {
+        // Refused after waiting its second for a turn, not after the 10 s deadline.
+        assert!(*took < Duration::from_secs(4), "{took:?}: {reply:?}");
+        let error = reply.json();
+        assert!(
+            error["error"].as_str().unwrap().contains("retry"),
+            "{error}"
+        );
+    }
+    // Nothing goes on once every client has its answer.
+    let after = server.cpu_over(Duration::from_millis(1000));
+    assert!(
+        after < Duration::from_millis(150),
+        "{after:?} of CPU after the answers"
+    );
+}
