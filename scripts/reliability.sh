@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reliability harness for CI (issue #6): crash safety (SIGKILL mid-ingest and mid-append),
 # concurrent writers and readers, tamper evidence (random flips, truncation), hostile
-# input, a hostile environment (read-only, full disk, newer schema), read-only queries.
+# input, a hostile environment (read-only, full disk, newer schema), read-only queries;
+# then `serve`'s memory under a burst of heavy requests (scripts/serve-burst.sh).
 #
 # Builds the release binary and runs the `reliability::` tests of the integration crate
 # (tests/reliability/) at full scale against it, then prints the figures
@@ -28,6 +29,9 @@ RELIABILITY_SCALE=full \
 RELIABILITY_FIGURES="$figures" \
   timeout --signal=KILL 900 \
   cargo test --locked --test integration reliability:: -- --test-threads=2
+echo "== reliability: serve under a burst of heavy requests (scripts/serve-burst.sh)"
+# TERM first, so that the script stops the server it started.
+RELIABILITY_FIGURES="$figures" timeout --kill-after=30 600 scripts/serve-burst.sh
 finished=$(date +%s)
 
 echo "== reliability: figures"

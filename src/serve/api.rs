@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
+use super::body::pretty;
+use super::cancel::Cancel;
 use super::params::Params;
-use super::{ApiError, App};
+use super::{ApiError, App, HEAVY_AT_ONCE, HEAVY_RETRY_AFTER, HEAVY_WAIT};
 use crate::date::{ValidTime, day_string, today};
-use crate::entity::Sha256;
 use crate::event::Event;
 use crate::store::{EventFilter, Store};
 
@@ -24,7 +24,7 @@ pub const MAX_LOG_LIMIT: i64 = 10_000;
 /// `GET /api/health`: the log head, as `policylog head --json` prints it.
 pub async fn health(State(app): State<App>, params: Params) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let head = app.inner.pool.read(|store| Ok(store.head()?)).await?;
+    let head = app.inner.pool.read(|store, _| Ok(store.head()?)).await?;
     Ok(json(format!(
         "{}\n",
         serde_json::json!({"seq": head.seq, "hash": head.hash})
@@ -43,7 +43,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
         knowledge.key(),
         group.as_deref().unwrap_or("")
     );
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
         if let Some(group) = &group
             && !store.entity_known(group)?
@@ -54,7 +54,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
             ));
         }
         let land = crate::projection::state_at(store, day, knowledge, group.as_deref())?;
-        Ok(pretty(&land))
+        pretty(&land, cancel)
     })
     .await
 }
@@ -94,10 +94,10 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
         section.as_deref().unwrap_or(""),
         knowledge.key()
     );
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
         let diff = crate::diff::diff_at(store, from, to, knowledge, section.as_deref())?;
-        Ok(pretty(&diff))
+        pretty(&diff, cancel)
     })
     .await
 }
@@ -113,13 +113,29 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
             format!("`{kind}` is not a kind; one of {}", Event::KINDS.join(", ")),
         ));
     }
-    let valid_from = params
+    // `from` is a valid time whose first day starts the range, `to` a date read as its
+    // last day (`from=2023&to=2023` is the whole year): a range that ends before it
+    // begins is a mistake, not a question whose answer is nothing.
+    let from = params
         .one("from")?
         .map(|t| ValidTime::parse(t).map_err(|e| ApiError::bad("from", e)))
         .transpose()?
-        .and_then(|v| v.from())
-        .map(day_string);
-    let valid_to = params.day("to")?.map(day_string);
+        .and_then(|v| v.from());
+    let to = params.day("to")?;
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(ApiError::bad(
+            "from",
+            format!(
+                "{} is after to ({}); give the earlier date as from",
+                day_string(from),
+                day_string(to)
+            ),
+        ));
+    }
+    let valid_from = from.map(day_string);
+    let valid_to = to.map(day_string);
     let filter = EventFilter {
         kinds,
         entity: params.one("entity")?.map(str::to_owned),
@@ -137,7 +153,7 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
             let mut filter = filter;
             if let Some(entity) = &filter.entity
                 && !store.entity_known(entity)?
@@ -155,7 +171,7 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
                 events.push(e.to_json());
                 Ok(())
             })?;
-            Ok(pretty(&events))
+            pretty(&events, cancel)
         })
         .await?;
     Ok(json(body))
@@ -186,30 +202,55 @@ pub async fn entity(
     let body = app
         .inner
         .pool
-        .read(move |store| Ok(pretty(&crate::history::history(store, &id)?)))
+        .read(move |store, cancel| pretty(&crate::history::history(store, &id)?, cancel))
         .await?;
     Ok(json(body))
 }
 
 /// `GET /api/documents/{sha256}`: a document's metadata, as `policylog documents --format
-/// json` lists it, and its text (quote offsets in events count characters of it).
+/// json` lists it, and its text (quote offsets in events count characters of it). The
+/// path takes the sha256 or a prefix of it that names one document, as the CLI does.
 pub async fn document(
     State(app): State<App>,
-    Path(sha256): Path<String>,
+    Path(given): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let sha = Sha256::parse(&sha256).map_err(|e| ApiError::bad("sha256", e))?;
+    let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+    if given.is_empty() || given.len() > 64 || !given.chars().all(hex) {
+        return Err(ApiError::bad(
+            "sha256",
+            format!("`{given}` is not a sha256 or a prefix of one (1 to 64 lower-case hex digits)"),
+        ));
+    }
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
+            let sha = match store.documents_by_prefix(&given)?.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(ApiError::not_found(format!(
+                        "no document in the log has a sha256 starting with {given}"
+                    )));
+                }
+                // The store looks for two: enough to know the prefix is ambiguous.
+                [first, second, ..] => {
+                    return Err(ApiError::bad(
+                        "sha256",
+                        format!(
+                            "`{given}` starts the sha256 of more than one document, among them \
+                             {first} and {second}; give more digits"
+                        ),
+                    ));
+                }
+            };
             let doc = store.document(sha.as_str())?.ok_or_else(|| {
                 ApiError::not_found(format!("no document with sha256 {sha} in the log"))
             })?;
             let mut value = serde_json::to_value(&doc).expect("serialises");
             value["text"] = doc.text.into();
-            Ok(pretty(&value))
+            pretty(&value, cancel)
         })
         .await?;
     Ok(json(body))
@@ -221,9 +262,9 @@ pub async fn timeline(State(app): State<App>, params: Params) -> Result<Response
     params.only(&["known_at", "reported_by"])?;
     let knowledge = params.knowledge()?;
     let key = format!("timeline?{}", knowledge.key());
-    cached(&app, key, move |store| {
+    cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
-        Ok(pretty(&super::timeline::timeline(store, knowledge)?))
+        pretty(&super::timeline::timeline(store, knowledge)?, cancel)
     })
     .await
 }
@@ -247,34 +288,57 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     response
 }
 
-/// Answers from the cache when the log head has not moved since the body was computed.
+/// Answers from the cache when the log head has not moved since the body was computed;
+/// otherwise waits (at most `HEAVY_WAIT`) for one of the `HEAVY_AT_ONCE` turns to compute
+/// it, and is a 503 with `Retry-After` when none comes.
 async fn cached<F>(app: &App, key: String, compute: F) -> Result<Response, ApiError>
 where
-    F: FnOnce(&Store) -> Result<Bytes, ApiError> + Send + 'static,
+    F: FnOnce(&Store, &Cancel) -> Result<Bytes, ApiError> + Send + 'static,
 {
+    let lookup = (app.clone(), key.clone());
+    let hit = app
+        .inner
+        .pool
+        .read(move |store, _| {
+            let (app, key) = lookup;
+            Ok(app.inner.cache.get(&store.head()?.hash, &key))
+        })
+        .await?;
+    if let Some(body) = hit {
+        return Ok(json(body));
+    }
+    let turn = tokio::time::timeout(HEAVY_WAIT, app.inner.heavy.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            ApiError::busy(
+                format!(
+                    "the server is computing {HEAVY_AT_ONCE} answers already; retry in \
+                     {HEAVY_RETRY_AFTER} s"
+                ),
+                HEAVY_RETRY_AFTER,
+            )
+        })?
+        .map_err(|_| ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
     let shared = app.clone();
     let body = app
         .inner
         .pool
-        .read(move |store| {
+        .read(move |store, cancel| {
+            // Held by the computation itself, so that a request given up cannot free its
+            // turn while its work still runs.
+            let _turn = turn;
             let head = store.head()?;
             let cache = &shared.inner.cache;
+            // Another request may have computed it while this one waited.
             if let Some(body) = cache.get(&head.hash, &key) {
                 return Ok(body);
             }
-            let body = compute(store)?;
+            let body = compute(store, cancel)?;
             cache.put(&head.hash, key, body.clone());
             Ok(body)
         })
         .await?;
     Ok(json(body))
-}
-
-/// The CLI's JSON form: pretty-printed, with a final newline.
-fn pretty<T: Serialize + ?Sized>(value: &T) -> Bytes {
-    let mut text = serde_json::to_string_pretty(value).expect("serialises");
-    text.push('\n');
-    Bytes::from(text)
 }
 
 fn json(body: impl Into<Bytes>) -> Response {

@@ -1,7 +1,7 @@
 //! Errors as HTTP answers: `{"error": "...", "parameter": "as_of"}` with 400 for a bad
 //! parameter, 404 for an unknown id or route, 503 when the log cannot be read.
 
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
@@ -12,6 +12,8 @@ pub struct ApiError {
     pub message: String,
     /// The query parameter or path segment at fault.
     pub parameter: Option<String>,
+    /// Seconds after which a retry may succeed (`Retry-After`), for a server too busy now.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -21,15 +23,12 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             message: format!("{parameter}: {message}"),
             parameter: Some(parameter.to_owned()),
+            retry_after: None,
         }
     }
 
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::NOT_FOUND,
-            message: message.into(),
-            parameter: None,
-        }
+        ApiError::status(StatusCode::NOT_FOUND, message)
     }
 
     pub fn status(status: StatusCode, message: impl Into<String>) -> ApiError {
@@ -37,6 +36,15 @@ impl ApiError {
             status,
             message: message.into(),
             parameter: None,
+            retry_after: None,
+        }
+    }
+
+    /// 503 with `Retry-After`: the server is busy now, and may not be in `seconds`.
+    pub fn busy(message: impl Into<String>, seconds: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::status(StatusCode::SERVICE_UNAVAILABLE, message)
         }
     }
 
@@ -60,9 +68,8 @@ impl ApiError {
                 ApiError::bad(p, message)
             }
             (StatusCode::BAD_REQUEST, p) => ApiError {
-                status,
-                message,
                 parameter: p.map(str::to_owned),
+                ..ApiError::status(status, message)
             },
             _ => ApiError::status(status, message),
         }
@@ -86,7 +93,7 @@ impl From<Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = format!("{}\n", self.to_json());
-        (
+        let mut response = (
             self.status,
             [
                 (header::CONTENT_TYPE, "application/json"),
@@ -94,7 +101,13 @@ impl IntoResponse for ApiError {
             ],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

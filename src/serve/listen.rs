@@ -13,7 +13,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 
 use super::{
-    App, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, SHUTDOWN_GRACE, router, stream,
+    App, HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_HEADERS, SHUTDOWN_GRACE, router,
+    stream,
 };
 use crate::error::{Error, Result};
 use crate::store::{Access, Store};
@@ -31,7 +32,7 @@ pub async fn serve(
         .await
         .map_err(|e| Error::io(&db, std::io::Error::other(e)))??;
     let (stop, stopping) = watch::channel(false);
-    let (head_tx, head_rx) = watch::channel(head.seq);
+    let (head_tx, head_rx) = watch::channel(stream::HeadMark::of(head));
     let app = App::new(db, head_rx, stopping.clone());
     let watcher = tokio::spawn(stream::watch_head(app.clone(), head_tx));
     let service = TowerToHyperService::new(router(app));
@@ -64,7 +65,8 @@ pub async fn serve(
             builder
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
-                .max_header_size(MAX_HEADER_BYTES);
+                .max_header_size(MAX_HEADER_BYTES)
+                .max_headers(MAX_HEADERS);
             let conn = builder.serve_connection(TokioIo::new(tcp), service);
             tokio::pin!(conn);
             let mut draining = false;

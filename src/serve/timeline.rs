@@ -10,30 +10,68 @@ use serde_json::Value;
 use crate::date::{ValidTime, day_string};
 use crate::error::Result;
 use crate::event::{EntityRegistered, Event};
-use crate::projection::{HeadRef, Knowledge, head_at, replay};
+use crate::projection::{Fact, HeadRef, Knowledge, Timeline as Folded, head_at, replay};
 use crate::store::{EventFilter, Store};
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct Timeline {
     pub known_at: Option<i64>,
     pub log_head: HeadRef,
     /// Names of the things the facts refer to.
     pub entities: BTreeMap<String, EntityRegistered>,
     /// Every fact but entity registrations, in log order.
-    pub facts: Vec<FactView>,
+    pub facts: Facts,
+}
+
+/// The folded facts, each turned into a `FactView` only as it is written: on a large log
+/// the views of every fact at once took more memory than the fold and the body together.
+pub struct Facts {
+    folded: Folded,
+    /// Where each event's quote stands in its source, by seq.
+    offsets: HashMap<i64, (Option<i64>, Option<i64>)>,
+}
+
+impl Serialize for Facts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.folded
+                .facts()
+                .filter(|f| !matches!(f.event, Event::EntityRegistered(_)))
+                .map(|f| self.view(f)),
+        )
+    }
+}
+
+impl Facts {
+    fn view<'f>(&self, f: &'f Fact) -> FactView<'f> {
+        let (quote_start, quote_end) = self.offsets.get(&f.seq).copied().unwrap_or_default();
+        let mut event = serde_json::to_value(&f.event).expect("serialises");
+        FactView {
+            seq: f.seq,
+            id: &f.id,
+            kind: f.event.kind(),
+            valid: f.valid.as_str(),
+            span: Span::of(&f.valid),
+            payload: event["payload"].take(),
+            source: f.source.as_deref(),
+            quote: f.quote.as_deref(),
+            quote_start,
+            quote_end,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
-pub struct FactView {
+pub struct FactView<'f> {
     pub seq: i64,
     /// The event cited as evidence (for a correction, the correction).
-    pub id: String,
+    pub id: &'f str,
     pub kind: &'static str,
-    pub valid: String,
+    pub valid: &'f str,
     pub span: Span,
     pub payload: Value,
-    pub source: Option<String>,
-    pub quote: Option<String>,
+    pub source: Option<&'f str>,
+    pub quote: Option<&'f str>,
     /// Where the quote stands in the source's text, in characters `[start, end)`.
     pub quote_start: Option<i64>,
     pub quote_end: Option<i64>,
@@ -92,34 +130,15 @@ pub fn timeline(store: &Store, knowledge: Knowledge) -> Result<Timeline> {
         offsets.insert(e.seq, (e.quote_start, e.quote_end));
         Ok(())
     })?;
-    let facts = folded
-        .facts()
-        .filter(|f| !matches!(f.event, Event::EntityRegistered(_)))
-        .map(|f| {
-            let (quote_start, quote_end) = offsets.get(&f.seq).copied().unwrap_or_default();
-            let mut event = serde_json::to_value(&f.event).expect("serialises");
-            FactView {
-                seq: f.seq,
-                id: f.id.clone(),
-                kind: f.event.kind(),
-                valid: f.valid.as_str().to_owned(),
-                span: Span::of(&f.valid),
-                payload: event["payload"].take(),
-                source: f.source.clone(),
-                quote: f.quote.clone(),
-                quote_start,
-                quote_end,
-            }
-        })
-        .collect();
+    let entities = folded.entities();
     Ok(Timeline {
         known_at: knowledge.known_at,
         log_head: HeadRef {
             seq: head.seq,
             hash: head.hash,
         },
-        entities: folded.entities().clone(),
-        facts,
+        entities,
+        facts: Facts { folded, offsets },
     })
 }
 

@@ -65,7 +65,7 @@ impl Server {
 
     pub fn start_with(serve_args: &[&str]) -> Server {
         let log = Test::curated();
-        let (child, stdout, url) = spawn(&log, serve_args);
+        let (child, stdout, url) = spawn(log.db(), serve_args);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
@@ -82,6 +82,11 @@ impl Server {
 
     pub fn dir(&self) -> &Path {
         self.log.dir()
+    }
+
+    /// The log being served.
+    pub fn db(&self) -> &Path {
+        self.log.db()
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -184,10 +189,11 @@ pub fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     }
 }
 
-/// Starts `policylog serve` on `log` and reads the address from its first line.
-fn spawn(log: &Test, serve_args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
-    let mut child = log
-        .run(["serve"])
+/// Starts `policylog serve` on the log at `db` and reads the address from its first line.
+pub fn spawn(db: &Path, serve_args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
+    let dir = db.parent().expect("a log path has a folder");
+    let mut child = Cmd::new(dir, Some(db))
+        .arg("serve")
         .args(serve_args)
         .command()
         .stdout(Stdio::piped())

@@ -335,7 +335,7 @@ fn quote_offsets_point_into_the_document_text() {
 #[test]
 fn documents_refuse_malformed_and_unknown_hashes() {
     let server = Server::start();
-    server.get("/api/documents/abc").assert_bad("sha256");
+    server.get("/api/documents/not-hex").assert_bad("sha256");
     server
         .get(&format!("/api/documents/{}", "A".repeat(64)))
         .assert_bad("sha256");

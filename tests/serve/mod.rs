@@ -3,5 +3,6 @@
 //! byte for byte with what the CLI prints for the same question.
 
 mod api;
+mod hardening;
 mod server;
 mod stream;
