@@ -177,6 +177,11 @@ impl Error {
         )
     }
 
+    /// Writing to a pipe whose reader has gone (`policylog log | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::VerifyFailed(_) => EXIT_CHECK_FAILED,

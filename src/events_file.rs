@@ -245,6 +245,12 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
                 "document `{field}` is empty"
             ))));
         }
+        // A name printed on one line: a line break or a terminal escape has no place in it.
+        if value.chars().any(char::is_control) {
+            return Err(bad(Problem::BadHeader(format!(
+                "document `{field}` holds a control character; write it as plain text on one line"
+            ))));
+        }
     }
     let events_file = events_path
         .file_name()

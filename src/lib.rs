@@ -24,5 +24,6 @@ pub mod render;
 pub mod serve;
 pub mod snapshot;
 pub mod store;
+pub mod terminal;
 pub mod timeline;
 pub mod verify;

@@ -215,10 +215,11 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
         crate::clock::parse(at).map_err(Problem::RecordedAt)?;
     }
     if let Some(by) = &line.recorded_by
-        && (by.trim().is_empty() || by.len() > 200)
+        && (by.trim().is_empty() || by.len() > 200 || by.chars().any(char::is_control))
     {
         return Err(Problem::BadField(
-            "`recorded_by` must be a short non-empty name".into(),
+            "`recorded_by` must be a short non-empty name on one line, without control characters"
+                .into(),
         ));
     }
 

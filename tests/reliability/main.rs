@@ -9,6 +9,7 @@
 mod common;
 mod concurrency;
 mod crash;
+mod edges;
 mod hostile_env;
 mod hostile_input;
 mod properties;

@@ -1,0 +1,246 @@
+//! Attacks from the hostile review (issue 21) at the edges of the CLI: what reaches a
+//! terminal, closed pipes, files that are not files, exports that would overwrite the log,
+//! ties in transaction time, retractions that change nothing, payloads that JSON reads two
+//! ways. Each test reproduces the attack and shows the refusal or the fix.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use serde_json::json;
+
+use crate::common::{FIXTURE_DIR, Log, sha256_hex};
+
+/// Writes `folder/<name>.jsonl` with a header for `text` (kept as `sources/<name>.txt`)
+/// and the given event lines.
+fn events_folder(folder: &Path, name: &str, text: &str, lines: &[serde_json::Value]) -> PathBuf {
+    std::fs::create_dir_all(folder.join("sources")).expect("folder");
+    std::fs::write(folder.join(format!("sources/{name}.txt")), text).expect("document");
+    let mut body = json!({"document": {
+        "file": format!("sources/{name}.txt"),
+        "sha256": sha256_hex(text.as_bytes()),
+        "title": format!("Document {name}"),
+        "publisher": "Tests",
+        "published": "2024",
+    }})
+    .to_string();
+    body.push('\n');
+    for line in lines {
+        body.push_str(&line.to_string());
+        body.push('\n');
+    }
+    let path = folder.join(format!("{name}.jsonl"));
+    std::fs::write(&path, body).expect("events file");
+    path
+}
+
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
+    })
+}
+
+/// Stored text holding terminal escapes (a quote from a document that carries them, a
+/// document title written behind policylog's back) is printed with the escapes visible by
+/// every text output, and JSON-escaped (still the same value) by JSON output.
+#[test]
+fn stored_control_characters_never_reach_the_terminal_raw() {
+    let log = Log::with_fixture();
+    let hostile =
+        "Alert \u{1b}]0;owned\u{7} the \u{1b}[2J screen \u{9b}31m and \u{202e}txt.exe here.";
+    let folder = log.dir().join("hostile");
+    events_folder(
+        &folder,
+        "hostile",
+        hostile,
+        &[
+            json!({"id": "reg-hostile", "kind": "entity.registered", "valid": "2024",
+                 "payload": {"id": "org:hostile", "type": "org", "name": "Hostile"},
+                 "quote": hostile.trim_end_matches('.')}),
+        ],
+    );
+    log.ok(&["ingest", folder.to_str().expect("path")]);
+    // A title as an older policylog (or a forger) may have stored it.
+    let conn = rusqlite::Connection::open(log.db()).expect("open");
+    conn.execute(
+        "INSERT INTO documents (sha256, file, events_file, title, publisher, published, text, recorded_at, record_hash)
+         VALUES (?1, 'x.txt', 'x.jsonl', 'Title \u{1b}[8mhidden\u{1b}[0m', 'P\u{7}', '2024', 'x', '2026-01-01T00:00:00Z', '')",
+        [sha256_hex(b"x")],
+    )
+    .expect("insert a document");
+    drop(conn);
+
+    for args in [
+        vec!["history", "org:hostile"],
+        vec!["documents"],
+        vec!["log"],
+        vec!["state"],
+        vec!["diff", "2020", "2025"],
+    ] {
+        let text = log.ok(&args);
+        assert!(
+            !has_raw_control(&text),
+            "{args:?} printed raw control characters: {text:?}"
+        );
+    }
+    let history = log.ok(&["history", "org:hostile"]);
+    assert!(history.contains("\\u001b]0;owned\\u0007"), "{history}");
+    let documents = log.ok(&["documents"]);
+    assert!(documents.contains("Title \\u001b[8mhidden"), "{documents}");
+
+    for args in [
+        vec!["history", "org:hostile", "--json"],
+        vec!["documents", "--format", "json"],
+        vec!["log", "--format", "json"],
+    ] {
+        let text = log.ok(&args);
+        assert!(
+            !has_raw_control(&text),
+            "{args:?} printed raw control characters: {text:?}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert!(value.to_string().contains("\\u001b"), "{args:?}");
+    }
+    let lines = log.ok(&["log", "--format", "jsonl"]);
+    assert!(!has_raw_control(&lines));
+    let quotes: Vec<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))
+        .filter_map(|v| v["quote"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        quotes.iter().any(|q| q.contains('\u{9b}')),
+        "the value is kept: {quotes:?}"
+    );
+}
+
+/// `recorded_by` and a document's title or publisher are single-line names: control
+/// characters in them are refused at ingest, naming the field.
+#[test]
+fn control_characters_in_names_are_refused_at_ingest() {
+    let log = Log::with_fixture();
+    let before = log.head();
+    let folder = log.dir().join("names");
+    let path = events_folder(
+        &folder,
+        "names",
+        "A short note.",
+        &[
+            json!({"id": "n1", "kind": "entity.registered", "valid": "2024",
+                 "payload": {"id": "org:n1", "type": "org", "name": "N"},
+                 "quote": "A short note", "recorded_by": "curator\u{1b}[2J"}),
+        ],
+    );
+    let out = log.run(&["ingest", path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`recorded_by`"), "{stderr}");
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+
+    let text = std::fs::read_to_string(&path).expect("read");
+    let text = text.replace(
+        "\"title\":\"Document names\"",
+        "\"title\":\"Doc\\u001b]0;x\\u0007\"",
+    );
+    std::fs::write(&path, text).expect("write");
+    let out = log.run(&["ingest", path.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`title`"), "{stderr}");
+    assert_eq!(log.head(), before);
+}
+
+/// A pipe whose reader has gone: writing to it fails with EPIPE.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer
+}
+
+/// `policylog … | head -1`: a closed standard output ends every printing command quietly
+/// with exit 0, and a closed standard error never turns an error into a panic (exit 101).
+#[test]
+fn a_closed_pipe_ends_every_printing_command_quietly() {
+    let log = Log::with_fixture();
+    let out = |name: &str| log.dir().join(name).to_string_lossy().into_owned();
+    let commands: Vec<Vec<String>> = [
+        vec!["head"],
+        vec!["head", "--json"],
+        vec!["log"],
+        vec!["log", "--format", "json"],
+        vec!["log", "--format", "jsonl"],
+        vec!["documents"],
+        vec!["verify"],
+        vec!["verify", "--json"],
+        vec!["state"],
+        vec!["state", "--format", "json"],
+        vec!["state", "--format", "markdown"],
+        vec!["state", "--format", "csv"],
+        vec!["diff", "2020", "2024"],
+        vec!["diff", "2020", "2024", "--format", "json"],
+        vec!["history", "org:icat"],
+        vec!["export", "--popolo", "-"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["--help"],
+        vec!["ingest", FIXTURE_DIR],
+    ]
+    .iter()
+    .map(|c| c.iter().map(|s| s.to_string()).collect())
+    .chain([
+        vec!["export".to_owned(), "--out".to_owned(), out("export")],
+        vec![
+            "snapshot".to_owned(),
+            "--yearly".to_owned(),
+            "--out".to_owned(),
+            out("snaps"),
+        ],
+    ])
+    .collect();
+    for args in &commands {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let result = log
+            .cmd(&args)
+            .stdout(closed_pipe())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "{args:?} with a closed stdout: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // An append whose confirmation cannot be printed is still appended.
+    let line = crate::common::append_line("closed-pipe-append");
+    let result = log
+        .cmd(&["append", "--json", &line])
+        .stdout(closed_pipe())
+        .output()
+        .expect("run");
+    assert_eq!(result.status.code(), Some(0));
+    assert!(
+        log.ok(&["log", "--format", "jsonl"])
+            .contains("closed-pipe-append")
+    );
+
+    // Errors with a closed standard error keep their exit code.
+    for (args, code) in [
+        (vec!["log", "--kind", "no.such"], 2),
+        (vec!["history", "org:nobody"], 2),
+        (vec!["verify", "--expect-head", "0000000000000000"], 1),
+    ] {
+        let result = log
+            .cmd(&args)
+            .stdout(Stdio::null())
+            .stderr(closed_pipe())
+            .output()
+            .expect("run");
+        assert_eq!(
+            result.status.code(),
+            Some(code),
+            "{args:?} with a closed stderr"
+        );
+    }
+}
