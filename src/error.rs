@@ -79,7 +79,7 @@ pub enum Error {
 
     /// The log moved on since the caller looked (`--expect-head`).
     #[error(
-        "the log head is {actual} but --expect-head says {expected}; someone appended meanwhile: re-read the log and retry"
+        "the log head is {actual}, not --expect-head {expected}: the log moved on since that head was read, or the hash is mistyped; run `policylog head` and retry"
     )]
     HeadMoved { expected: String, actual: String },
 

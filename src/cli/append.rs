@@ -35,7 +35,8 @@ pub struct Args {
     /// A payload field, key=value (repeat); values that parse as JSON are taken as JSON.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
-    /// Refuse to append unless the log head hash is this (optimistic concurrency).
+    /// Refuse to append unless the log head hash is this, or starts with these digits (at
+    /// least 12; optimistic concurrency).
     #[arg(long, value_name = "HASH")]
     expect_head: Option<String>,
 }
@@ -255,13 +256,8 @@ fn append_line(
     }
     let added = {
         let mut session = Session::begin(&mut store, crate::clock::recorder())?;
-        if let Some(expected) = expect_head
-            && session.head().hash != expected
-        {
-            return Err(Error::HeadMoved {
-                expected: expected.to_owned(),
-                actual: session.head().hash.clone(),
-            });
+        if let Some(expected) = expect_head {
+            check_expected_head(expected, &session.head().hash)?;
         }
         let added = session.add(line, None, &at)?;
         session.commit()?;
@@ -277,6 +273,33 @@ fn append_line(
             e.seq, e.id, e.hash
         )),
     }
+}
+
+/// Digits of the head hash `--expect-head` needs at least: the prefix `verify
+/// --expect-head` takes too, and what a 12-digit `head` abbreviation gives.
+const MIN_HEAD_PREFIX: usize = 12;
+
+/// `--expect-head`: the head hash, or a prefix of it of at least 12 hex digits (one head,
+/// so any such prefix is unambiguous).
+fn check_expected_head(expected: &str, head: &str) -> Result<()> {
+    let given = expected.trim().to_ascii_lowercase();
+    if given.is_empty() || given.len() > 64 || !given.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::Usage(format!(
+            "--expect-head `{expected}` is not a hash: give the hex digits `policylog head` prints"
+        )));
+    }
+    if given.len() < MIN_HEAD_PREFIX {
+        return Err(Error::Usage(format!(
+            "--expect-head `{expected}` is too short: give at least {MIN_HEAD_PREFIX} hex digits of the head hash (`policylog head` prints it)"
+        )));
+    }
+    if !head.starts_with(&given) {
+        return Err(Error::HeadMoved {
+            expected: expected.to_owned(),
+            actual: head.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// A full sha256 or a unique prefix of one.

@@ -182,13 +182,27 @@ fn info(verbosity: Verbosity, text: &str) -> Result<()> {
     out(text)
 }
 
+/// A `--db` that names a folder would reach SQLite as "disk I/O error": say what it is.
+fn check_db_path(db: &std::path::Path) -> Result<()> {
+    if db.is_dir() {
+        return Err(Error::Usage(format!(
+            "--db {}: is a folder, not a log file; give the log's file, e.g. --db {}",
+            db.display(),
+            db.join("policylog.db").display()
+        )));
+    }
+    Ok(())
+}
+
 fn open_write(db: &std::path::Path) -> Result<Store> {
+    check_db_path(db)?;
     Store::open_noting(db, Access::ReadWrite, &|found, current| {
         say_upgrade(db, found, current)
     })
 }
 
 fn open_read(db: &std::path::Path) -> Result<Store> {
+    check_db_path(db)?;
     Store::open_noting(db, Access::ReadOnly, &|found, current| {
         say_upgrade(db, found, current)
     })

@@ -36,6 +36,11 @@ pub fn read_line(text: &str) -> Result<Line, Problem> {
 }
 
 fn guard(text: &str) -> Result<(), Problem> {
+    if text.starts_with('\u{feff}') {
+        return Err(Problem::MalformedJson(
+            "the text starts with a byte-order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without a BOM".into(),
+        ));
+    }
     if text.len() > MAX_LINE_BYTES {
         return Err(Problem::MalformedJson(format!(
             "the line is {} bytes long; at most {MAX_LINE_BYTES} are accepted",

@@ -244,3 +244,160 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         );
     }
 }
+
+/// Runs a command that must be refused as bad input (exit 2) without changing the log;
+/// returns its standard error.
+fn refused(log: &Log, args: &[&str], stdin: Option<&[u8]>) -> String {
+    let before = (log.head(), crate::common::file_hash(log.db()));
+    let mut cmd = log.cmd(args);
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run");
+    if let Some(bytes) = stdin {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(bytes)
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(
+        (log.head(), crate::common::file_hash(log.db())),
+        before,
+        "{args:?} changed the log"
+    );
+    stderr
+}
+
+/// `--db` naming a folder said "disk I/O error"; now it names the folder and the fix.
+#[test]
+fn a_db_that_is_a_folder_is_refused_naming_it() {
+    let log = Log::new();
+    let folder = log.dir().join("logs");
+    std::fs::create_dir(&folder).expect("folder");
+    for args in [vec!["head"], vec!["ingest", FIXTURE_DIR], vec!["state"]] {
+        let out = crate::common::command_for(&folder, log.dir(), &args)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("is a folder"), "{stderr}");
+        assert!(
+            stderr.contains("policylog.db"),
+            "the fix names a file in it: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&folder).expect("list").count(),
+        0,
+        "nothing written in it"
+    );
+}
+
+/// `log --from` after `--to` matched nothing and said nothing (exit 0); it is refused
+/// like `/api/log`'s `from` after `to` (docs/serve.md), naming `--from`.
+#[test]
+fn log_from_after_to_is_refused() {
+    let log = Log::with_fixture();
+    let stderr = refused(&log, &["log", "--from", "2024", "--to", "2023"], None);
+    assert!(
+        stderr.contains("--from") && stderr.contains("after"),
+        "{stderr}"
+    );
+    // The same year on both sides is a year's span, not a contradiction.
+    log.ok(&["log", "--from", "2023", "--to", "2023"]);
+}
+
+/// `append --expect-head` with the 12-digit prefix `head` users copy said "someone appended
+/// meanwhile" though nobody had: a prefix of 12 or more digits of the head is accepted, a
+/// shorter one is refused as too short, and a hash that is not the head says so without
+/// claiming to know why.
+#[test]
+fn expect_head_takes_an_unambiguous_prefix_and_says_what_is_wrong() {
+    let log = Log::with_fixture();
+    let head = log.head();
+    log.ok(&[
+        "append",
+        "--expect-head",
+        &head.hash[..12],
+        "--json",
+        &crate::common::append_line("prefix-ok"),
+    ]);
+    let stderr = refused(
+        &log,
+        &[
+            "append",
+            "--expect-head",
+            &head.hash[..8],
+            "--json",
+            &crate::common::append_line("short"),
+        ],
+        None,
+    );
+    assert!(
+        stderr.contains("too short") && stderr.contains("12"),
+        "{stderr}"
+    );
+    let stderr = refused(
+        &log,
+        &[
+            "append",
+            "--expect-head",
+            "0123456789ab",
+            "--json",
+            &crate::common::append_line("wrong"),
+        ],
+        None,
+    );
+    assert!(stderr.contains("policylog head"), "{stderr}");
+    assert!(!stderr.contains("someone appended meanwhile"), "{stderr}");
+    let stderr = refused(
+        &log,
+        &[
+            "retract",
+            "prefix-ok",
+            "--reason",
+            "r",
+            "--expect-head",
+            "not-hex-at-all",
+        ],
+        None,
+    );
+    assert!(stderr.contains("hex"), "{stderr}");
+}
+
+/// A byte-order mark at the start of an events file or of `append`'s standard input was
+/// "expected value at line 1 column 1"; the message now names the mark and the fix.
+#[test]
+fn a_byte_order_mark_is_named() {
+    let log = Log::with_fixture();
+    let folder = log.dir().join("bom");
+    let path = events_folder(
+        &folder,
+        "bom",
+        "A short note.",
+        &[
+            json!({"id": "b1", "kind": "entity.registered", "valid": "2024",
+                 "payload": {"id": "org:b1", "type": "org", "name": "B"}, "quote": "A short note"}),
+        ],
+    );
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&path).expect("read"));
+    std::fs::write(&path, bytes).expect("write");
+    let stderr = refused(&log, &["ingest", path.to_str().expect("path")], None);
+    assert!(
+        stderr.contains("byte-order mark") && stderr.contains(":1"),
+        "{stderr}"
+    );
+
+    let mut line = b"\xEF\xBB\xBF".to_vec();
+    line.extend(crate::common::append_line("bom-stdin").into_bytes());
+    let stderr = refused(&log, &["append"], Some(&line));
+    assert!(stderr.contains("byte-order mark"), "{stderr}");
+}
