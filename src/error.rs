@@ -126,6 +126,9 @@ pub enum Problem {
     },
     #[error("source file {file} cannot be read: {reason}")]
     MissingSource { file: String, reason: String },
+    /// A FIFO, a device, a socket or a folder where a file is read, or a file too large.
+    #[error("{0}")]
+    NotARegularFile(String),
     #[error("unknown kind `{0}`; the vocabulary has: {kinds}", kinds = crate::event::Event::KINDS.join(", "))]
     UnknownKind(String),
     #[error("bad payload for `{kind}`: {reason}")]

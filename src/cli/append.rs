@@ -112,10 +112,22 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                     "give the event as --json '{...}', as flags (--kind, --valid, ...), or on standard input".into(),
                 ));
             }
+            // One event line: anything longer is refused, so that `append < /dev/zero`
+            // ends instead of filling memory.
+            let limit = crate::event::validate::MAX_LINE_BYTES as u64;
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("standard input", e))?;
+            if bytes.len() as u64 > limit {
+                return Err(Error::input(
+                    at.clone(),
+                    Problem::MalformedJson(format!(
+                        "the input is longer than {limit} bytes; give one event line"
+                    )),
+                ));
+            }
             let text = String::from_utf8(bytes).map_err(|e| {
                 Error::input(
                     at.clone(),

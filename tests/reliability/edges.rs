@@ -401,3 +401,112 @@ fn a_byte_order_mark_is_named() {
     let stderr = refused(&log, &["append"], Some(&line));
     assert!(stderr.contains("byte-order mark"), "{stderr}");
 }
+
+/// Runs a command that must end within 20 s (a FIFO used to block ingest for ever): its
+/// exit code and standard error. A command still running then is killed, and fails the test.
+fn within_time(mut cmd: std::process::Command, what: &str) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = String::new();
+            use std::io::Read as _;
+            child
+                .stderr
+                .take()
+                .expect("stderr")
+                .read_to_string(&mut stderr)
+                .expect("read");
+            return (status.code(), stderr);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().expect("path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
+}
+
+/// A FIFO as an events file or as a document blocked ingest for ever; a character device
+/// as a document grew without end; `append < /dev/zero` too. Only regular files are read,
+/// documents up to 64 MiB, standard input up to one line: each is refused at once (exit 2),
+/// naming the file and what it is, with the log unchanged.
+#[test]
+fn fifos_devices_and_endless_input_are_refused_at_once() {
+    let log = Log::with_fixture();
+    let before = log.head();
+    let expect = |args: &[&str], said: &str| {
+        let (code, stderr) = within_time(log.cmd(args), &format!("{args:?}"));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert_eq!(log.head(), before);
+    };
+    let line = json!({"id": "f1", "kind": "entity.registered", "valid": "2024",
+                      "payload": {"id": "org:f1", "type": "org", "name": "F"}, "quote": "A note"});
+
+    // An events file that is a FIFO, given itself and found in a folder.
+    let fifo = log.dir().join("given.jsonl");
+    mkfifo(&fifo);
+    expect(&["ingest", fifo.to_str().expect("path")], "is a FIFO");
+    let folder = log.dir().join("with-fifo");
+    std::fs::create_dir(&folder).expect("folder");
+    mkfifo(&folder.join("a.jsonl"));
+    expect(&["ingest", folder.to_str().expect("path")], "is a FIFO");
+
+    // A document that is a FIFO.
+    let folder = log.dir().join("fifo-doc");
+    let events = events_folder(&folder, "doc", "A note.", std::slice::from_ref(&line));
+    let doc = folder.join("sources/doc.txt");
+    std::fs::remove_file(&doc).expect("remove");
+    mkfifo(&doc);
+    expect(&["ingest", events.to_str().expect("path")], "document");
+    expect(&["ingest", events.to_str().expect("path")], "is a FIFO");
+
+    // A document larger than 64 MiB (sparse, so the test writes nothing to speak of).
+    std::fs::remove_file(&doc).expect("remove");
+    let big = std::fs::File::create(&doc).expect("create");
+    big.set_len((64 << 20) + 1).expect("grow");
+    expect(
+        &["ingest", events.to_str().expect("path")],
+        "larger than 64 MiB",
+    );
+
+    // A character device as the document (mknod needs root, as CI has).
+    if crate::common::is_root() {
+        std::fs::remove_file(&doc).expect("remove");
+        let c = std::ffi::CString::new(doc.to_str().expect("path")).expect("no NUL");
+        // SAFETY: a valid path; 1:5 is /dev/zero.
+        let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o644, libc::makedev(1, 5)) };
+        assert_eq!(made, 0, "mknod");
+        expect(
+            &["ingest", events.to_str().expect("path")],
+            "is a character device",
+        );
+    } else {
+        crate::common::figure("edges: not root, the character-device case was skipped");
+    }
+
+    // Standard input that never ends.
+    let mut cmd = log.cmd(&["append"]);
+    cmd.stdin(std::fs::File::open("/dev/zero").expect("/dev/zero"));
+    let (code, stderr) = within_time(cmd, "append < /dev/zero");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("longer than"), "{stderr}");
+    assert_eq!(log.head(), before);
+}
