@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::store::{EventFilter, Store};
@@ -23,23 +23,15 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
     let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut file_of_source = std::collections::HashMap::new();
     let mut report = ExportReport::default();
+    // Every file this run writes, with what it is, so that no two things claim one path.
+    let mut plan = Plan::default();
     for doc in &documents {
+        let what = format!("document {} (`file` {})", doc.sha256.short(), doc.file);
+        plan.claim(&doc.events_file, &format!("the events file of {what}"))?;
+        plan.claim(&doc.file, &what)?;
         let lines = files.entry(doc.events_file.clone()).or_default();
-        if !lines.is_empty() {
-            return Err(Error::Usage(format!(
-                "two documents claim the events file {}; they cannot both be exported",
-                doc.events_file
-            )));
-        }
         lines.push(doc.header_line());
         file_of_source.insert(doc.sha256.to_string(), doc.events_file.clone());
-        let path = out
-            .join(&doc.events_file)
-            .parent()
-            .unwrap_or(out)
-            .join(&doc.file);
-        write_file(&path, doc.text.as_bytes())?;
-        report.documents += 1;
     }
     store.for_each_event(&EventFilter::default(), |e| {
         let file = match &e.source {
@@ -54,6 +46,18 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
         report.events += 1;
         Ok(())
     })?;
+    if files.contains_key(UNSOURCED_FILE) {
+        plan.claim(UNSOURCED_FILE, "the events that cite no document")?;
+    }
+    // Nothing is written until every path is known to be free of the log and of each other.
+    let log = LogFiles::of(store.path());
+    for (name, what) in &plan.paths {
+        log.refuse_overwrite(&out.join(name), what)?;
+    }
+    for doc in &documents {
+        write_file(&out.join(&doc.file), doc.text.as_bytes())?;
+        report.documents += 1;
+    }
     for (name, lines) in files {
         let path = out.join(&name);
         let mut text = lines.join("\n");
@@ -62,6 +66,112 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
         report.files.push(path);
     }
     Ok(report)
+}
+
+/// The paths an export writes, relative to `--out`, and what each one is.
+#[derive(Default)]
+struct Plan {
+    paths: BTreeMap<String, String>,
+}
+
+impl Plan {
+    fn claim(&mut self, name: &str, what: &str) -> Result<()> {
+        let relative = Path::new(name);
+        if name.is_empty()
+            || name.contains('\\')
+            || relative
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(Error::Usage(format!(
+                "{what}: `{name}` is not a relative path inside the export folder; export wrote nothing"
+            )));
+        }
+        // `a/./b` and `a//b` name `a/b`.
+        let key = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some(first) = self.paths.get(&key) {
+            return Err(Error::Usage(format!(
+                "{first} and {what} would both be written to {key}; export wrote nothing (document file names must be unique in a log: this one predates the rule)"
+            )));
+        }
+        self.paths.insert(key, what.to_owned());
+        Ok(())
+    }
+}
+
+/// The log file and the files SQLite keeps beside it: no export may write over them.
+pub struct LogFiles {
+    paths: Vec<PathBuf>,
+    identity: Option<(u64, u64)>,
+}
+
+impl LogFiles {
+    pub fn of(db: &Path) -> LogFiles {
+        let db = resolve(db);
+        let mut paths = vec![db.clone()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            paths.push(PathBuf::from(name));
+        }
+        LogFiles {
+            identity: identity(&db),
+            paths,
+        }
+    }
+
+    /// Refuses a path that is the log or one of its files, however it is spelt (relative,
+    /// through a symlink, a hard link of the log).
+    pub fn refuse_overwrite(&self, target: &Path, what: &str) -> Result<()> {
+        let resolved = resolve(target);
+        let same_file = self.identity.is_some() && identity(target) == self.identity;
+        if same_file || self.paths.contains(&resolved) {
+            return Err(Error::Usage(format!(
+                "{what} would be written to {}, which is the log {} or its own file; export wrote nothing: export into another folder (--out)",
+                target.display(),
+                self.paths[0].display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The path with its deepest existing ancestor made canonical (symlinks followed): how
+/// a file not yet written will be reached.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                base = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Device and inode of an existing file (its hard links share them).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

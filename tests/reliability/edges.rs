@@ -510,3 +510,196 @@ fn fifos_devices_and_endless_input_are_refused_at_once() {
     assert!(stderr.contains("longer than"), "{stderr}");
     assert_eq!(log.head(), before);
 }
+
+/// Every file under `dir` with its bytes' hash (to show that a refused export wrote nothing).
+fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("list") {
+            let p = entry.expect("entry").path();
+            let kind = std::fs::symlink_metadata(&p).expect("stat").file_type();
+            if kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), crate::common::file_hash(&p)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `export --out .` beside the log wrote a document whose `file` is `policylog.db` over the
+/// live log (136 events gone); `--popolo` could too. Every path is checked before anything
+/// is written: the log, its `-wal`/`-shm`/`-journal`, however reached (a relative path, a
+/// symlinked folder, a hard link), are refused, naming the clash, with nothing written.
+#[test]
+fn export_never_writes_over_the_log() {
+    let log = Log::with_fixture();
+    for (name, doc_file) in [
+        ("over-db", "policylog.db"),
+        ("over-wal", "policylog.db-wal"),
+    ] {
+        let folder = log.dir().join(name);
+        std::fs::create_dir_all(&folder).expect("folder");
+        let text = format!("A document saved as {doc_file}.");
+        std::fs::write(folder.join(doc_file), &text).expect("document");
+        let header = json!({"document": {"file": doc_file, "sha256": sha256_hex(text.as_bytes()),
+            "title": "Named like the log", "publisher": "Tests", "published": "2024"}});
+        let line = json!({"id": format!("{name}-reg"), "kind": "entity.registered", "valid": "2024",
+            "payload": {"id": format!("org:{name}"), "type": "org", "name": "X"}, "quote": "A document saved"});
+        std::fs::write(
+            folder.join(format!("{name}.jsonl")),
+            format!("{header}\n{line}\n"),
+        )
+        .expect("events");
+        log.ok(&["ingest", folder.to_str().expect("path")]);
+    }
+    let head = log.head();
+    let before = tree(log.dir());
+    let hard_link = log.dir().join("elsewhere");
+    std::fs::create_dir(&hard_link).expect("folder");
+    std::fs::hard_link(log.db(), hard_link.join("policylog.db")).expect("hard link");
+    let linked = log.dir().join("linked");
+    std::os::unix::fs::symlink(log.dir(), &linked).expect("symlink");
+    let before_linked = tree(log.dir());
+    for out in [
+        ".".to_owned(),
+        log.dir().display().to_string(),
+        "linked".to_owned(),
+        "elsewhere".to_owned(),
+    ] {
+        let result = log.run(&["export", "--out", &out]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(
+            result.status.code(),
+            Some(2),
+            "export --out {out}: {stderr}"
+        );
+        assert!(
+            stderr.contains("policylog.db") && stderr.contains("wrote nothing"),
+            "{stderr}"
+        );
+        assert_eq!(
+            tree(log.dir()),
+            before_linked,
+            "export --out {out} wrote something"
+        );
+    }
+    let popolo = log.run(&["export", "--popolo", "policylog.db"]);
+    assert_eq!(
+        popolo.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&popolo.stderr)
+    );
+    std::fs::remove_file(hard_link.join("policylog.db")).expect("remove");
+    std::fs::remove_file(&linked).expect("remove");
+    assert_eq!(tree(log.dir()), before);
+    assert_eq!(log.head(), head);
+    crate::common::assert_verifies(log.db());
+    // Into another folder it exports as ever.
+    log.ok(&["export", "--out", "export"]);
+}
+
+/// Two documents with the same `file` were both accepted and export kept one of them
+/// silently (exit 0); a document at `log.jsonl` broke the export the same way. Ingest now
+/// refuses such a document naming both; a log that already holds two (written before the
+/// rule) is refused by export naming both, with nothing written.
+#[test]
+fn document_file_names_are_unique_per_log() {
+    let log = Log::with_fixture();
+    let head = log.head();
+    let reg = |id: &str| {
+        json!({"id": id, "kind": "entity.registered", "valid": "2024",
+               "payload": {"id": format!("org:{id}"), "type": "org", "name": "X"}, "quote": "A note"})
+    };
+    let first = events_folder(
+        &log.dir().join("one"),
+        "same",
+        "A note, the first.",
+        &[reg("u1")],
+    );
+    log.ok(&["ingest", first.to_str().expect("path")]);
+    let head = (head, log.head());
+    let second = events_folder(
+        &log.dir().join("two"),
+        "same",
+        "A note, the second.",
+        &[reg("u2")],
+    );
+    let stderr = refused(&log, &["ingest", second.to_str().expect("path")], None);
+    let first_sha = &sha256_hex(b"A note, the first.")[..12];
+    let second_sha = &sha256_hex(b"A note, the second.")[..12];
+    assert!(
+        stderr.contains(first_sha) && stderr.contains(second_sha),
+        "names both: {stderr}"
+    );
+    assert!(stderr.contains("sources/same.txt"), "{stderr}");
+    // Both in one batch, from two folders, under different events file names.
+    let a = events_folder(
+        &log.dir().join("three"),
+        "x",
+        "A note, the third.",
+        &[reg("u3")],
+    );
+    let b = events_folder(
+        &log.dir().join("four"),
+        "x",
+        "A note, the fourth.",
+        &[reg("u4")],
+    );
+    let b2 = log.dir().join("four/y.jsonl");
+    std::fs::rename(&b, &b2).expect("rename");
+    let stderr = refused(
+        &log,
+        &[
+            "ingest",
+            a.to_str().expect("path"),
+            b2.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert!(
+        stderr.contains("sources/x.txt") && stderr.contains("x.jsonl"),
+        "{stderr}"
+    );
+
+    // A document at log.jsonl, where export puts the events that cite none.
+    let folder = log.dir().join("five");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let header = json!({"document": {"file": "log.jsonl", "sha256": sha256_hex(b"A note."),
+        "title": "T", "publisher": "P", "published": "2024"}});
+    std::fs::write(folder.join("log.jsonl"), "A note.").expect("doc");
+    std::fs::write(folder.join("d.jsonl"), format!("{header}\n{}\n", reg("u5"))).expect("events");
+    let stderr = refused(
+        &log,
+        &["ingest", folder.join("d.jsonl").to_str().expect("path")],
+        None,
+    );
+    assert!(stderr.contains("log.jsonl"), "{stderr}");
+    assert_eq!(log.head(), head.1);
+
+    // A log holding two documents with one `file`, as an older policylog let in.
+    let conn = rusqlite::Connection::open(log.db()).expect("open");
+    conn.execute(
+        "INSERT INTO documents (sha256, file, events_file, title, publisher, published, text, recorded_at, record_hash)
+         VALUES (?1, 'sources/same.txt', 'other.jsonl', 'Twin', 'P', '2024', 'x', '2026-01-01T00:00:00Z', '')",
+        [sha256_hex(b"twin")],
+    )
+    .expect("insert");
+    drop(conn);
+    let out = log.dir().join("export");
+    let result = log.run(&["export", "--out", out.to_str().expect("path")]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(first_sha) && stderr.contains(&sha256_hex(b"twin")[..12]),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "export wrote something");
+}
