@@ -1,11 +1,13 @@
 //! `export`: the log written back as events files plus their sources, in the canonical
 //! form `ingest` reads, so that ingest followed by export changes no byte.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::clock;
 use crate::error::{Error, Result};
+use crate::ingest::{MergeKey, merge_key};
 use crate::store::{EventFilter, Store};
 
 /// File for events that cite no document (retractions by a maintainer).
@@ -33,6 +35,8 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
         lines.push(doc.header_line());
         file_of_source.insert(doc.sha256.to_string(), doc.events_file.clone());
     }
+    // Each event's file, line in it and merge key, in log order.
+    let mut placed: Vec<(String, usize, MergeKey)> = Vec::new();
     store.for_each_event(&EventFilter::default(), |e| {
         let file = match &e.source {
             Some(sha) => file_of_source
@@ -42,10 +46,14 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
             None => UNSOURCED_FILE.to_owned(),
         };
         let with_source = file == UNSOURCED_FILE && e.source.is_some();
-        files.entry(file).or_default().push(e.to_line(with_source));
+        let lines = files.entry(file.clone()).or_default();
+        lines.push(e.to_line(with_source));
+        let key = merge_key(clock::parse(&e.recorded_at).ok(), None);
+        placed.push((file, lines.len() - 1, key));
         report.events += 1;
         Ok(())
     })?;
+    add_order_hints(&mut files, &placed);
     if files.contains_key(UNSOURCED_FILE) {
         plan.claim(UNSOURCED_FILE, "the events that cite no document")?;
     }
@@ -66,6 +74,48 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
         report.files.push(path);
     }
     Ok(report)
+}
+
+/// Ingest merges the files by `recorded_at`, ties in file-name order: events of one
+/// `recorded_at` that the log holds in another order (ingested by separate calls, out of
+/// file-name order) would come back reordered, with another head. Each such tie gets
+/// `order` hints, its events numbered 1, 2, … in log order, which ingest merges by; every
+/// other line is written as before, so a log without such ties exports byte for byte as it
+/// was ingested.
+fn add_order_hints(
+    files: &mut BTreeMap<String, Vec<String>>,
+    placed: &[(String, usize, MergeKey)],
+) {
+    let rank: HashMap<&str, usize> = files
+        .keys()
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), i))
+        .collect();
+    // The events of each key, in log order (equal keys are contiguous in a log whose
+    // time never goes backwards, but nothing here relies on it).
+    let mut ties: HashMap<MergeKey, Vec<usize>> = HashMap::new();
+    for (i, (_, _, key)) in placed.iter().enumerate() {
+        ties.entry(*key).or_default().push(i);
+    }
+    let mut hinted: Vec<(&str, usize, usize)> = Vec::new();
+    for events in ties.values() {
+        // Within a tie the merge takes files in name order, each file's lines in order:
+        // the log's order, unless the file ranks go down somewhere.
+        let misordered = events
+            .windows(2)
+            .any(|w| rank[placed[w[1]].0.as_str()] < rank[placed[w[0]].0.as_str()]);
+        if misordered {
+            for (k, &i) in events.iter().enumerate() {
+                hinted.push((placed[i].0.as_str(), placed[i].1, k + 1));
+            }
+        }
+    }
+    for (file, line, order) in hinted {
+        let text = &mut files.get_mut(file).expect("placed in it")[line];
+        // Header lines come first: an event's line index counts from the file's start.
+        text.truncate(text.len() - 1);
+        text.push_str(&format!(",\"order\":{order}}}"));
+    }
 }
 
 /// The paths an export writes, relative to `--out`, and what each one is.

@@ -268,7 +268,7 @@ fn id_hash(id: &str) -> u64 {
 struct Pending {
     line_no: usize,
     line: Line,
-    order: Option<DateTime<Utc>>,
+    order: MergeKey,
 }
 
 /// Ingests events files (or folders of them) as one transaction.
@@ -333,8 +333,9 @@ pub fn ingest_observed(
         })
         .collect();
 
-    // Merge the files by recorded_at (lines without one come last, in file order), so
-    // that an exported log, split into one file per document, rebuilds the same chain.
+    // Merge the files by recorded_at (lines without one come last, in file order), then
+    // by the lines' `order` hints, so that an exported log, split into one file per
+    // document, rebuilds the same chain.
     let mut heads: Vec<Option<Pending>> = Vec::with_capacity(readers.len());
     for reader in &mut readers {
         heads.push(next_pending(reader)?);
@@ -344,7 +345,7 @@ pub fn ingest_observed(
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.as_ref().map(|p| (i, p.order)))
-            .min_by(|(i, a), (j, b)| order_key(*a).cmp(&order_key(*b)).then(i.cmp(j)));
+            .min_by(|(i, a), (j, b)| a.cmp(b).then(i.cmp(j)));
         let Some((i, _)) = next else { break };
         let pending = heads[i].take().expect("chosen head exists");
         // Each file's location is reused line after line rather than built per event.
@@ -442,8 +443,13 @@ fn check_document_names(store: &Store, readers: &[EventsFile]) -> Result<()> {
     Ok(())
 }
 
-fn order_key(time: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
-    (time.is_none(), time)
+/// What ingest merges the files' lines by: lines without `recorded_at` last, then by
+/// that time, then by the line's `order` hint (0 when it has none); lines with equal keys
+/// go in file-name order. `export` computes the same to know where hints are needed.
+pub type MergeKey = (bool, Option<DateTime<Utc>>, u64);
+
+pub fn merge_key(time: Option<DateTime<Utc>>, order: Option<u64>) -> MergeKey {
+    (time.is_none(), time, order.unwrap_or(0))
 }
 
 fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
@@ -459,10 +465,11 @@ fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
         Error::input(at, p)
     })?;
     // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
-    let order = line
+    let time = line
         .recorded_at
         .as_deref()
         .and_then(|t| clock::parse(t).ok());
+    let order = merge_key(time, line.order);
     Ok(Some(Pending {
         line_no,
         line,
