@@ -151,6 +151,9 @@ pub enum Problem {
     UnknownDocument(String),
     #[error("{0}")]
     UnknownTarget(String),
+    /// A retraction or correction whose target no longer counts (or never asserted anything).
+    #[error("{0}")]
+    TargetDoesNotCount(String),
     #[error("{0}")]
     RecordedAt(String),
 }

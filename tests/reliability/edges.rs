@@ -836,3 +836,91 @@ fn export_then_ingest_keeps_the_order_of_ties() {
         .expect("ingest");
     assert_eq!(crate::common::head_of(&fresh), log.head());
 }
+
+/// Runs `state --format json` and says whether CBSS is a member of ICAT in it.
+fn cbss_is_member(log: &Log) -> bool {
+    log.ok(&["state", "--as-of", "2024", "--format", "json"])
+        .contains("\"org:cbss\"")
+}
+
+/// Retracting a retraction was accepted and did nothing, and so was retracting an event
+/// twice; correcting an event already corrected put a second replacement beside the first.
+/// Each is refused now (exit 2, nothing written), saying what to do instead; correcting a
+/// retracted event restores it, as the message says.
+#[test]
+fn retractions_and_corrections_must_change_something() {
+    let log = Log::with_fixture();
+    assert!(cbss_is_member(&log));
+    log.ok(&["retract", "cbss-joins", "--reason", "test", "--id", "r1"]);
+    assert!(!cbss_is_member(&log));
+
+    let stderr = refused(&log, &["retract", "cbss-joins", "--reason", "again"], None);
+    assert!(stderr.contains("already retracted by `r1`"), "{stderr}");
+    let stderr = refused(&log, &["retract", "r1", "--reason", "undo"], None);
+    assert!(
+        stderr.contains("is a retraction") && stderr.contains("event.corrected of `cbss-joins`"),
+        "{stderr}"
+    );
+    let restated = json!({"kind": "membership.joined", "valid": "2020-04",
+        "payload": {"member": "org:cbss", "group": "org:icat"},
+        "source": crate::common::FIXTURE_SHA, "quote": "The Council of the Baltic Sea States (CBSS) joined"})
+    .to_string();
+    let stderr = refused(
+        &log,
+        &["correct", "r1", "--json", &restated, "--reason", "undo"],
+        None,
+    );
+    assert!(stderr.contains("is a retraction"), "{stderr}");
+
+    // The way back, as the message says: a correction of the retracted event.
+    log.ok(&[
+        "correct",
+        "cbss-joins",
+        "--json",
+        "{}",
+        "--reason",
+        "restored",
+        "--id",
+        "c1",
+    ]);
+    assert!(cbss_is_member(&log));
+    let stderr = refused(
+        &log,
+        &[
+            "correct",
+            "cbss-joins",
+            "--json",
+            r#"{"valid":"2020-05"}"#,
+            "--reason",
+            "twice",
+        ],
+        None,
+    );
+    assert!(stderr.contains("correct `c1` instead"), "{stderr}");
+    let stderr = refused(
+        &log,
+        &["retract", "cbss-joins", "--reason", "corrected"],
+        None,
+    );
+    assert!(stderr.contains("retract `c1`"), "{stderr}");
+    log.ok(&["retract", "c1", "--reason", "the correction was wrong"]);
+    assert!(
+        !cbss_is_member(&log),
+        "retracting the correction leaves the retracted event out"
+    );
+
+    // Within one batch too: the second retraction of one target is refused with its line.
+    let folder = log.dir().join("twice");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let line = |id: &str| json!({"id": id, "kind": "event.retracted", "valid": "2026", "payload": {"target": "children-share", "reason": "r"}});
+    std::fs::write(
+        folder.join("log.jsonl"),
+        format!("{}\n{}\n", line("t1"), line("t2")),
+    )
+    .expect("write");
+    let stderr = refused(&log, &["ingest", folder.to_str().expect("path")], None);
+    assert!(
+        stderr.contains("log.jsonl:2") && stderr.contains("already retracted by `t1`"),
+        "{stderr}"
+    );
+}
