@@ -32,7 +32,11 @@ pub struct Args {
     /// The verbatim sentence of the source that supports the event.
     #[arg(long)]
     quote: Option<String>,
-    /// A payload field, key=value (repeat); values that parse as JSON are taken as JSON.
+    /// A payload field, key=value (repeat, each field once). The value is taken as text,
+    /// as string, id and date fields need it (`period=2022` is the string "2022"); only a
+    /// field that needs a number, a list, an object or true/false reads it as JSON
+    /// (`value=35`, `issuers='["org:icat"]'`). A value written as a JSON string
+    /// (`period='"2022"'`) is that string.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// Refuse to append unless the log head hash is this, or starts with these digits (at
@@ -100,7 +104,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                 .valid
                 .clone()
                 .ok_or_else(|| Error::Usage("--valid is required with --kind".into()))?,
-            payload: payload_from_pairs(&args.set).map_err(Error::Usage)?,
+            payload: payload_from_pairs(kind, &args.set).map_err(Error::Usage)?,
             source: args.source.clone(),
             quote: args.quote.clone(),
             recorded_at: None,
@@ -187,6 +191,8 @@ pub fn correct(db: &Path, args: CorrectArgs) -> Result<()> {
     };
     let replacement: Value = serde_json::from_str(&args.json)
         .map_err(|e| Error::input(at.clone(), Problem::MalformedJson(e.to_string())))?;
+    crate::event::json_text::check(&args.json)
+        .map_err(|e| Error::input(at.clone(), Problem::BadField(e)))?;
     let Value::Object(mut fields) = replacement else {
         return Err(Error::input(
             at,

@@ -2,6 +2,7 @@
 //! envelope the projection folds.
 
 mod canonical;
+pub mod json_text;
 mod kind;
 pub mod upcast;
 pub mod validate;

@@ -924,3 +924,118 @@ fn retractions_and_corrections_must_change_something() {
         "{stderr}"
     );
 }
+
+/// A key given twice inside a payload (at any depth) kept the last value silently, and a
+/// number a double cannot hold as written was rounded silently: both are refused on every
+/// way in (an events file, `append --json`, `--set`, `correct --json`), naming the field.
+/// And `--set period=2022` gives the string a string field needs, not the number 2022.
+#[test]
+fn payloads_that_json_reads_two_ways_are_refused() {
+    use crate::common::{FIXTURE_QUOTE, FIXTURE_SHA};
+    let log = Log::with_fixture();
+    let statistic = |value: &str, extra: &str| {
+        format!(
+            r#"{{"kind":"statistic.reported","valid":"2024","payload":{{"indicator":"indicator:t","label":"L","value":{value},"unit":"u","period":"2024"{extra}}},"source":"{FIXTURE_SHA}","quote":"{FIXTURE_QUOTE}"}}"#
+        )
+    };
+    for (line, said) in [
+        (
+            statistic("1", r#","unit":"people""#),
+            "`payload.unit` is given twice",
+        ),
+        (
+            statistic("9007199254740993", ""),
+            "`payload.value`: the number 9007199254740993",
+        ),
+        (
+            statistic("1.00000000000000000001", ""),
+            "cannot be kept exactly",
+        ),
+        (statistic("1e-400", ""), "cannot be kept exactly"),
+    ] {
+        let stderr = refused(&log, &["append", "--json", &line], None);
+        assert!(stderr.contains(said), "{line}: {stderr}");
+        // The same line in an events file.
+        let folder = log.dir().join("dup");
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("log.jsonl"), format!("{line}\n")).expect("write");
+        let stderr = refused(&log, &["ingest", folder.to_str().expect("path")], None);
+        assert!(
+            stderr.contains(said) && stderr.contains("log.jsonl:1"),
+            "{stderr}"
+        );
+    }
+    // Deeper: a correction's replacement payload.
+    let correction = format!(
+        r#"{{"kind":"event.corrected","valid":"2024","payload":{{"target":"cbss-joins","reason":"r","replacement":{{"kind":"membership.joined","valid":"2020-05","payload":{{"member":"org:cbss","group":"org:icat","member":"org:iom"}}}}}},"source":"{FIXTURE_SHA}","quote":"{FIXTURE_QUOTE}"}}"#
+    );
+    let stderr = refused(&log, &["append", "--json", &correction], None);
+    assert!(
+        stderr.contains("`payload.replacement.payload.member` is given twice"),
+        "{stderr}"
+    );
+    let stderr = refused(
+        &log,
+        &[
+            "correct",
+            "cbss-joins",
+            "--reason",
+            "r",
+            "--json",
+            r#"{"valid":"2020-05","valid":"2021"}"#,
+        ],
+        None,
+    );
+    assert!(stderr.contains("`valid` is given twice"), "{stderr}");
+
+    // --set: a field twice; a number inside JSON; text for text fields.
+    let set = |extra: &[&str]| {
+        let mut args = vec![
+            "append",
+            "--kind",
+            "statistic.reported",
+            "--valid",
+            "2024",
+            "--source",
+            &FIXTURE_SHA[..12],
+            "--quote",
+            FIXTURE_QUOTE,
+            "--set",
+            "indicator=indicator:set",
+            "--set",
+            "label=Set",
+            "--set",
+            "unit=people",
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let args = set(&[
+        "--set",
+        "value=1",
+        "--set",
+        "value=2",
+        "--set",
+        "period=2022",
+    ]);
+    let stderr = refused(
+        &log,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+    );
+    assert!(stderr.contains("`value` is given twice"), "{stderr}");
+    let args = set(&["--set", "value=9007199254740993", "--set", "period=2022"]);
+    let stderr = refused(
+        &log,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+    );
+    assert!(stderr.contains("cannot be kept exactly"), "{stderr}");
+    let args = set(&["--set", "value=35", "--set", "period=2022"]);
+    log.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let appended = log.ok(&["log", "--format", "jsonl", "--kind", "statistic.reported"]);
+    assert!(
+        appended.contains(r#""period":"2022""#) && appended.contains(r#""value":35"#),
+        "{appended}"
+    );
+}
