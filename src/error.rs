@@ -137,8 +137,16 @@ pub enum Problem {
     BadDate { field: &'static str, reason: String },
     #[error("{0}")]
     BadField(String),
-    #[error("the quote is not in document {document}: \"{quote}\"")]
-    QuoteNotInSource { document: String, quote: String },
+    #[error(
+        "the quote is not in document {document}: \"{quote}\"{}",
+        closest.as_deref().map(ToString::to_string).unwrap_or_default()
+    )]
+    QuoteNotInSource {
+        document: String,
+        quote: String,
+        /// The closest passage and what differs, when one is close.
+        closest: Option<Box<crate::closest::Mismatch>>,
+    },
     #[error(
         "`{field}` refers to `{entity}`, which is not registered in the log or this batch (register it with an entity.registered event, or fix the typo)"
     )]

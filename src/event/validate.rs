@@ -227,6 +227,8 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
                 .ok_or_else(|| Problem::QuoteNotInSource {
                     document: source.sha256.short().to_owned(),
                     quote: crate::entity::truncate(q, 160),
+                    // Searched only now that the quote failed: found quotes pay nothing.
+                    closest: source.text.closest(q).map(Box::new),
                 })?;
             (Some(source.sha256.clone()), Some(span))
         }

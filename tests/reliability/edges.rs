@@ -1039,3 +1039,65 @@ fn payloads_that_json_reads_two_ways_are_refused() {
         "{appended}"
     );
 }
+
+/// A quote that is not in its document said only that; now the message shows the closest
+/// passage and what differs, invisible characters made visible, and says when the only
+/// difference is Unicode normalisation (issue 19, and issue 21's NFD quote).
+#[test]
+fn a_quote_not_in_its_document_shows_the_closest_passage_and_what_differs() {
+    let log = Log::with_fixture();
+    let text = "The Group\u{2019}s members met in \u{c5}land in 2021 to act against trafficking in persons.";
+    let folder = log.dir().join("quotes");
+    let line = |quote: &str| {
+        json!({"id": "q1", "kind": "entity.registered", "valid": "2024",
+               "payload": {"id": "org:q1", "type": "org", "name": "Q"}, "quote": quote})
+    };
+    for (quote, said) in [
+        (
+            "The Group's members met",
+            vec![
+                "closest passage: \"The Group\u{2019}s members met\"",
+                "U+0027 APOSTROPHE",
+                "U+2019 RIGHT SINGLE QUOTATION MARK",
+            ],
+        ),
+        (
+            "met in A\u{30a}land in 2021",
+            vec![
+                "closest passage: \"met in \u{c5}land in 2021\"",
+                "decomposed",
+                "the only difference is Unicode normalisation",
+            ],
+        ),
+        (
+            "act against traf\u{200b}ficking",
+            vec!["<U+200B>", "ZERO WIDTH SPACE"],
+        ),
+        (
+            "to act against traffickng in persons",
+            vec![
+                "closest passage: \"to act against trafficking in persons\"",
+                "the document has \"i\"",
+            ],
+        ),
+    ] {
+        let path = events_folder(&folder, "quotes", text, &[line(quote)]);
+        let stderr = refused(&log, &["ingest", path.to_str().expect("path")], None);
+        assert!(stderr.contains("the quote is not in document"), "{stderr}");
+        for s in said {
+            assert!(stderr.contains(s), "{quote:?}: expected {s:?} in\n{stderr}");
+        }
+        if !quote.contains('\u{30a}') {
+            assert!(!stderr.contains("only difference is Unicode"), "{stderr}");
+        }
+    }
+    // A quote from another text altogether has no closest passage to show.
+    let path = events_folder(
+        &folder,
+        "quotes",
+        text,
+        &[line("Nothing of the sort is written anywhere")],
+    );
+    let stderr = refused(&log, &["ingest", path.to_str().expect("path")], None);
+    assert!(!stderr.contains("closest passage"), "{stderr}");
+}
