@@ -50,6 +50,23 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `escape` for text no renderer coloured (notes and errors on standard error): every
+/// escape character is made visible, and the colour count of the output is left alone.
+pub fn escape_all(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn push_escaped(out: &mut String, c: char) {
     use std::fmt::Write as _;
     let _ = write!(out, "\\u{:04x}", c as u32);
@@ -152,6 +169,10 @@ mod tests {
             "\\u001b[1mx\\u001b[0m\\u001b[8m"
         );
         assert_eq!(escape("\u{1b}[1m"), "\\u001b[1m");
+        // A note on standard error between a render and its output keeps the count.
+        painted(2);
+        assert_eq!(escape_all("note \u{1b}[1m"), "note \\u001b[1m");
+        assert_eq!(escape("\u{1b}[1mx\u{1b}[0m"), "\u{1b}[1mx\u{1b}[0m");
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub fn note(text: &str) {
     let _ = writeln!(
         std::io::stderr().lock(),
         "{}",
-        crate::terminal::escape(text)
+        crate::terminal::escape_all(text)
     );
 }
 
