@@ -60,7 +60,9 @@ pub fn export(store: &Store, out: &Path) -> Result<ExportReport> {
     // Nothing is written until every path is known to be free of the log and of each other.
     let log = LogFiles::of(store.path());
     for (name, what) in &plan.paths {
-        log.refuse_overwrite(&out.join(name), what)?;
+        let path = out.join(name);
+        log.refuse_overwrite(&path, what)?;
+        refuse_irregular(&path, what)?;
     }
     for doc in &documents {
         write_file(&out.join(&doc.file), doc.text.as_bytes())?;
@@ -187,6 +189,25 @@ impl LogFiles {
             )));
         }
         Ok(())
+    }
+}
+
+/// An earlier export's file is replaced; a symlink (which would send the bytes to a file
+/// this export never chose), a FIFO (which would block the write) or a folder is refused.
+fn refuse_irregular(path: &Path, what: &str) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(Error::Usage(format!(
+            "{what} would be written to {}, which is {}, not a regular file; export wrote nothing: remove it or export into another folder (--out)",
+            path.display(),
+            if meta.file_type().is_symlink() {
+                "a symlink"
+            } else if meta.is_dir() {
+                "a folder"
+            } else {
+                "a FIFO, socket or device"
+            }
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -602,8 +602,26 @@ fn export_never_writes_over_the_log() {
     assert_eq!(tree(log.dir()), before);
     assert_eq!(log.head(), head);
     crate::common::assert_verifies(log.db());
-    // Into another folder it exports as ever.
+    // Into another folder it exports as ever, and again over its own files.
     log.ok(&["export", "--out", "export"]);
+    log.ok(&["export", "--out", "export"]);
+    // Not through a symlink or into a FIFO planted where a file of it goes.
+    let events_file = log.dir().join("export/2023-07-18-icat-note.jsonl");
+    std::fs::remove_file(&events_file).expect("remove");
+    let elsewhere = log.dir().join("not-for-export.txt");
+    std::fs::write(&elsewhere, "mine").expect("write");
+    std::os::unix::fs::symlink(&elsewhere, &events_file).expect("symlink");
+    let result = log.run(&["export", "--out", "export"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("a symlink"));
+    assert_eq!(std::fs::read_to_string(&elsewhere).expect("read"), "mine");
+    std::fs::remove_file(&events_file).expect("remove");
+    mkfifo(&events_file);
+    let (code, stderr) = within_time(
+        log.cmd(&["export", "--out", "export"]),
+        "export onto a FIFO",
+    );
+    assert_eq!(code, Some(2), "{stderr}");
 }
 
 /// Two documents with the same `file` were both accepted and export kept one of them
