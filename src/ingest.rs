@@ -12,6 +12,7 @@ use crate::clock;
 use crate::document::{Document, SearchableText};
 use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
+use crate::event::standing::Standing;
 use crate::event::validate::{self, Source};
 use crate::event::{Event, Line, StoredEvent};
 use crate::events_file::{self, EventsFile};
@@ -59,54 +60,6 @@ pub struct Session<'s> {
     db: PathBuf,
     /// This batch's retractions and corrections before `standing` was read.
     batch_meta: Vec<(String, Event)>,
-}
-
-/// Which events no longer count, and why, as the fold (`projection`) has it: a retraction
-/// takes its target out (a correction's target comes back), a correction puts its
-/// replacement in the target's place; neither does anything to a target already out.
-#[derive(Default)]
-struct Standing {
-    /// Event id → the retraction or correction that took it out.
-    gone: HashMap<String, String>,
-    /// Correction id → the event it took out (brought back if the correction is retracted).
-    displaced: HashMap<String, String>,
-    /// Event id → its latest correction (whose replacement counts unless it is gone).
-    corrected_by: HashMap<String, String>,
-    retractions: HashSet<String>,
-}
-
-impl Standing {
-    fn apply(&mut self, id: &str, event: &Event) {
-        let Some(target) = event.target().map(|t| t.to_string()) else {
-            return;
-        };
-        let counts = !self.retractions.contains(&target) && !self.gone.contains_key(&target);
-        match event {
-            Event::EventRetracted(_) => {
-                self.retractions.insert(id.to_owned());
-                if counts {
-                    if let Some(original) = self.displaced.remove(&target) {
-                        self.gone.remove(&original);
-                    }
-                    self.gone.insert(target, id.to_owned());
-                }
-            }
-            _ => {
-                if counts {
-                    self.displaced.insert(id.to_owned(), target.clone());
-                    self.gone.insert(target.clone(), id.to_owned());
-                }
-                self.corrected_by.insert(target, id.to_owned());
-            }
-        }
-    }
-
-    /// The correction whose replacement counts for `id`, if any.
-    fn counting_correction(&self, id: &str) -> Option<&String> {
-        self.corrected_by
-            .get(id)
-            .filter(|c| !self.gone.contains_key(c.as_str()))
-    }
 }
 
 impl<'s> Session<'s> {
@@ -224,7 +177,8 @@ impl<'s> Session<'s> {
                 ))));
             };
             self.read_standing()?;
-            self.check_target_counts(&new.event, &stored).map_err(bad)?;
+            let standing = self.standing.as_ref().expect("just read");
+            standing.check(&new.event, &stored).map_err(bad)?;
         }
         let recorded_at = match &new.recorded_at {
             Some(text) => {
@@ -269,49 +223,6 @@ impl<'s> Session<'s> {
             }
         }
         Ok(Added::New(stored))
-    }
-
-    /// A retraction or correction must change something (docs/vocabulary.md): retracting
-    /// a retraction, or an event already retracted or replaced, did nothing; correcting a
-    /// retraction, or an event already replaced, put a second fact beside the first.
-    fn check_target_counts(&self, event: &Event, target: &StoredEvent) -> Result<(), Problem> {
-        let what = if matches!(event, Event::EventRetracted(_)) {
-            "retract"
-        } else {
-            "correct"
-        };
-        if target.kind == "event.retracted" {
-            let retracted =
-                crate::event::upcast::decode(&target.kind, target.version, &target.payload)
-                    .ok()
-                    .and_then(|e| e.target().map(|t| t.to_string()))
-                    .unwrap_or_else(|| "its target".into());
-            return Err(Problem::TargetDoesNotCount(format!(
-                "`{}` is a retraction, which asserts nothing: there is nothing to {what}. To restore `{retracted}`, record an event.corrected of `{retracted}` (its replacement counts from then on: `policylog correct {retracted} --json '{{}}' --reason …` restates it as it was) or state the fact again as a new event",
-                target.id
-            )));
-        }
-        let standing = self.standing.as_ref().expect("read before the check");
-        let id = &target.id;
-        if what == "correct" {
-            return match standing.counting_correction(id) {
-                Some(by) => Err(Problem::TargetDoesNotCount(format!(
-                    "`{id}` was already corrected by `{by}`; correct `{by}` instead, so that one replacement counts"
-                ))),
-                None => Ok(()),
-            };
-        }
-        if let Some(by) = standing.counting_correction(id) {
-            return Err(Problem::TargetDoesNotCount(format!(
-                "`{id}` was corrected by `{by}`, whose replacement counts instead; retract `{by}` to take the replacement out"
-            )));
-        }
-        match standing.gone.get(id) {
-            Some(by) => Err(Problem::TargetDoesNotCount(format!(
-                "`{id}` was already retracted by `{by}`; retracting it again would change nothing"
-            ))),
-            None => Ok(()),
-        }
     }
 
     /// `Standing` as the log holds it before this batch (read through a second, read-only

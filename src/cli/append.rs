@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::error::{Error, Location, Problem, Result};
 use crate::event::EventLine;
-use crate::event::validate::{parse_line, payload_from_pairs};
+use crate::event::pairs::payload_from_pairs;
+use crate::event::validate::parse_line;
 use crate::ingest::{Added, Session};
 use crate::store::Store;
 

@@ -4,6 +4,8 @@
 mod canonical;
 pub mod json_text;
 mod kind;
+pub mod pairs;
+pub mod standing;
 pub mod upcast;
 pub mod validate;
 

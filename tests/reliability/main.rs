@@ -10,6 +10,7 @@ mod common;
 mod concurrency;
 mod crash;
 mod edges;
+mod edges_log;
 mod hostile_env;
 mod hostile_input;
 mod properties;
