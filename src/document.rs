@@ -122,6 +122,11 @@ impl SearchableText {
         span
     }
 
+    /// The passage closest to a quote that `find` did not find, and what differs.
+    pub fn closest(&self, quote: &str) -> Option<crate::closest::Mismatch> {
+        crate::closest::closest(&self.normalized, &normalize_whitespace(quote))
+    }
+
     fn search(&self, quote: &str) -> Option<(usize, usize)> {
         let needle = normalize_whitespace(quote);
         if needle.is_empty() {

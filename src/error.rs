@@ -79,7 +79,7 @@ pub enum Error {
 
     /// The log moved on since the caller looked (`--expect-head`).
     #[error(
-        "the log head is {actual} but --expect-head says {expected}; someone appended meanwhile: re-read the log and retry"
+        "the log head is {actual}, not --expect-head {expected}: the log moved on since that head was read, or the hash is mistyped; run `policylog head` and retry"
     )]
     HeadMoved { expected: String, actual: String },
 
@@ -126,6 +126,9 @@ pub enum Problem {
     },
     #[error("source file {file} cannot be read: {reason}")]
     MissingSource { file: String, reason: String },
+    /// A FIFO, a device, a socket or a folder where a file is read, or a file too large.
+    #[error("{0}")]
+    NotARegularFile(String),
     #[error("unknown kind `{0}`; the vocabulary has: {kinds}", kinds = crate::event::Event::KINDS.join(", "))]
     UnknownKind(String),
     #[error("bad payload for `{kind}`: {reason}")]
@@ -134,8 +137,16 @@ pub enum Problem {
     BadDate { field: &'static str, reason: String },
     #[error("{0}")]
     BadField(String),
-    #[error("the quote is not in document {document}: \"{quote}\"")]
-    QuoteNotInSource { document: String, quote: String },
+    #[error(
+        "the quote is not in document {document}: \"{quote}\"{}",
+        closest.as_deref().map(ToString::to_string).unwrap_or_default()
+    )]
+    QuoteNotInSource {
+        document: String,
+        quote: String,
+        /// The closest passage and what differs, when one is close.
+        closest: Option<Box<crate::closest::Mismatch>>,
+    },
     #[error(
         "`{field}` refers to `{entity}`, which is not registered in the log or this batch (register it with an entity.registered event, or fix the typo)"
     )]
@@ -148,6 +159,9 @@ pub enum Problem {
     UnknownDocument(String),
     #[error("{0}")]
     UnknownTarget(String),
+    /// A retraction or correction whose target no longer counts (or never asserted anything).
+    #[error("{0}")]
+    TargetDoesNotCount(String),
     #[error("{0}")]
     RecordedAt(String),
 }
@@ -175,6 +189,11 @@ impl Error {
             Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
                 if matches!(e.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
         )
+    }
+
+    /// Writing to a pipe whose reader has gone (`policylog log | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     pub fn exit_code(&self) -> u8 {

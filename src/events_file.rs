@@ -10,6 +10,66 @@ use crate::document::{Document, Header};
 use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
 
+/// Largest source document read (documented in docs/file-format.md): a guard against a
+/// file that never ends, not a limit any real text reaches.
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+/// What a file is, in words, when it is not a regular file (a FIFO would block the read
+/// for ever, a device never end it).
+fn irregular_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+fn not_regular(what: &str, path: &Path, kind: &str, at: Location) -> Error {
+    Error::input(
+        at,
+        Problem::NotARegularFile(format!(
+            "{what} {} is {kind}; policylog reads only regular files (give the file itself)",
+            path.display()
+        )),
+    )
+}
+
+/// Opens a regular file for reading, looking at what it is before opening it (opening a
+/// FIFO blocks until a writer comes) and again after (it may have been swapped meanwhile).
+/// `what` names it in the refusal: "events file", "document".
+fn open_regular(path: &Path, what: &str, at: &Location) -> Result<(File, std::fs::Metadata)> {
+    let refuse = |kind: &str| not_regular(what, path, kind, at.clone());
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if let Some(kind) = irregular_kind(&meta) {
+        return Err(refuse(kind));
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if let Some(kind) = irregular_kind(&meta) {
+        return Err(refuse(kind));
+    }
+    Ok((file, meta))
+}
+
 /// The `.jsonl` files to ingest: each file given, and the `.jsonl` files directly inside
 /// each folder given, ordered by file name (then path) so that every machine reads them
 /// in the same order.
@@ -22,10 +82,28 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             for entry in entries {
                 let entry = entry.map_err(|e| Error::io(path, e))?;
                 let p = entry.path();
-                if p.extension().is_some_and(|x| x == "jsonl") && p.is_file() {
+                if p.extension().is_some_and(|x| x == "jsonl") {
+                    // A `.jsonl` that is not a regular file is refused, not skipped: it
+                    // was meant to be read.
+                    let meta = std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?;
+                    if let Some(kind) = irregular_kind(&meta) {
+                        return Err(not_regular(
+                            "events file",
+                            &p,
+                            kind,
+                            Location::File(p.clone()),
+                        ));
+                    }
                     files.push(p);
                 }
             }
+        } else if let Some(kind) = irregular_kind(&meta) {
+            return Err(not_regular(
+                "events file",
+                path,
+                kind,
+                Location::File(path.clone()),
+            ));
         } else {
             files.push(path.clone());
         }
@@ -50,7 +128,8 @@ pub struct EventsFile {
 impl EventsFile {
     /// Opens a file and reads its header line, loading and checking the document it names.
     pub fn open(path: &Path) -> Result<EventsFile> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let whole = Location::File(path.to_owned());
+        let (file, _) = open_regular(path, "events file", &whole)?;
         let mut events = EventsFile {
             path: path.to_owned(),
             reader: BufReader::with_capacity(1 << 16, file),
@@ -80,7 +159,7 @@ impl EventsFile {
                 events.document = Some(load_document(path, header, at)?);
             } else {
                 // No header: rewind so the first event is read again.
-                let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                let (file, _) = open_regular(path, "events file", &Location::File(path.into()))?;
                 events.reader = BufReader::with_capacity(1 << 16, file);
                 events.line_no = 0;
             }
@@ -213,12 +292,34 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
             h.file
         ))));
     }
-    let bytes = std::fs::read(&real).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         bad(Problem::MissingSource {
             file: full.display().to_string(),
             reason: e.to_string(),
         })
+    };
+    let (file, meta) = open_regular(&real, "document", &at).map_err(|e| match e {
+        Error::Io { source, .. } => unreadable(source),
+        other => other,
     })?;
+    let too_large = || {
+        bad(Problem::NotARegularFile(format!(
+            "document {} is larger than {} MiB; policylog reads documents up to that size",
+            full.display(),
+            MAX_DOCUMENT_BYTES >> 20
+        )))
+    };
+    if meta.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    // The file may grow between the look and the read: read one byte past the limit at most.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
     let actual = Sha256::of(&bytes);
     if actual != h.sha256 {
         return Err(bad(Problem::DocumentHashMismatch {
@@ -243,6 +344,12 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
         if value.trim().is_empty() {
             return Err(bad(Problem::BadHeader(format!(
                 "document `{field}` is empty"
+            ))));
+        }
+        // A name printed on one line: a line break or a terminal escape has no place in it.
+        if value.chars().any(char::is_control) {
+            return Err(bad(Problem::BadHeader(format!(
+                "document `{field}` holds a control character; write it as plain text on one line"
             ))));
         }
     }

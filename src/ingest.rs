@@ -12,8 +12,9 @@ use crate::clock;
 use crate::document::{Document, SearchableText};
 use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
+use crate::event::standing::Standing;
 use crate::event::validate::{self, Source};
-use crate::event::{Line, StoredEvent};
+use crate::event::{Event, Line, StoredEvent};
 use crate::events_file::{self, EventsFile};
 use crate::store::{Batch, Head, Store};
 
@@ -53,10 +54,17 @@ pub struct Session<'s> {
     /// Hashes of the ids appended in this batch, when the log was empty before it: an id
     /// not among them cannot be in the log, which spares a lookup per event.
     fresh_ids: Option<HashSet<u64>>,
+    /// What retractions and corrections have done so far, read the first time a batch
+    /// holds one (`standing`), with the log's path to read it from.
+    standing: Option<Standing>,
+    db: PathBuf,
+    /// This batch's retractions and corrections before `standing` was read.
+    batch_meta: Vec<(String, Event)>,
 }
 
 impl<'s> Session<'s> {
     pub fn begin(store: &'s mut Store, recorder: String) -> Result<Session<'s>> {
+        let db = store.path().to_owned();
         let batch = store.batch()?;
         let last = batch.head().recorded_at.clone();
         let fresh_ids = (batch.head().seq == 0).then(HashSet::new);
@@ -72,6 +80,9 @@ impl<'s> Session<'s> {
             pending: Vec::new(),
             recorder,
             now: Utc::now(),
+            standing: None,
+            db,
+            batch_meta: Vec::new(),
         })
     }
 
@@ -160,11 +171,14 @@ impl<'s> Session<'s> {
                     "an event cannot retract or correct itself".into(),
                 )));
             }
-            if self.batch.event(target.as_str())?.is_none() {
+            let Some(stored) = self.batch.event(target.as_str())? else {
                 return Err(bad(Problem::UnknownTarget(format!(
                     "`target` `{target}` is not an event in the log or earlier in this batch"
                 ))));
-            }
+            };
+            self.read_standing()?;
+            let standing = self.standing.as_ref().expect("just read");
+            standing.check(&new.event, &stored).map_err(bad)?;
         }
         let recorded_at = match &new.recorded_at {
             Some(text) => {
@@ -191,6 +205,14 @@ impl<'s> Session<'s> {
         };
         let recorded_by = new.recorded_by.as_deref().unwrap_or(&self.recorder);
         let stored = self.batch.append(&new, recorded_at, recorded_by)?;
+        if new.event.is_meta() {
+            match &mut self.standing {
+                Some(standing) => standing.apply(new.id.as_str(), &new.event),
+                None => self
+                    .batch_meta
+                    .push((new.id.to_string(), new.event.clone())),
+            }
+        }
         if let Some(fresh) = &mut self.fresh_ids {
             fresh.insert(id_hash(new.id.as_str()));
         }
@@ -201,6 +223,34 @@ impl<'s> Session<'s> {
             }
         }
         Ok(Added::New(stored))
+    }
+
+    /// `Standing` as the log holds it before this batch (read through a second, read-only
+    /// connection: it sees what was committed when this batch's write lock was taken),
+    /// then this batch's retractions and corrections.
+    fn read_standing(&mut self) -> Result<()> {
+        if self.standing.is_none() {
+            let mut standing = Standing::default();
+            if self.fresh_ids.is_none() {
+                let log = Store::open(&self.db, crate::store::Access::ReadOnly)?;
+                let filter = crate::store::EventFilter {
+                    kinds: vec!["event.retracted".into(), "event.corrected".into()],
+                    ..Default::default()
+                };
+                log.for_each_event(&filter, |e| {
+                    if let Ok(event) = crate::event::upcast::decode(&e.kind, e.version, &e.payload)
+                    {
+                        standing.apply(&e.id, &event);
+                    }
+                    Ok(())
+                })?;
+            }
+            for (id, event) in std::mem::take(&mut self.batch_meta) {
+                standing.apply(&id, &event);
+            }
+            self.standing = Some(standing);
+        }
+        Ok(())
     }
 
     /// Checks that every reference resolved, then commits.
@@ -268,7 +318,7 @@ fn id_hash(id: &str) -> u64 {
 struct Pending {
     line_no: usize,
     line: Line,
-    order: Option<DateTime<Utc>>,
+    order: MergeKey,
 }
 
 /// Ingests events files (or folders of them) as one transaction.
@@ -303,6 +353,7 @@ pub fn ingest_observed(
         files: files.len(),
         ..IngestReport::default()
     };
+    check_document_names(store, &readers)?;
     let mut session = Session::begin(store, recorder)?;
     for reader in &readers {
         if let Some(doc) = &reader.document {
@@ -332,8 +383,9 @@ pub fn ingest_observed(
         })
         .collect();
 
-    // Merge the files by recorded_at (lines without one come last, in file order), so
-    // that an exported log, split into one file per document, rebuilds the same chain.
+    // Merge the files by recorded_at (lines without one come last, in file order), then
+    // by the lines' `order` hints, so that an exported log, split into one file per
+    // document, rebuilds the same chain.
     let mut heads: Vec<Option<Pending>> = Vec::with_capacity(readers.len());
     for reader in &mut readers {
         heads.push(next_pending(reader)?);
@@ -343,7 +395,7 @@ pub fn ingest_observed(
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.as_ref().map(|p| (i, p.order)))
-            .min_by(|(i, a), (j, b)| order_key(*a).cmp(&order_key(*b)).then(i.cmp(j)));
+            .min_by(|(i, a), (j, b)| a.cmp(b).then(i.cmp(j)));
         let Some((i, _)) = next else { break };
         let pending = heads[i].take().expect("chosen head exists");
         // Each file's location is reused line after line rather than built per event.
@@ -366,8 +418,88 @@ pub fn ingest_observed(
     Ok(report)
 }
 
-fn order_key(time: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
-    (time.is_none(), time)
+/// Export writes every document at its `file` and every events file by its name into one
+/// folder: two documents with one `file` (or one events file name) would overwrite each
+/// other there, and a document at a top-level `.jsonl` would be read back as events. Such
+/// a document is refused, naming both. Checked against the log as it stands before the
+/// batch (export checks again before it writes anything).
+fn check_document_names(store: &Store, readers: &[EventsFile]) -> Result<()> {
+    let batch: Vec<(&Document, &Path)> = readers
+        .iter()
+        .filter_map(|r| r.document.as_ref().map(|d| (d, r.path.as_path())))
+        .collect();
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let at = |path: &Path| Location::Line {
+        file: path.to_owned(),
+        line: 1,
+        event: None,
+    };
+    let stored = store.documents()?;
+    // (sha256, file, events file, where it is): the log's documents, then the batch's.
+    let mut known: Vec<(&Sha256, &str, &str, String)> = stored
+        .iter()
+        .map(|d| {
+            (
+                &d.sha256,
+                d.file.as_str(),
+                d.events_file.as_str(),
+                "in the log".to_owned(),
+            )
+        })
+        .collect();
+    for (doc, path) in batch {
+        if known.iter().any(|(sha, ..)| **sha == doc.sha256) {
+            continue;
+        }
+        let file = Path::new(&doc.file);
+        if file.components().count() == 1 && file.extension().is_some_and(|x| x == "jsonl") {
+            return Err(Error::input(
+                at(path),
+                Problem::BadHeader(format!(
+                    "document `file` {} is a .jsonl beside the events files: an export would read it back as events; put the document under sources/",
+                    doc.file
+                )),
+            ));
+        }
+        let clash = known.iter().find_map(|(sha, file, events_file, place)| {
+            if *file == doc.file {
+                Some(format!("`file` {file}"))
+            } else if *events_file == doc.events_file {
+                Some(format!("the events file name {events_file}"))
+            } else {
+                None
+            }
+            .map(|what| (what, sha, place))
+        });
+        if let Some((what, sha, place)) = clash {
+            return Err(Error::input(
+                at(path),
+                Problem::BadHeader(format!(
+                    "document {} has {what}, as document {} ({place}) has; each document needs its own file and events file name, or an export would write one over the other: rename this one",
+                    doc.sha256.short(),
+                    sha.short()
+                )),
+            ));
+        }
+        known.push((
+            &doc.sha256,
+            &doc.file,
+            &doc.events_file,
+            format!("in {}", path.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// What ingest merges the files' lines by: lines without `recorded_at` last, then by
+/// that time, then by the line's `order` hint (0 when it has none); lines with equal keys
+/// go in file-name order. `export` computes the same to know where hints are needed.
+pub type MergeKey = (bool, Option<DateTime<Utc>>, u64);
+
+pub fn merge_key(time: Option<DateTime<Utc>>, order: Option<u64>) -> MergeKey {
+    (time.is_none(), time, order.unwrap_or(0))
 }
 
 fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
@@ -383,10 +515,11 @@ fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
         Error::input(at, p)
     })?;
     // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
-    let order = line
+    let time = line
         .recorded_at
         .as_deref()
         .and_then(|t| clock::parse(t).ok());
+    let order = merge_key(time, line.order);
     Ok(Some(Pending {
         line_no,
         line,

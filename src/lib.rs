@@ -8,6 +8,7 @@
 pub mod canonical;
 pub mod cli;
 pub mod clock;
+pub mod closest;
 pub mod date;
 pub mod diff;
 pub mod document;
@@ -24,5 +25,6 @@ pub mod render;
 pub mod serve;
 pub mod snapshot;
 pub mod store;
+pub mod terminal;
 pub mod timeline;
 pub mod verify;

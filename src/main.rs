@@ -11,8 +11,10 @@ fn main() -> ExitCode {
     let cli = policylog::cli::Cli::parse();
     match policylog::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): the end of the output, not a failure.
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("policylog: {error}");
+            policylog::cli::note(&format!("policylog: {error}"));
             ExitCode::from(error.exit_code())
         }
     }

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::error::{Error, Location, Problem, Result};
 use crate::event::EventLine;
-use crate::event::validate::{parse_line, payload_from_pairs};
+use crate::event::pairs::payload_from_pairs;
+use crate::event::validate::parse_line;
 use crate::ingest::{Added, Session};
 use crate::store::Store;
 
@@ -32,10 +33,15 @@ pub struct Args {
     /// The verbatim sentence of the source that supports the event.
     #[arg(long)]
     quote: Option<String>,
-    /// A payload field, key=value (repeat); values that parse as JSON are taken as JSON.
+    /// A payload field, key=value (repeat, each field once). The value is taken as text,
+    /// as string, id and date fields need it (`period=2022` is the string "2022"); only a
+    /// field that needs a number, a list, an object or true/false reads it as JSON
+    /// (`value=35`, `issuers='["org:icat"]'`). A value written as a JSON string
+    /// (`period='"2022"'`) is that string.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
-    /// Refuse to append unless the log head hash is this (optimistic concurrency).
+    /// Refuse to append unless the log head hash is this, or starts with these digits (at
+    /// least 12; optimistic concurrency).
     #[arg(long, value_name = "HASH")]
     expect_head: Option<String>,
 }
@@ -99,7 +105,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                 .valid
                 .clone()
                 .ok_or_else(|| Error::Usage("--valid is required with --kind".into()))?,
-            payload: payload_from_pairs(&args.set).map_err(Error::Usage)?,
+            payload: payload_from_pairs(kind, &args.set).map_err(Error::Usage)?,
             source: args.source.clone(),
             quote: args.quote.clone(),
             recorded_at: None,
@@ -111,10 +117,22 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                     "give the event as --json '{...}', as flags (--kind, --valid, ...), or on standard input".into(),
                 ));
             }
+            // One event line: anything longer is refused, so that `append < /dev/zero`
+            // ends instead of filling memory.
+            let limit = crate::event::validate::MAX_LINE_BYTES as u64;
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("standard input", e))?;
+            if bytes.len() as u64 > limit {
+                return Err(Error::input(
+                    at.clone(),
+                    Problem::MalformedJson(format!(
+                        "the input is longer than {limit} bytes; give one event line"
+                    )),
+                ));
+            }
             let text = String::from_utf8(bytes).map_err(|e| {
                 Error::input(
                     at.clone(),
@@ -174,6 +192,8 @@ pub fn correct(db: &Path, args: CorrectArgs) -> Result<()> {
     };
     let replacement: Value = serde_json::from_str(&args.json)
         .map_err(|e| Error::input(at.clone(), Problem::MalformedJson(e.to_string())))?;
+    crate::event::json_text::check(&args.json)
+        .map_err(|e| Error::input(at.clone(), Problem::BadField(e)))?;
     let Value::Object(mut fields) = replacement else {
         return Err(Error::input(
             at,
@@ -255,13 +275,8 @@ fn append_line(
     }
     let added = {
         let mut session = Session::begin(&mut store, crate::clock::recorder())?;
-        if let Some(expected) = expect_head
-            && session.head().hash != expected
-        {
-            return Err(Error::HeadMoved {
-                expected: expected.to_owned(),
-                actual: session.head().hash.clone(),
-            });
+        if let Some(expected) = expect_head {
+            check_expected_head(expected, &session.head().hash)?;
         }
         let added = session.add(line, None, &at)?;
         session.commit()?;
@@ -277,6 +292,33 @@ fn append_line(
             e.seq, e.id, e.hash
         )),
     }
+}
+
+/// Digits of the head hash `--expect-head` needs at least: the prefix `verify
+/// --expect-head` takes too, and what a 12-digit `head` abbreviation gives.
+const MIN_HEAD_PREFIX: usize = 12;
+
+/// `--expect-head`: the head hash, or a prefix of it of at least 12 hex digits (one head,
+/// so any such prefix is unambiguous).
+fn check_expected_head(expected: &str, head: &str) -> Result<()> {
+    let given = expected.trim().to_ascii_lowercase();
+    if given.is_empty() || given.len() > 64 || !given.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::Usage(format!(
+            "--expect-head `{expected}` is not a hash: give the hex digits `policylog head` prints"
+        )));
+    }
+    if given.len() < MIN_HEAD_PREFIX {
+        return Err(Error::Usage(format!(
+            "--expect-head `{expected}` is too short: give at least {MIN_HEAD_PREFIX} hex digits of the head hash (`policylog head` prints it)"
+        )));
+    }
+    if !head.starts_with(&given) {
+        return Err(Error::HeadMoved {
+            expected: expected.to_owned(),
+            actual: head.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// A full sha256 or a unique prefix of one.

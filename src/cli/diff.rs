@@ -2,7 +2,7 @@ use std::path::Path;
 
 use crate::diff::SECTIONS;
 use crate::error::{Error, Result};
-use crate::render::{self, Style};
+use crate::render;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -48,13 +48,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     let text = match args.format {
         Format::Json => return super::out_json(&diff),
         Format::Markdown => render::diff::markdown(&diff, &notes),
-        Format::Text => render::diff::text(
-            &diff,
-            &notes,
-            Style {
-                color: render::use_color(),
-            },
-        ),
+        Format::Text => crate::terminal::render(|style| render::diff::text(&diff, &notes, style)),
     };
     super::out(&text)
 }

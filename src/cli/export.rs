@@ -62,6 +62,7 @@ fn popolo(store: &crate::store::Store, file: PathBuf, verbosity: Verbosity) -> R
     if file.as_os_str() == "-" {
         return super::out(&text);
     }
+    crate::export::LogFiles::of(store.path()).refuse_overwrite(&file, "the Popolo JSON")?;
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }

@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::render::{self, Style};
+use crate::render;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,12 +21,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
             serde_json::to_string_pretty(&history).expect("serialises")
         )
     } else {
-        render::history::text(
-            &history,
-            Style {
-                color: render::use_color(),
-            },
-        )
+        crate::terminal::render(|style| render::history::text(&history, style))
     };
     super::out(&text)
 }

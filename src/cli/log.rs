@@ -51,6 +51,15 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         .map(|t| parse_query_day(t).map_err(|e| Error::Usage(format!("--to: {e}"))))
         .transpose()?
         .map(|(d, _)| d);
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(Error::Usage(format!(
+            "--from ({}) is after --to ({}): nothing could match; give the earlier date to --from",
+            day_string(from),
+            day_string(to)
+        )));
+    }
     let store = super::open_read(db)?;
     let source = match &args.source {
         Some(prefix) => match store.documents_by_prefix(prefix)?.as_slice() {

@@ -147,11 +147,11 @@ static SAY_UPGRADES: AtomicBool = AtomicBool::new(true);
 /// takes a while, and the command seems to hang otherwise.
 fn say_upgrade(db: &std::path::Path, found: i64, current: i64) {
     if SAY_UPGRADES.load(Ordering::Relaxed) {
-        eprintln!(
+        note(&format!(
             "note: upgrading {} from schema {found} to {current} (derived tables only; no event \
 is changed); on a large log this takes a while",
             db.display()
-        );
+        ));
     }
 }
 
@@ -182,20 +182,36 @@ fn info(verbosity: Verbosity, text: &str) -> Result<()> {
     out(text)
 }
 
+/// A `--db` that names a folder would reach SQLite as "disk I/O error": say what it is.
+fn check_db_path(db: &std::path::Path) -> Result<()> {
+    if db.is_dir() {
+        return Err(Error::Usage(format!(
+            "--db {}: is a folder, not a log file; give the log's file, e.g. --db {}",
+            db.display(),
+            db.join("policylog.db").display()
+        )));
+    }
+    Ok(())
+}
+
 fn open_write(db: &std::path::Path) -> Result<Store> {
+    check_db_path(db)?;
     Store::open_noting(db, Access::ReadWrite, &|found, current| {
         say_upgrade(db, found, current)
     })
 }
 
 fn open_read(db: &std::path::Path) -> Result<Store> {
+    check_db_path(db)?;
     Store::open_noting(db, Access::ReadOnly, &|found, current| {
         say_upgrade(db, found, current)
     })
 }
 
-/// Writes to standard output; a closed pipe (`| head`) ends quietly.
+/// Writes to standard output, control characters made visible (`terminal::escape`); a
+/// closed pipe (`| head`) ends quietly.
 fn out(text: &str) -> Result<()> {
+    let text = crate::terminal::escape(text);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -208,9 +224,11 @@ fn out(text: &str) -> Result<()> {
 }
 
 /// Writes `value` as pretty JSON and a newline to standard output as it serialises, so
-/// that a large answer is never held twice in memory.
+/// that a large answer is never held twice in memory. Control characters inside strings
+/// come out as JSON escapes.
 fn out_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut stdout =
+        crate::terminal::Escaping::new(std::io::BufWriter::new(std::io::stdout().lock()));
     let written = serde_json::to_writer_pretty(&mut stdout, value)
         .map_err(std::io::Error::from)
         .and_then(|_| stdout.write_all(b"\n"))
@@ -220,6 +238,16 @@ fn out_json<T: serde::Serialize>(value: &T) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::io("standard output", e)),
     }
+}
+
+/// Writes a note to standard error, control characters made visible. A closed or broken
+/// standard error is no reason to fail the command (nor to panic, as `eprintln!` does).
+pub fn note(text: &str) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}",
+        crate::terminal::escape_all(text)
+    );
 }
 
 /// Output formats of listing commands.

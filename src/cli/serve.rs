@@ -33,7 +33,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
             .local_addr()
             .map_err(|e| Error::io(args.addr.to_string(), e))?;
         if let Some(warning) = exposure_warning(addr) {
-            eprintln!("{warning}");
+            super::note(&warning);
         }
         super::out(&format!("listening on http://{addr}\n"))?;
         crate::serve::serve(listener, db.to_owned(), shutdown_signal()).await

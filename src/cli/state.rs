@@ -4,8 +4,8 @@ use super::Verbosity;
 use crate::date::today;
 use crate::error::{Error, Result};
 use crate::projection;
+use crate::render;
 use crate::render::csv::Section;
-use crate::render::{self, Style};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -80,12 +80,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
         Format::Csv => unreachable!("handled above"),
         Format::Json => return super::out_json(&land),
         Format::Markdown => render::state::markdown(&land),
-        Format::Table => render::state::text(
-            &land,
-            Style {
-                color: render::use_color(),
-            },
-        ),
+        Format::Table => crate::terminal::render(|style| render::state::text(&land, style)),
     };
     if let (Some(note), Format::Table | Format::Markdown) = (note, args.format) {
         text = format!("({note})\n{text}");

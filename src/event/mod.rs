@@ -2,7 +2,10 @@
 //! envelope the projection folds.
 
 mod canonical;
+pub mod json_text;
 mod kind;
+pub mod pairs;
+pub mod standing;
 pub mod upcast;
 pub mod validate;
 
@@ -49,6 +52,9 @@ pub struct Line {
     pub quote: Option<String>,
     pub recorded_at: Option<String>,
     pub recorded_by: Option<String>,
+    /// The line's place among lines of the same `recorded_at` (docs/file-format.md): a
+    /// hint for ingest's merge of files, not part of the event.
+    pub order: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +76,7 @@ impl From<EventLine> for Line {
             quote: line.quote,
             recorded_at: line.recorded_at,
             recorded_by: line.recorded_by,
+            order: None,
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Style {
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
+            // Two escape characters, counted so that stored text cannot pass one off as a
+            // colour (`terminal::escape`).
+            crate::terminal::painted(2);
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
             text.to_owned()

@@ -8,6 +8,8 @@
 
 mod concurrency;
 mod crash;
+mod edges;
+mod edges_log;
 mod hostile_env;
 mod hostile_input;
 mod properties;
