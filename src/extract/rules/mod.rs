@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod commitments;
 pub mod instruments;
+pub mod labels;
 pub mod meetings;
 pub mod memberships;
 pub mod people;

@@ -77,8 +77,6 @@ struct Figure {
     value: Number,
     unit: String,
     qualifier: Option<&'static str>,
-    /// The text after the figure that says what it counts.
-    counted: String,
 }
 
 fn qualifier(word: &str) -> &'static str {
@@ -211,7 +209,6 @@ fn figures(sentence: &str) -> Vec<Figure> {
             value,
             unit,
             qualifier: caps.name("qual").map(|q| qualifier(q.as_str())),
-            counted,
         });
     }
     out
@@ -378,7 +375,9 @@ pub fn figures_reported(ctx: &Ctx, i: usize) -> Vec<Draft> {
             valid = c["year"].to_owned();
             period = valid.clone();
         }
-        let label = label(sentence, &f, start);
+        // The label reads the clause from the sentence's start: "a supply that
+        // generates" says more than "generates".
+        let label = super::labels::statistic(sentence, (f.start, f.end), &f.unit, (0, end));
         let indicator = names::slug(
             &label
                 .split_whitespace()
@@ -412,42 +411,6 @@ pub fn figures_reported(ctx: &Ctx, i: usize) -> Vec<Draft> {
         );
     }
     out
-}
-
-/// What a figure is about, without the figure: "Share of detected victims of
-/// trafficking" for "approximately 35 percent of detected victims of trafficking".
-fn label(sentence: &str, f: &Figure, clause_start: usize) -> String {
-    let share = f.unit == "percent" || f.unit.starts_with("in ");
-    let after = f.counted.trim().trim_start_matches("of ").trim();
-    let before = sentence[clause_start..f.start]
-        .trim()
-        .trim_end_matches(|c: char| !c.is_alphanumeric());
-    let before = match before.rfind(", ") {
-        Some(p) => &before[p + 2..],
-        None => before,
-    };
-    let text = if share {
-        if after.is_empty() {
-            format!("Share of {before}")
-        } else if before.is_empty() || before.split_whitespace().count() > 6 {
-            format!("Share of {after}")
-        } else {
-            format!("Share of {after} ({before})")
-        }
-    } else if f.unit == "times" {
-        format!("Multiple of {before}")
-    } else if after.is_empty() {
-        before.to_owned()
-    } else {
-        after.to_owned()
-    };
-    let words: Vec<&str> = text.split_whitespace().take(14).collect();
-    let mut label = words.join(" ");
-    label = label.trim_end_matches([',', ';', ':', '.', '*']).to_owned();
-    if let Some(first) = label.get(..1) {
-        label.replace_range(..1, &first.to_uppercase());
-    }
-    label
 }
 
 #[cfg(test)]
