@@ -309,12 +309,19 @@ impl<'t> Registry<'t> {
         if entity_type == "instrument" && !is_instrument_name(span) {
             return None;
         }
-        let acronym = self.acronym_for(span);
+        // The fullest form the text gives ("Order of Malta" → "Sovereign Order of Malta").
+        let (name, quote) = self
+            .fullest(span)
+            .unwrap_or((span.to_owned(), (start, end)));
+        if let Some(id) = self.whole_mention(quote.0, quote.1) {
+            return Some(Resolved { id, new: None });
+        }
+        let acronym = self.acronym_for(&name);
         let id = format!(
             "{entity_type}:{}",
-            names::slug(acronym.as_deref().unwrap_or(span))
+            names::slug(acronym.as_deref().unwrap_or(&name))
         );
-        Some(self.new_entity(id, entity_type, span.to_owned(), acronym, (start, end)))
+        Some(self.new_entity(id, entity_type, name, acronym, quote))
     }
 
     /// The person a slot names, known or new.
@@ -421,6 +428,24 @@ impl<'t> Registry<'t> {
             }
         }
         (s, e)
+    }
+
+    /// A longer name of the text that ends with `name`, the shortest of them, and where
+    /// it stands.
+    fn fullest(&self, name: &str) -> Option<(String, (usize, usize))> {
+        let suffix = format!(" {name}");
+        names::runs(self.text)
+            .into_iter()
+            .filter(|r| {
+                let run = &self.text[r.start..r.end];
+                // One name, not a list ("IOM and Walk Free") nor one holding another.
+                r.words.len() <= MAX_NAME_WORDS
+                    && run.ends_with(&suffix)
+                    && !run.contains(" and ")
+                    && self.mentions(r.start, r.end).is_empty()
+            })
+            .min_by_key(|r| r.end - r.start)
+            .map(|r| (self.text[r.start..r.end].to_owned(), (r.start, r.end)))
     }
 
     /// An acronym written somewhere in the text whose initials are those of `name`.

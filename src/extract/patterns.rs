@@ -196,4 +196,10 @@ pub const PATTERNS: &[Pattern] = &[
         proposes: "person.represents, the office's name as title",
         find: rules::people::org_comma_name,
     },
+    Pattern {
+        name: "named-as-such",
+        shape: "organizations such as X and Y / is partnering with X / the joint effort of X and Y",
+        proposes: "entity.registered for each organisation not yet known",
+        find: rules::organisations::named_as_such,
+    },
 ];

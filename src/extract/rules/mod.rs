@@ -8,6 +8,7 @@ pub mod instruments;
 pub mod labels;
 pub mod meetings;
 pub mod memberships;
+pub mod organisations;
 pub mod people;
 pub mod publications;
 pub mod roles;
