@@ -27,7 +27,13 @@ fn meeting(
             .map(|e| Value::from(e.id.clone()))
             .collect::<Vec<_>>()
     };
-    let slug = names::slug(title);
+    // The title's first significant words, as ids are read by people.
+    let words: Vec<&str> = title
+        .split_whitespace()
+        .filter(|w| !names::CONNECTORS.contains(w))
+        .take(8)
+        .collect();
+    let slug = names::slug(&words.join(" "));
     let year = valid.get(..4).unwrap_or(valid);
     let slug = if slug.contains(year) {
         slug
@@ -74,7 +80,7 @@ fn named_in(ctx: &Ctx, (start, end): (usize, usize)) -> Vec<Resolved> {
 }
 
 static HELD_ITS: LazyLock<Regex> = LazyLock::new(|| {
-    shape(r"^On (?P<date>[^,]+?\d{4}), (?P<org>.+?) (?:held|organised|organized|hosted|convened) (?:its |an |a |the )?(?P<title>[a-z][^,(]*?)(?: with (?P<with>[^,]+?(?: \([^)]+\))?))?(?:, (?P<person>[^,]+?))?\s*\.?$").expect("compiles")
+    shape(r"^On (?P<date>[^,]+?\d{4}), (?P<org>.+?) (?:held|organised|organized|hosted|convened) (?:its |their |an |a |the )?(?P<title>[a-z][^,(]*?)(?: with (?P<with>[^,]+?(?: \([^)]+\))?))?(?:, (?P<person>[^,]+?))?\s*\.?$").expect("compiles")
 });
 static ATTENDED: LazyLock<Regex> = LazyLock::new(|| {
     shape(r"\b(?:was|were) (?:attended|joined) by (?P<who>.+?)\s*\.?$").expect("compiles")

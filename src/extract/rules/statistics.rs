@@ -223,10 +223,11 @@ fn multiplier(word: &str) -> f64 {
     }
 }
 
-/// The noun a figure counts: the last word of the lower-case words after it ("more than
-/// 20 international organisations" → "organisations").
+/// The noun a figure counts: the first plural of the lower-case words after it, else
+/// the last of them ("more than 20 international organisations took part" →
+/// "organisations"; "27.6 million children" → "children").
 fn counted_noun(after: &str) -> Option<String> {
-    let mut last = None;
+    let mut last: Option<String> = None;
     for word in after.split_whitespace() {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
         if w.is_empty()
@@ -237,6 +238,9 @@ fn counted_noun(after: &str) -> Option<String> {
         }
         if !w.chars().all(|c| c.is_lowercase() || c == '-') {
             break;
+        }
+        if w.ends_with('s') && !w.ends_with("ss") && w.len() > 3 {
+            return Some(w.to_owned());
         }
         last = Some(w.to_owned());
     }
