@@ -3,10 +3,12 @@
 
 mod common;
 
+mod add;
 mod append;
 mod curated;
 mod diff;
 mod documents;
+mod entities;
 mod export;
 mod head;
 mod history;
