@@ -81,7 +81,10 @@ pub fn propose(input: &Input) -> Vec<Proposal> {
             for new in &draft.new {
                 if !registry.knows(&new.id) {
                     registry.add(new);
-                    registrations.push(Draft::registration(new, input.published));
+                    // Registered because this pattern's fact names it.
+                    let mut registration = Draft::registration(new, input.published);
+                    registration.pattern = draft.pattern;
+                    registrations.push(registration);
                 }
             }
             if let Some(at) = same {

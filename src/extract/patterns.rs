@@ -203,3 +203,90 @@ pub const PATTERNS: &[Pattern] = &[
         find: rules::organisations::named_as_such,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashSet};
+    use std::path::Path;
+
+    use super::PATTERNS;
+    use crate::extract::rules::test_support::run;
+    use crate::extract::{Input, propose};
+
+    /// The five curated documents and the two texts of tests/fixtures/add, with the
+    /// date each speaks from.
+    fn texts() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(root.join("events")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "jsonl") {
+                let header: serde_json::Value = serde_json::from_str(
+                    std::fs::read_to_string(&path)
+                        .unwrap()
+                        .lines()
+                        .next()
+                        .unwrap(),
+                )
+                .unwrap();
+                let doc = &header["document"];
+                let text = std::fs::read_to_string(
+                    root.join("events").join(doc["file"].as_str().unwrap()),
+                )
+                .unwrap();
+                out.push((text, doc["published"].as_str().unwrap().to_owned()));
+            }
+        }
+        for (file, published) in [
+            ("annual-report-2021.txt", "2022-03"),
+            ("directive-2024-1712.txt", "2024-07"),
+        ] {
+            out.push((
+                std::fs::read_to_string(root.join("tests/fixtures/add").join(file)).unwrap(),
+                published.to_owned(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn every_pattern_of_the_table_reads_some_text_and_every_proposal_names_its_pattern() {
+        let names: Vec<&str> = PATTERNS.iter().map(|p| p.name).collect();
+        let unique: HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "pattern names are unique");
+        let mut fired = BTreeSet::new();
+        for (text, published) in texts() {
+            let taken = |_: &str| false;
+            for p in propose(&Input {
+                text: &text,
+                published: &published,
+                known: &[],
+                taken: &taken,
+            }) {
+                assert!(
+                    p.pattern == "definition" || unique.contains(p.pattern),
+                    "{}: {}",
+                    p.id,
+                    p.pattern
+                );
+                p.check(&text).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+                fired.insert(p.pattern);
+            }
+            // And each pattern on its own: a fact another pattern states first counts.
+            for pattern in PATTERNS {
+                if !run(pattern.find, &text, &published, &[]).is_empty() {
+                    fired.insert(pattern.name);
+                }
+            }
+        }
+        let silent: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !fired.contains(n))
+            .collect();
+        assert!(
+            silent.is_empty(),
+            "patterns that read none of the texts: {silent:?}"
+        );
+    }
+}

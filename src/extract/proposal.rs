@@ -53,7 +53,8 @@ impl Draft {
         self
     }
 
-    /// The registration of a new entity.
+    /// The registration of a new entity, as the text defines it (pattern `definition`:
+    /// "Full Name (ACRONYM)", an instrument or office named with its head word).
     pub fn registration(new: &NewEntity, published: &str) -> Draft {
         let mut payload = Map::new();
         payload.insert("id".into(), Value::from(new.id.clone()));
@@ -64,7 +65,7 @@ impl Draft {
         }
         let slug = new.id.split_once(':').map_or("", |(_, s)| s);
         Draft::new(
-            "registration",
+            "definition",
             "entity.registered",
             published,
             Value::Object(payload),

@@ -266,7 +266,7 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 pub fn name_from_org(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let (base, sentence) = ctx.sentence(i);
     let mut out = Vec::new();
-    for (re, pattern) in [(&*FROM_ORG, "name-from-org"), (&*CAPTION, "caption")] {
+    for (re, caption) in [(&*FROM_ORG, false), (&*CAPTION, true)] {
         for caps in re.captures_iter(sentence) {
             let p = caps.name("person").expect("person");
             if !starts_a_name(sentence, p.start()) {
@@ -278,9 +278,9 @@ pub fn name_from_org(ctx: &Ctx, i: usize) -> Vec<Draft> {
             };
             let Some(org) = org else { continue };
             let o = caps.name("org").expect("org");
-            let end = base + o.end() + usize::from(pattern == "caption");
+            let end = base + o.end() + usize::from(caption);
             out.push(represents(
-                pattern,
+                "name-from-org",
                 person,
                 org,
                 None,
