@@ -91,6 +91,12 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
         };
     }
     let request = Request::of(&args)?;
+    if args.events.exists() && !args.events.is_dir() {
+        return Err(Error::Usage(format!(
+            "--events {} is not a folder; give the events folder (default `events`)",
+            args.events.display()
+        )));
+    }
     let text = read_text(&request.file)?;
     let sha = Sha256::of(text.as_bytes());
     let folder = Folder::read(&args.events)?;
@@ -118,9 +124,13 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
             db.display()
         )));
     }
-    if let Some(path) = folder.holding(&sha)? {
-        return Err(recorded_in(path.display().to_string()));
-    }
+    // A text already put in DIR/sources/ (README's first step) is used where it is;
+    // one that an events file names, or another copy, is recorded already.
+    let in_place = match folder.holding(&sha)? {
+        Some(path) if same_file(&path, &request.file) && !folder.names_document(&sha) => true,
+        Some(path) => return Err(recorded_in(path.display().to_string())),
+        None => false,
+    };
     let known = known_entities(log.as_ref(), &folder)?;
     let publisher = match &request.publisher {
         Some(id) => Some(publisher_name(id, &known)?),
@@ -150,14 +160,18 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
                 request.file.display()
             ))
         })?;
-    let source = args.events.join("sources").join(&source_name);
+    let source = if in_place {
+        request.file.clone()
+    } else {
+        args.events.join("sources").join(&source_name)
+    };
     let events_file = args.events.join(format!(
         "{}-{}.jsonl",
         request.published.replace("..", "").replace('/', "_"),
         title_slug(&request.title)
     ));
     for path in [&source, &events_file] {
-        if path.exists() {
+        if path.exists() && !(in_place && path == &source) {
             return Err(overwrite(path));
         }
     }
@@ -190,10 +204,14 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     if args.dry_run {
         return super::out(&contents);
     }
-    write_new(&source, text.as_bytes())?;
+    if !in_place {
+        write_new(&source, text.as_bytes())?;
+    }
     if let Err(e) = write_new(&events_file, contents.as_bytes()) {
         // Nothing is left half written: the source copied a moment ago goes again.
-        let _ = std::fs::remove_file(&source);
+        if !in_place {
+            let _ = std::fs::remove_file(&source);
+        }
         return Err(e);
     }
     let mut report = format!(
@@ -293,6 +311,14 @@ fn read_text(path: &Path) -> Result<String> {
         return Err(bad(Problem::DocumentEmpty));
     }
     Ok(text)
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn file_kind(meta: &std::fs::Metadata) -> &'static str {

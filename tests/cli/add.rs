@@ -682,3 +682,44 @@ fn the_log_is_only_read() {
     );
     assert!(lines.iter().any(|l| l["payload"]["group"] == "org:icat"));
 }
+
+#[test]
+fn a_text_already_put_in_sources_is_used_where_it_is() {
+    // README's first step puts the text in events/sources/ by hand.
+    let t = Test::new();
+    let events = fixture_folder(&t);
+    let text = fs::read(Path::new(ADD_FIXTURES).join("annual-report-2021.txt")).unwrap();
+    let placed = t.write("events/sources/annual-report-2021.txt", &text);
+    let out = t
+        .run(["add"])
+        .arg(&placed)
+        .args([
+            "--title",
+            "ICAT Annual Report 2021",
+            "--published",
+            "2022-03",
+        ])
+        .arg("--events")
+        .arg(&events)
+        .success();
+    assert_eq!(fs::read(&placed).unwrap(), text);
+    let written = PathBuf::from(out.stdout.lines().next().unwrap());
+    let header = &jsonl(&fs::read_to_string(written).unwrap())[0]["document"];
+    assert_eq!(header["file"], "sources/annual-report-2021.txt");
+    // Once an events file names it, it is recorded: a second add is refused.
+    refused(&t, &placed, &[], "has the same sha256");
+}
+
+#[test]
+fn an_events_folder_that_is_a_file_is_refused() {
+    let t = Test::new();
+    let not_a_folder = t.write("events", "");
+    t.run(["add"])
+        .arg(Path::new(ADD_FIXTURES).join("annual-report-2021.txt"))
+        .args(["--title", "T", "--published", "2022"])
+        .arg("--events")
+        .arg(&not_a_folder)
+        .stderr_contains("is not a folder")
+        .failure(2);
+    assert_eq!(fs::read(&not_a_folder).unwrap(), b"");
+}

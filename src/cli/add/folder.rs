@@ -87,6 +87,13 @@ impl Folder {
             .map(crate::clock::format)
     }
 
+    /// Whether an events file of the folder names a document with this sha256.
+    pub fn names_document(&self, sha: &Sha256) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.document.as_ref().is_some_and(|d| &d.sha256 == sha))
+    }
+
     /// The file of the folder that already holds a text with this sha256: an events
     /// file whose header names it, or a file of `sources/` with those bytes.
     pub fn holding(&self, sha: &Sha256) -> Result<Option<PathBuf>> {
