@@ -137,6 +137,12 @@ pub const PATTERNS: &[Pattern] = &[
         find: rules::publications::listed_with_year,
     },
     Pattern {
+        name: "released",
+        shape: "ORG (today) released the TITLE (a Report, Brief, Study, ...)",
+        proposes: "publication.released by ORG, on the document's date or the date given",
+        find: rules::publications::released,
+    },
+    Pattern {
         name: "issued-by",
         shape: "An analytical paper issued by G ...",
         proposes: "publication.released by G, on or before the document's date",

@@ -59,6 +59,9 @@ pub fn statistic(
     } else if share && before.ends_with(" of") {
         // "Increases of up to 300% in global online interest".
         format!("{} {after}", &before[..before.len() - 3])
+    } else if share && before.ends_with(" by") {
+        // "detected victims increased by 25 per cent": the change of what increased.
+        format!("Change of {}", last_fragment(&before[..before.len() - 3]))
     } else if share && after.split_whitespace().count() >= 2 {
         // "a 600% increase in internet interest in Spain".
         after.clone()
@@ -74,10 +77,18 @@ pub fn statistic(
 /// clause gives ("International organisations during the ICAT Principals meeting"), or
 /// the clause itself with the figure left out when the noun says too little.
 fn count(before: &str, after: &str) -> String {
-    let noun: Vec<&str> = after
-        .split_whitespace()
-        .take_while(|w| !NOUN_ENDS.contains(w))
-        .collect();
+    let mut noun: Vec<&str> = Vec::new();
+    for w in after.split_whitespace() {
+        // "and" goes on inside a relative clause ("websites where abusers upload and
+        // view ..."), and ends the noun otherwise ("illicit industry and indications").
+        let relative = noun
+            .iter()
+            .any(|n| matches!(*n, "where" | "who" | "which" | "that"));
+        if NOUN_ENDS.contains(&w) || (w == "and" && !relative) {
+            break;
+        }
+        noun.push(w);
+    }
     let context = last_fragment(before);
     let occasion = ["during ", "at ", "in ", "on "]
         .iter()
@@ -169,7 +180,24 @@ fn share_subject(before: &str) -> Option<String> {
 /// The part of `text` after its last comma or colon.
 fn last_fragment(text: &str) -> String {
     let at = text.rfind([',', ':', ';']).map_or(0, |p| p + 1);
-    tidy(&text[at..])
+    let at = text[at..]
+        .rfind(" that ")
+        .map_or(at, |p| at + p + " that ".len());
+    let fragment = tidy(&text[at..]);
+    // "detected victims increased" → "detected victims".
+    for verb in [
+        " increased",
+        " decreased",
+        " rose",
+        " fell",
+        " grew",
+        " dropped",
+    ] {
+        if let Some(subject) = fragment.strip_suffix(verb) {
+            return subject.to_owned();
+        }
+    }
+    fragment
 }
 
 /// Whitespace collapsed, emphasis and quotes around the clause dropped.
@@ -300,6 +328,14 @@ mod tests {
                 "times"
             ),
             "Multiple of the rate of image-based abuse"
+        );
+        assert_eq!(
+            of(
+                "The report found that detected victims increased by 25 per cent compared with 2019",
+                "25 per cent",
+                "percent"
+            ),
+            "Change of detected victims"
         );
     }
 }

@@ -38,6 +38,72 @@ fn publication(
     .registering([publisher.new.clone()])
 }
 
+/// Words that make a title name a publication.
+const PUBLICATION_WORDS: &[&str] = &[
+    "Report",
+    "Brief",
+    "Study",
+    "Paper",
+    "Guide",
+    "Guidelines",
+    "Handbook",
+    "Toolkit",
+    "Review",
+    "Assessment",
+    "Analysis",
+    "Index",
+    "Survey",
+    "Manual",
+    "Compendium",
+];
+
+static RELEASED: LazyLock<Regex> = LazyLock::new(|| {
+    shape(&format!(
+        r"(?P<org>{NAME}(?: \([^)]+\))?) (?P<when>today |has |have |this week )?(?:released|published|launched|issued) (?:its |their |the |a |an )(?:new |latest )?(?P<title>{NAME}(?: \d{{4}})?)"
+    ))
+    .expect("compiles")
+});
+
+/// "UNODC today released the Global Report on Trafficking in Persons 2024" → UNODC's
+/// publication: on the document's date ("today", "has released"), else on the date the
+/// sentence gives, else on or before the document's date.
+pub fn released(ctx: &Ctx, i: usize) -> Vec<Draft> {
+    let (base, sentence) = ctx.sentence(i);
+    let Some(caps) = RELEASED.captures(sentence) else {
+        return Vec::new();
+    };
+    let title = &caps["title"];
+    let names_one = names::words(title)
+        .iter()
+        .any(|w| PUBLICATION_WORDS.contains(&&title[w.start..w.end]));
+    if !names_one {
+        return Vec::new();
+    }
+    let Some(publisher) = span(base, &caps, "org").and_then(|s| ctx.org(s)) else {
+        return Vec::new();
+    };
+    let valid = if caps.name("when").is_some() {
+        ctx.published.to_owned()
+    } else {
+        match crate::extract::dates::find(sentence)
+            .into_iter()
+            .find(|d| d.lead.is_some())
+        {
+            Some(d) => d.edtf,
+            None => by_document(ctx.published),
+        }
+    };
+    let start = base + caps.get(0).expect("match").start();
+    let end = base + caps.name("title").expect("title").end();
+    vec![publication(
+        "released",
+        title,
+        &publisher,
+        &valid,
+        (start, end),
+    )]
+}
+
 static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     shape(&format!(
         r"(?:Key |Selected |Recent )?(?P<org>{NAME}) publications\b"
@@ -222,6 +288,21 @@ mod tests {
                 ("2021".into(), "org:icat".into(), "Issue Brief on Preventing Trafficking in Persons: The role of Public Procurement".into()),
                 ("2019".into(), "org:icat".into(), "Issue Brief on Human Trafficking and Technology: Trends, Challenges, and Opportunities".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn a_report_released_today() {
+        // The shape of a UNODC release (no curated document has it).
+        let text = "Vienna, 12 January 2025\nThe United Nations Office on Drugs and Crime (UNODC) today released the Global Report on Trafficking in Persons 2024. ICAT released a statement.";
+        let d = run(released, text, "2025-01-12", &corpus());
+        assert_eq!(
+            got(&d),
+            [(
+                "2025-01-12".into(),
+                "org:unodc".into(),
+                "Global Report on Trafficking in Persons 2024".into()
+            )]
         );
     }
 

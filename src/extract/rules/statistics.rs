@@ -309,6 +309,17 @@ fn clause_end(sentence: &str, from: usize) -> usize {
 /// The period a figure is about, from the clause: "from 2019 to 2020", "in 2022", "as of
 /// late January, 2023" (a total up to then), else the document's date.
 fn period(clause: &str, published: &str) -> String {
+    // "increased by 25 per cent compared with 2019": a change since then.
+    let compared = ["compared with ", "compared to ", "up from ", "down from "]
+        .iter()
+        .filter_map(|c| clause.find(c).map(|at| at + c.len()))
+        .min();
+    if let Some(at) = compared
+        && let Some(d) = dates::find(&clause[at..]).first()
+        && d.start == 0
+    {
+        return format!("{}/{published}", d.edtf);
+    }
     match dates::find(clause).first() {
         Some(d) if d.lead.as_deref() == Some("as of") => format!("../{}", d.edtf),
         Some(d) if d.lead.as_deref() == Some("since") => format!("{}/{published}", d.edtf),
@@ -332,6 +343,7 @@ pub fn figures_reported(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let block = ctx.doc.sentences[i].block;
     let in_list = ctx.doc.blocks[block].kind == BlockKind::ListItem;
     let mut out = Vec::new();
+    let starts: Vec<usize> = found.iter().map(|f| f.start).collect();
     for f in found {
         // The text says a figure once; a repeat ("if all 27.6 million victims were
         // rescued") is not a new report. Shares and percentages repeat by their unit.
@@ -351,7 +363,11 @@ pub fn figures_reported(ctx: &Ctx, i: usize) -> Vec<Draft> {
             continue;
         }
         let start = clause_start(ctx, base, sentence, f.start);
-        let end = clause_end(sentence, f.end);
+        // A clause holds one figure: the next one's words are not about this one.
+        let next = starts.iter().copied().find(|&s| s > f.start);
+        let end = clause_end(sentence, f.end).min(next.map_or(usize::MAX, |n| {
+            sentence[..n].trim_end().trim_end_matches(" by").len()
+        }));
         let mut who = reporter(ctx, base, base + f.start);
         let mut quote = (base + start, base + end);
         if in_list && matches!(who, Ok(None)) {
