@@ -497,7 +497,7 @@ mod tests {
     fn file_names_come_from_the_title() {
         assert_eq!(
             title_slug("Directive (EU) 2024/1712 adopted by the Council and more"),
-            "directive-eu-2024-1712-adopted-by"
+            "directive-eu-2024-1712-adopted-by-the"
         );
         assert_eq!(title_slug("—"), "document");
     }
