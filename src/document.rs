@@ -34,8 +34,15 @@ pub struct HeaderDocument {
     pub file: String,
     pub sha256: Sha256,
     pub title: String,
-    pub publisher: String,
+    /// Who published the text; many texts name no one (`policylog add` without
+    /// `--publisher`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
     pub published: String,
+    /// Where a reader finds the text. Not stored in the log yet: nothing hashed changes
+    /// when it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Document {
@@ -62,8 +69,9 @@ impl Document {
                 file: self.file.clone(),
                 sha256: self.sha256.clone(),
                 title: self.title.clone(),
-                publisher: self.publisher.clone(),
+                publisher: (!self.publisher.is_empty()).then(|| self.publisher.clone()),
                 published: self.published.clone(),
+                url: None,
             },
         };
         serde_json::to_string(&header).expect("header serialises")

@@ -164,6 +164,50 @@ pub enum Problem {
     TargetDoesNotCount(String),
     #[error("{0}")]
     RecordedAt(String),
+    /// `add`: the path names no document text.
+    #[error("there is no such file; give the path of the document's text")]
+    DocumentMissing,
+    /// `add`: the path names something other than a regular file.
+    #[error(
+        "is {0}, not a regular file; give the path of the document's text (add never reads a pipe or a device)"
+    )]
+    DocumentNotAFile(&'static str),
+    #[error("is empty: there is no text to add")]
+    DocumentEmpty,
+    #[error(
+        "is not UTF-8 text (invalid byte at offset {offset}); convert it first, e.g. `iconv -f LATIN1 -t UTF-8`"
+    )]
+    DocumentNotUtf8 { offset: usize },
+    #[error("holds a NUL byte at offset {offset}; a document is plain text")]
+    DocumentNul { offset: usize },
+    /// `add`: the same text (same sha256) is already in the log or the events folder.
+    #[error(
+        "this text is already recorded: {file} has the same sha256 ({sha256}); nothing was written"
+    )]
+    DocumentRecorded { file: String, sha256: String },
+    /// `add` never replaces a file.
+    #[error(
+        "{path} already exists and add never overwrites a file; move it away, or give another --title; nothing was written"
+    )]
+    WouldOverwrite { path: String },
+    /// A date given where EDTF is required.
+    #[error(
+        "`{value}` is not an EDTF date{}; dates are EDTF, e.g. 2021-11-15 for 15 November 2021, 2020-04 for April 2020",
+        suggestion.as_ref().map(|s| format!(": did you mean {s}?")).unwrap_or_default()
+    )]
+    NotEdtf {
+        value: String,
+        suggestion: Option<String>,
+    },
+    /// An entity id that the log and the events folder do not know.
+    #[error(
+        "`{entity}` is not an entity the log or the events folder knows{}; `policylog entities` lists them",
+        if nearest.is_empty() { String::new() } else { format!(": did you mean {}?", nearest.join(", ")) }
+    )]
+    NoSuchEntity {
+        entity: String,
+        nearest: Vec<String>,
+    },
 }
 
 impl Error {

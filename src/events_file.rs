@@ -340,14 +340,17 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
             reason: e.to_string(),
         })
     })?;
-    for (field, value) in [("title", &h.title), ("publisher", &h.publisher)] {
-        if value.trim().is_empty() {
+    for (field, value) in [
+        ("title", Some(&h.title)),
+        ("publisher", h.publisher.as_ref()),
+    ] {
+        if value.is_some_and(|v| v.trim().is_empty()) {
             return Err(bad(Problem::BadHeader(format!(
                 "document `{field}` is empty"
             ))));
         }
         // A name printed on one line: a line break or a terminal escape has no place in it.
-        if value.chars().any(char::is_control) {
+        if value.is_some_and(|v| v.chars().any(char::is_control)) {
             return Err(bad(Problem::BadHeader(format!(
                 "document `{field}` holds a control character; write it as plain text on one line"
             ))));
@@ -362,7 +365,7 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
         file: h.file,
         events_file,
         title: h.title,
-        publisher: h.publisher,
+        publisher: h.publisher.unwrap_or_default(),
         published: h.published,
         text,
     })

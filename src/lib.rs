@@ -17,6 +17,7 @@ pub mod error;
 pub mod event;
 pub mod events_file;
 pub mod export;
+pub mod extract;
 pub mod history;
 pub mod ingest;
 pub mod popolo;

@@ -1,10 +1,12 @@
 //! The command line: the parser (`Cli`), and one module per subcommand whose `run` turns
 //! typed arguments into calls on the library.
 
+mod add;
 mod append;
 mod completions;
 mod diff;
 mod documents;
+mod entities;
 mod export;
 mod head;
 mod history;
@@ -84,6 +86,11 @@ pub enum Command {
     Log(log::Args),
     /// List the ingested source documents.
     Documents(documents::Args),
+    /// Add a document: copy its text into the events folder and write an events file of
+    /// proposed events to review.
+    Add(add::Args),
+    /// List the entities the log knows (ids, types, names, acronyms, aliases).
+    Entities(entities::Args),
     /// Check the hash chain, quotes, references, documents and triggers.
     Verify(verify::Args),
     /// Write the log back as events files plus their sources.
@@ -124,6 +131,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Correct(args) => append::correct(&cli.db, args),
         Command::Log(args) => log::run(&cli.db, args),
         Command::Documents(args) => documents::run(&cli.db, args),
+        Command::Add(args) => add::run(&cli.db, args, verbosity),
+        Command::Entities(args) => entities::run(&cli.db, args),
         Command::Verify(args) => verify::run(&cli.db, args, verbosity),
         Command::Export(args) => export::run(&cli.db, args, verbosity),
         Command::Head(args) => head::run(&cli.db, args),

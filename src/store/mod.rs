@@ -3,6 +3,7 @@
 
 mod chain;
 mod derived;
+mod entities;
 pub mod schema;
 
 pub use derived::{DERIVED_TABLES, Derivable, EntityName, FactAt};

@@ -1,12 +1,14 @@
 //! Integration tests: each drives the real `policylog` binary in a temporary folder with a
 //! fresh log, through the `Test` builder of `crate::harness`. One module per subcommand.
 
+mod add;
 mod adding_a_document;
 mod append;
 mod curated;
 mod diff;
 mod documents;
 mod edtf;
+mod entities;
 mod export;
 mod head;
 mod history;
