@@ -126,8 +126,12 @@ pub enum Problem {
     },
     #[error("source file {file} cannot be read: {reason}")]
     MissingSource { file: String, reason: String },
-    #[error("unknown kind `{0}`; the vocabulary has: {kinds}", kinds = crate::event::Event::KINDS.join(", "))]
-    UnknownKind(String),
+    /// `vocabulary` lists the kinds there are (`Event::KINDS`), for the message.
+    #[error("unknown kind `{kind}`; the vocabulary has: {}", .vocabulary.join(", "))]
+    UnknownKind {
+        kind: String,
+        vocabulary: &'static [&'static str],
+    },
     #[error("bad payload for `{kind}`: {reason}")]
     BadPayload { kind: String, reason: String },
     #[error("bad date in `{field}`: {reason}")]

@@ -14,7 +14,8 @@ use crate::document::Document;
 use crate::entity::EntityType;
 use crate::error::Result;
 use crate::event::Event;
-use crate::projection::{Fact, Knowledge, Timeline, replay};
+use crate::projection::{Fact, Fold};
+use crate::query::{Knowledge, replay};
 use crate::store::{Head, Store};
 
 /// A Popolo document and what it holds.
@@ -29,19 +30,19 @@ pub struct Popolo {
 
 /// Reads the whole log (retractions and corrections applied) into Popolo JSON.
 pub fn export(store: &Store) -> Result<Popolo> {
-    let timeline = replay(store, Knowledge::default())?;
+    let fold = replay(store, Knowledge::default())?;
     let documents = store
         .documents()?
         .into_iter()
         .map(|d| (d.sha256.to_string(), d))
         .collect();
-    Ok(build(&timeline, &documents, &store.head()?))
+    Ok(build(&fold, &documents, &store.head()?))
 }
 
-/// The Popolo form of a timeline; `documents` by sha256 name the sources.
-pub fn build(timeline: &Timeline, documents: &HashMap<String, Document>, head: &Head) -> Popolo {
+/// The Popolo form of a fold; `documents` by sha256 name the sources.
+pub fn build(fold: &Fold, documents: &HashMap<String, Document>, head: &Head) -> Popolo {
     let mut b = Builder {
-        timeline,
+        fold,
         documents,
         memberships: Vec::new(),
         posts: BTreeMap::new(),
@@ -51,7 +52,7 @@ pub fn build(timeline: &Timeline, documents: &HashMap<String, Document>, head: &
     let mut pairs: BTreeMap<(String, String), Vec<&Fact>> = BTreeMap::new();
     let mut terms: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
     let mut speakers: BTreeMap<(String, String, Option<String>), Vec<&Fact>> = BTreeMap::new();
-    for fact in timeline.facts() {
+    for fact in fold.facts() {
         match &fact.event {
             Event::MembershipJoined(m) | Event::MembershipLeft(m) => pairs
                 .entry((m.group.to_string(), m.member.to_string()))
@@ -90,7 +91,7 @@ fn sorted(mut facts: Vec<&Fact>) -> Vec<&Fact> {
 }
 
 struct Builder<'t> {
-    timeline: &'t Timeline,
+    fold: &'t Fold,
     documents: &'t HashMap<String, Document>,
     memberships: Vec<Value>,
     posts: BTreeMap<String, Value>,
@@ -278,7 +279,7 @@ impl Builder<'_> {
     }
 
     fn label(&self, id: &str) -> String {
-        match self.timeline.entity(id) {
+        match self.fold.entity(id) {
             Some(e) => e.acronym.clone().unwrap_or_else(|| e.name.clone()),
             None => id.to_owned(),
         }
@@ -310,7 +311,7 @@ impl Builder<'_> {
     fn finish(self, head: &Head) -> Popolo {
         let mut organizations = Vec::new();
         let mut persons = Vec::new();
-        let entities = self.timeline.entities();
+        let entities = self.fold.entities();
         let ids: BTreeSet<&String> = entities
             .iter()
             .filter(|(_, e)| matches!(e.entity_type, EntityType::Org | EntityType::Person))

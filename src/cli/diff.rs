@@ -43,7 +43,7 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     }
     let store = super::open_read(db)?;
     let knowledge = args.knowledge.resolve(&store)?;
-    let diff = crate::diff::diff_at(&store, from, to, knowledge, args.section.as_deref())?;
+    let diff = crate::query::diff_at(&store, from, to, knowledge, args.section.as_deref())?;
     let notes: Vec<String> = [from_note, to_note].into_iter().flatten().collect();
     let text = match args.format {
         Format::Json => return super::out_json(&diff),

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::date::Day;
-use crate::projection::{HeadRef, Landscape, Timeline};
+use crate::projection::{Fold, HeadRef, Landscape};
 
 pub const SECTIONS: [&str; 8] = [
     "membership",
@@ -65,52 +65,14 @@ impl Diff {
     }
 }
 
-/// What `diff` prints and `serve` returns: the log (as known at `knowledge`) compared at
-/// two days, stamped with the head it was read at.
-pub fn diff_at(
-    store: &crate::store::Store,
-    from: Day,
-    to: Day,
-    knowledge: crate::projection::Knowledge,
-    only: Option<&str>,
-) -> crate::error::Result<Diff> {
-    store.read(|| diff_read(store, from, to, knowledge, only))
-}
-
-fn diff_read(
-    store: &crate::store::Store,
-    from: Day,
-    to: Day,
-    knowledge: crate::projection::Knowledge,
-    only: Option<&str>,
-) -> crate::error::Result<Diff> {
-    let mut within = crate::projection::facts_within(store, knowledge, from, to)?;
-    let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &mut within)?;
-    let mut d = compare_landscapes(&a, &b, only);
-    add_in_between(&mut d, &within.facts, &a, &b);
-    let unnamed: Vec<String> = d
-        .sections
-        .iter()
-        .flat_map(|s| &s.changes)
-        .flat_map(|c| {
-            c.subject
-                .split(" / ")
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .filter(|id| id.contains(':') && !d.names.contains_key(id))
-        .collect();
-    let unnamed: Vec<&str> = unnamed.iter().map(String::as_str).collect();
-    for n in store.entity_names(&unnamed)? {
-        d.names.insert(n.id, n.acronym.unwrap_or(n.name));
-    }
-    d.known_at = knowledge.known_at;
-    Ok(d)
-}
-
-/// Terms served and memberships held entirely between the two days: neither day's state
-/// shows them, but a historian asking what changed expects them.
-fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscape, b: &Landscape) {
+/// Adds the terms served and memberships held entirely between the two days (`within`):
+/// neither day's state shows them, but a historian asking what changed expects them.
+pub fn add_in_between(
+    d: &mut Diff,
+    within: &[crate::projection::Fact],
+    a: &Landscape,
+    b: &Landscape,
+) {
     use crate::event::Event;
     let shown = |l: &Landscape, group: &str, f: &dyn Fn(&crate::projection::Group) -> bool| {
         l.groups.get(group).is_some_and(f)
@@ -178,9 +140,9 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
     }
 }
 
-/// Compares a timeline at two days; `only` keeps one section.
-pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff {
-    compare_landscapes(&timeline.at(from), &timeline.at(to), only)
+/// Compares a fold at two days; `only` keeps one section.
+pub fn diff(fold: &Fold, from: Day, to: Day, only: Option<&str>) -> Diff {
+    compare_landscapes(&fold.at(from), &fold.at(to), only)
 }
 
 /// Compares two landscapes section by section; `only` keeps one section.

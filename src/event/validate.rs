@@ -150,7 +150,10 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
     let line = line.into();
     let version = line.version.unwrap_or(1);
     if !Event::KINDS.contains(&line.kind.as_str()) {
-        return Err(Problem::UnknownKind(line.kind));
+        return Err(Problem::UnknownKind {
+            kind: line.kind,
+            vocabulary: &Event::KINDS,
+        });
     }
     let id = line
         .id
@@ -416,7 +419,7 @@ mod tests {
         let line =
             parse_line(r#"{"kind":"membership.joind","valid":"2020","payload":{}}"#).unwrap();
         assert!(
-            matches!(check(line, None), Err(Problem::UnknownKind(k)) if k == "membership.joind")
+            matches!(check(line, None), Err(Problem::UnknownKind { kind: k, .. }) if k == "membership.joind")
         );
         let line = parse_line(
             r#"{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a"}}"#,

@@ -1,52 +1,16 @@
-//! One fold key's entry on a day: the per-key step of `Timeline::at`. `state.rs` gathers
+//! One fold key's entry on a day: the per-key step of `Fold::at`, which gathers the
 //! entries into a landscape; `materialize.rs` runs the same step on the days a key can
 //! change to store its periods. One implementation for both, so they cannot drift.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Fact;
-use super::state::{
-    Call, Claim, Commitment, Instrument, Meeting, Member, Publication, Representation, Role,
+use super::landscape::{
+    Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation, Role,
     Statistic,
 };
 use crate::date::{Certainty, Day};
 use crate::event::Event;
-
-/// What one fold key shows on a day: a membership pair's member, a role holder's role, a
-/// call, ... Stored as JSON for each period in which it stays the same (`key_periods`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Entry {
-    Member(String, Member),
-    Role(String, Role),
-    Representative(Representation),
-    Call(Call),
-    Commitment(Commitment),
-    Instrument(Instrument),
-    Statistic(Statistic),
-    Meeting(Meeting),
-    Publication(Publication),
-}
-
-impl Entry {
-    /// The event ids this entry cites as evidence or as conflicting claims.
-    pub fn cited_ids(&self) -> Vec<&str> {
-        let (evidence, conflict): (&[String], &[Claim]) = match self {
-            Entry::Member(_, m) => (&m.evidence, &m.conflict),
-            Entry::Role(_, r) => (&r.evidence, &[]),
-            Entry::Representative(r) => (&r.evidence, &[]),
-            Entry::Call(c) => (&c.evidence, &c.conflict),
-            Entry::Commitment(c) => (&c.evidence, &[]),
-            Entry::Instrument(i) => (&i.evidence, &i.conflict),
-            Entry::Statistic(s) => (&s.evidence, &s.conflict),
-            Entry::Meeting(m) => (&m.evidence, &m.conflict),
-            Entry::Publication(p) => (&p.evidence, &p.conflict),
-        };
-        let mut ids: Vec<&str> = evidence.iter().map(String::as_str).collect();
-        ids.extend(conflict.iter().map(|c| c.event.as_str()));
-        ids
-    }
-}
 
 /// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
 pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {

@@ -2,7 +2,7 @@
 //! periods (the entry it shows, stretch of days by stretch of days). Pure: `store` runs
 //! the SQL.
 //!
-//! A fold key is what `Timeline::at` groups facts by (a membership pair, a role holder, a
+//! A fold key is what `Fold::at` groups facts by (a membership pair, a role holder, a
 //! call, an indicator, ...). Its periods come from running the same per-key fold
 //! (`entry_at`) on every day a fact's certainty can change, so a query for day D reads
 //! the periods in force on D and gets the answer a full replay gives, at a cost that
@@ -10,8 +10,8 @@
 
 use chrono::Datelike;
 
-use super::Fact;
-use super::entry::{Entry, entry_at, section_key};
+use super::entry::{entry_at, section_key};
+use super::{Entry, Fact};
 use crate::date::{Day, ValidTime};
 use crate::event::{Event, upcast};
 

@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn every_header_ends_with_the_evidence_columns() {
         for s in Section::ALL {
-            let land = crate::projection::Timeline::default()
+            let land = crate::projection::Fold::default()
                 .at(chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap());
             let text = section(&land, s);
             let header = text.lines().next().unwrap();

@@ -53,7 +53,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
                 format!("no group `{group}` in the log (ids look like org:icat)"),
             ));
         }
-        let land = crate::projection::state_at(store, day, knowledge, group.as_deref())?;
+        let land = crate::query::state_at(store, day, knowledge, group.as_deref())?;
         Ok(pretty(&land))
     })
     .await
@@ -96,7 +96,7 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
     );
     cached(&app, key, move |store| {
         let knowledge = knowledge.resolve(store)?;
-        let diff = crate::diff::diff_at(store, from, to, knowledge, section.as_deref())?;
+        let diff = crate::query::diff_at(store, from, to, knowledge, section.as_deref())?;
         Ok(pretty(&diff))
     })
     .await
@@ -186,7 +186,7 @@ pub async fn entity(
     let body = app
         .inner
         .pool
-        .read(move |store| Ok(pretty(&crate::history::history(store, &id)?)))
+        .read(move |store| Ok(pretty(&crate::query::history(store, &id)?)))
         .await?;
     Ok(json(body))
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::date::{ValidTime, day_string};
 use crate::error::Result;
 use crate::event::{EntityRegistered, Event};
-use crate::projection::{HeadRef, Knowledge, head_at, replay};
+use crate::projection::HeadRef;
+use crate::query::{Knowledge, head_at, replay};
 use crate::store::{EventFilter, Store};
 
 #[derive(Debug, Serialize)]

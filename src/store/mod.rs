@@ -2,6 +2,8 @@
 //! and reading events and documents back. All SQL of the crate lives under `store/`.
 
 mod chain;
+#[cfg(test)]
+pub(crate) mod curated_log;
 mod derived;
 pub mod schema;
 
