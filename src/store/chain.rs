@@ -8,10 +8,11 @@
 use std::borrow::Cow;
 
 use rusqlite::Row;
-use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
 
-use super::{EVENT_COLUMNS, Store};
+use super::Store;
+use super::events::EVENT_COLUMNS;
+use super::row::lenient_text;
 use crate::canonical::hex_string;
 use crate::error::Result;
 use crate::event::StoredEvent;
@@ -180,20 +181,6 @@ impl Store {
         }
         Ok(())
     }
-}
-
-/// A text column whatever its bytes; `std::str::from_utf8` first because it is much faster
-/// than the lossy decoder on the valid text that nearly every row holds.
-fn lenient_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
-    Ok(match r.get_ref(i)? {
-        ValueRef::Null => None,
-        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        }),
-        ValueRef::Integer(n) => Some(Cow::Owned(n.to_string())),
-        ValueRef::Real(x) => Some(Cow::Owned(x.to_string())),
-    })
 }
 
 /// `hex == hex_string(digest)`, without building the string.

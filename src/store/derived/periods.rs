@@ -2,7 +2,7 @@
 //! at commit for every key a batch touched; read by `state` and `diff`, so that their cost
 //! follows the answer rather than the history behind it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::params;
 
@@ -142,6 +142,54 @@ impl Batch<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Batch<'_> {
+    /// Writes the pending spans of periods into their R*Tree, in day order, and the
+    /// pending periods under their groups, in the table's order.
+    pub(super) fn insert_pending_periods(&mut self) -> Result<()> {
+        let mut spans = std::mem::take(&mut self.derived.period_spans);
+        if !spans.is_empty() {
+            spans.sort_unstable();
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
+            )?;
+            for (from_day, to_day, id) in &spans {
+                insert.execute(params![id, from_day, to_day])?;
+            }
+        }
+        let mut grouped = std::mem::take(&mut self.derived.period_groups);
+        if !grouped.is_empty() {
+            let ranks = self.derived.group_names.ranks();
+            grouped.sort_unstable_by_key(|&(grp, to_day, from_day, id)| {
+                (ranks[grp as usize], to_day, from_day, id)
+            });
+            let names = &self.derived.group_names.names;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_groups (grp, to_day, from_day, period_id) VALUES (?, ?, ?, ?)",
+            )?;
+            for (grp, to_day, from_day, id) in &grouped {
+                insert.execute(params![names[*grp as usize], to_day, from_day, id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The groups the periods of these keys are listed under, as `(key_id, group)`: one
+    /// pass over the listings, which are kept by group, not by key.
+    pub(super) fn listings_of(&self, keys: &HashMap<i64, u8>) -> Result<Vec<(i64, String)>> {
+        let mut listed = Vec::new();
+        let mut stmt = self
+            .tx
+            .prepare("SELECT period_id >> 32, grp FROM key_period_groups")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (key_id, grp) = row?;
+            if keys.contains_key(&key_id) {
+                listed.push((key_id, grp));
+            }
+        }
+        Ok(listed)
     }
 }
 

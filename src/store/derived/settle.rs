@@ -6,10 +6,10 @@
 
 use std::sync::mpsc;
 
-use rusqlite::params;
-
+use super::PENDING_PERIODS_AT;
+use super::entities::NameRow;
+use super::facts::{FactColumns, read_fact};
 use super::periods::{PeriodRow, period_rows};
-use super::{FACT_COLUMNS, FactColumns, PENDING_PERIODS_AT, fact_row, read_fact};
 use crate::error::Result;
 use crate::event::Event;
 use crate::projection::Fact;
@@ -48,14 +48,6 @@ enum Settled {
         /// The groups its facts name, under which its periods are listed.
         groups: Vec<String>,
     },
-}
-
-struct NameRow {
-    id: String,
-    entity_type: String,
-    name: String,
-    acronym: Option<String>,
-    aliases: String,
 }
 
 impl Batch<'_> {
@@ -131,16 +123,6 @@ impl Batch<'_> {
         })
     }
 
-    /// A key's facts in (from day, seq) order.
-    fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS}
-             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
-        ))?;
-        let rows = stmt.query_map([key_id], fact_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn write_settled(&mut self, settled: Settled) -> Result<()> {
         match settled {
             Settled::Name { key_id, latest } => self.write_name(key_id, latest),
@@ -164,30 +146,6 @@ impl Batch<'_> {
                 Ok(())
             }
         }
-    }
-
-    /// Stores an entity's name, or none when no registration counts any more.
-    fn write_name(&mut self, key_id: i64, latest: Option<NameRow>) -> Result<()> {
-        match latest {
-            Some(r) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
-                         VALUES (?, ?, ?, ?, ?)",
-                    )?
-                    .execute(params![r.id, r.entity_type, r.name, r.acronym, r.aliases])?;
-            }
-            None => {
-                // A names key is the entity's id.
-                self.tx
-                    .prepare_cached(
-                        "DELETE FROM entity_names
-                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
-                    )?
-                    .execute([key_id])?;
-            }
-        }
-        Ok(())
     }
 }
 

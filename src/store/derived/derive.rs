@@ -1,0 +1,166 @@
+//! Deriving an appended event's rows: the entities it names and declares, and the fact it
+//! asserts under its fold key, or, for a retraction or correction, the fact it takes out
+//! (and the one a retracted correction had taken out, put back). Rows wait in the batch
+//! and are written in key order (`flush`); the keys touched are settled at commit.
+
+use super::{FLUSH_AT, PendingFact};
+use crate::date::ValidTime;
+use crate::error::Result;
+use crate::event::{Event, StoredEvent};
+use crate::projection::materialize::{FactRow, groups};
+use crate::store::events::for_each_event;
+use crate::store::{Batch, EventFilter};
+
+/// The valid time and event a stored event asserts as a fact: its own, or the
+/// replacement of a correction. Retractions assert none.
+pub(super) fn asserted(stored: &StoredEvent) -> Option<(ValidTime, Event)> {
+    let envelope = stored.envelope().ok()?;
+    match envelope.event {
+        Event::EventCorrected(c) => Some((
+            ValidTime::parse(&c.replacement.valid).ok()?,
+            *c.replacement.event,
+        )),
+        Event::EventRetracted(_) => None,
+        event => Some((envelope.valid, event)),
+    }
+}
+
+/// An event as the derived tables need it.
+pub struct Derivable<'a> {
+    pub seq: i64,
+    pub id: &'a str,
+    pub valid: &'a ValidTime,
+    pub event: &'a Event,
+    pub source: Option<&'a str>,
+    pub quote: Option<&'a str>,
+}
+
+impl Batch<'_> {
+    /// Brings the derived tables up to date with one appended event.
+    pub(in crate::store) fn derive(&mut self, e: &Derivable<'_>) -> Result<()> {
+        for r in e.event.references() {
+            self.derived.refs.push((r.id.to_string(), e.seq, r.field));
+        }
+        if let Some((id, entity_type)) = e.event.declares()
+            && self.derived.declared.insert(id.to_string())
+        {
+            self.insert_entity(id.as_str(), entity_type.as_str(), e.seq)?;
+        }
+        if e.event.is_meta() {
+            self.flush()?;
+        }
+        match e.event {
+            Event::EventRetracted(r) => {
+                // Retracting a correction brings back the fact it had taken out.
+                if let Some(seq) = self.remove_fact(r.target.as_str())?
+                    && let Some(fact_seq) = self.take_displaced(seq)?
+                {
+                    self.restore_fact(fact_seq)?;
+                }
+            }
+            Event::EventCorrected(c) => {
+                if let Some(fact_seq) = self.remove_fact(c.target.as_str())? {
+                    self.note_displaced(e.seq, fact_seq)?;
+                }
+                let valid =
+                    ValidTime::parse(&c.replacement.valid).unwrap_or_else(|_| e.valid.clone());
+                self.insert_fact(e.seq, &valid, &c.replacement.event, true)?;
+            }
+            event => self.insert_fact(e.seq, e.valid, event, false)?,
+        }
+        self.flush_if_full()
+    }
+
+    /// Stores a fact; `replacement` when it is a correction's, not its event's own row.
+    fn insert_fact(
+        &mut self,
+        seq: i64,
+        valid: &ValidTime,
+        event: &Event,
+        replacement: bool,
+    ) -> Result<()> {
+        let Some(row) = FactRow::of(seq, valid, event) else {
+            return Ok(());
+        };
+        let key_id = self.key_id(row.section, row.key)?;
+        // A correction's replacement is not its event's row: keep what differs.
+        let replacement = replacement.then(|| {
+            format!(
+                "{{\"kind\":{},\"payload\":{},\"valid\":{}}}",
+                serde_json::to_string(row.kind).expect("strings"),
+                event.canonical_payload(),
+                serde_json::to_string(&row.valid).expect("strings")
+            )
+        });
+        self.derived.facts.push(PendingFact {
+            key_id,
+            from_day: row.from_day,
+            seq: row.seq,
+            to_day: row.to_day,
+            certain_day: row.certain_day,
+            kind: row.kind,
+            replacement,
+        });
+        self.derived.touched.insert(key_id, row.section);
+        Ok(())
+    }
+
+    /// Writes the pending rows, each table in its key order.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        let mut refs = std::mem::take(&mut self.derived.refs);
+        refs.sort_unstable();
+        refs.dedup();
+        self.insert_refs(&refs)?;
+        let mut facts = std::mem::take(&mut self.derived.facts);
+        facts.sort_unstable_by_key(|f| (f.key_id, f.from_day, f.seq));
+        self.insert_facts(&facts)
+    }
+
+    fn flush_if_full(&mut self) -> Result<()> {
+        let pending = self.derived.refs.len() + self.derived.facts.len();
+        if pending >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Takes out the fact an event asserts (its own, or a correction's replacement) and
+    /// returns its seq, if it still counted.
+    fn remove_fact(&mut self, id: &str) -> Result<Option<i64>> {
+        let Some((row, event, key_id)) = self.asserted_fact(id)? else {
+            return Ok(None);
+        };
+        if !self.delete_fact(key_id, row.from_day, row.seq)? {
+            return Ok(None);
+        }
+        // Its key may be left with fewer groups: its periods are listed under these until
+        // it is settled.
+        self.derived
+            .dropped_groups
+            .entry(key_id)
+            .or_default()
+            .extend(groups(&event));
+        self.derived.touched.insert(key_id, row.section);
+        Ok(Some(row.seq))
+    }
+
+    /// Puts back the fact asserted at `seq`: an event's own, or a correction's replacement.
+    fn restore_fact(&mut self, seq: i64) -> Result<()> {
+        let filter = EventFilter {
+            after: Some(seq - 1),
+            upto: Some(seq),
+            ..EventFilter::default()
+        };
+        let mut found = None;
+        for_each_event(&self.tx, &filter, |e| {
+            found = Some(e);
+            Ok(())
+        })?;
+        if let Some(stored) = found
+            && let Some((valid, event)) = asserted(&stored)
+        {
+            self.insert_fact(seq, &valid, &event, stored.kind == "event.corrected")?;
+        }
+        Ok(())
+    }
+}

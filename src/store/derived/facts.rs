@@ -1,0 +1,281 @@
+//! The `facts` table (each fact under its fold key, `fact_keys`) and `displaced` (which
+//! fact a correction took out): all their SQL. Written in key order by a batch, read back
+//! per key when it settles, and by `diff` for the terms served in between.
+
+use std::collections::hash_map::Entry;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::PendingFact;
+use super::derive::asserted;
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::projection::Fact;
+use crate::projection::materialize::{FactRow, fact_from_row};
+use crate::store::{Batch, Store};
+
+/// Where a fact is stored: its row's key in `facts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactAt {
+    pub key_id: i64,
+    pub from_day: i32,
+    pub seq: i64,
+}
+
+impl Batch<'_> {
+    /// The id of a fold key, created when the log has none yet.
+    pub(super) fn key_id(&mut self, section: u8, key: String) -> Result<i64> {
+        let unseen = match self.derived.key_ids.entry((section, key)) {
+            Entry::Occupied(seen) => return Ok(*seen.get()),
+            Entry::Vacant(unseen) => unseen,
+        };
+        let key = &unseen.key().1;
+        let found: Option<i64> = if self.derived.log_without_keys {
+            None
+        } else {
+            stored_key_id(&self.tx, section, key)?
+        };
+        let id = match found {
+            Some(id) => id,
+            None => {
+                self.tx
+                    .prepare_cached("INSERT INTO fact_keys (section, key) VALUES (?, ?)")?
+                    .execute(params![section, key])?;
+                let id = self.tx.last_insert_rowid();
+                self.derived.created.insert(id);
+                id
+            }
+        };
+        unseen.insert(id);
+        Ok(id)
+    }
+
+    /// Ids of every key of a section.
+    pub(super) fn key_ids_of_section(&self, section: u8) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ?")?;
+        let rows = stmt.query_map([section], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes pending facts, sorted by the table's key.
+    pub(super) fn insert_facts(&self, facts: &[PendingFact]) -> Result<()> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO facts (key_id, from_day, seq, to_day, certain_day, kind, replacement)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for f in facts {
+            insert.execute(params![
+                f.key_id,
+                f.from_day,
+                f.seq,
+                f.to_day,
+                f.certain_day,
+                f.kind,
+                f.replacement
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// The fact the event `id` asserts (its own, or a correction's replacement), with the
+    /// event and the id of its key, if the log has them.
+    pub(super) fn asserted_fact(&self, id: &str) -> Result<Option<(FactRow, Event, i64)>> {
+        let Some(stored) = self.event(id)? else {
+            return Ok(None);
+        };
+        let Some((valid, event)) = asserted(&stored) else {
+            return Ok(None);
+        };
+        let Some(row) = FactRow::of(stored.seq, &valid, &event) else {
+            return Ok(None);
+        };
+        let key_id = stored_key_id(&self.tx, row.section, &row.key)?;
+        Ok(key_id.map(|key_id| (row, event, key_id)))
+    }
+
+    /// Deletes one fact; whether it was there.
+    pub(super) fn delete_fact(&self, key_id: i64, from_day: i32, seq: i64) -> Result<bool> {
+        let removed = self
+            .tx
+            .prepare_cached("DELETE FROM facts WHERE key_id = ? AND from_day = ? AND seq = ?")?
+            .execute(params![key_id, from_day, seq])?;
+        Ok(removed > 0)
+    }
+
+    /// Notes that the correction at `correction_seq` took out the fact at `fact_seq`.
+    pub(super) fn note_displaced(&self, correction_seq: i64, fact_seq: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO displaced (correction_seq, fact_seq) VALUES (?, ?)",
+            )?
+            .execute(params![correction_seq, fact_seq])?;
+        Ok(())
+    }
+
+    /// The fact a correction (at `correction_seq`) had taken out, forgetting the note.
+    pub(super) fn take_displaced(&mut self, correction_seq: i64) -> Result<Option<i64>> {
+        let fact_seq: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT fact_seq FROM displaced WHERE correction_seq = ?")?
+            .query_row([correction_seq], |r| r.get(0))
+            .optional()?;
+        if fact_seq.is_some() {
+            self.tx
+                .prepare_cached("DELETE FROM displaced WHERE correction_seq = ?")?
+                .execute([correction_seq])?;
+        }
+        Ok(fact_seq)
+    }
+
+    /// A key's facts in (from day, seq) order.
+    pub(super) fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS}
+             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
+        ))?;
+        let rows = stmt.query_map([key_id], fact_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
+    /// Terms assigned and departures lying wholly within `(after, upto]`: terms served and
+    /// memberships held between two days, which neither day's state may show. Where each
+    /// is stored, in seq order, without reading its event.
+    pub fn facts_within(&self, after: i32, upto: i32) -> Result<Vec<FactAt>> {
+        let mut stmt = self.conn.prepare_cached(FACTS_WITHIN)?;
+        let rows = stmt.query_map(params![after, upto], |r| {
+            Ok(FactAt {
+                key_id: r.get(0)?,
+                from_day: r.get(1)?,
+                seq: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The facts stored at these places, decoded, in seq order; without source and quote
+    /// (a term served in between cites its event by id only).
+    pub fn facts_at(&self, places: &[&FactAt]) -> Result<Vec<Fact>> {
+        let mut places = places.to_vec();
+        places.sort_unstable_by_key(|f| f.seq);
+        let list: Vec<[i64; 3]> = places
+            .iter()
+            .map(|f| [f.key_id, i64::from(f.from_day), f.seq])
+            .collect();
+        let list = serde_json::to_string(&list).expect("numbers");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement
+             FROM json_each(?) j
+             JOIN facts f ON f.key_id = j.value ->> 0 AND f.from_day = j.value ->> 1
+                         AND f.seq = j.value ->> 2
+             JOIN events e ON e.seq = f.seq
+             ORDER BY f.seq",
+        )?;
+        let rows = stmt.query_map([list], fact_row)?;
+        rows.map(|row| read_fact(row?)).collect()
+    }
+}
+
+/// The id the log keeps for a fold key, if it has one.
+fn stored_key_id(conn: &Connection, section: u8, key: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
+        .query_row(params![section, key], |r| r.get(0))
+        .optional()?)
+}
+
+const FACT_COLUMNS: &str =
+    "f.seq, e.id, e.kind, e.version, e.valid, e.payload, e.source, e.quote, f.replacement";
+
+pub(super) type FactColumns = (
+    i64,
+    String,
+    String,
+    u32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+/// A fact from its event's row, or from the replacement a correction carries.
+pub(super) fn read_fact(columns: FactColumns) -> Result<Fact> {
+    let (seq, id, kind, version, valid, payload, source, quote, replacement) = columns;
+    let fact = match replacement {
+        None => fact_from_row(seq, id, &kind, version, &valid, &payload, source, quote),
+        Some(r) => serde_json::from_str::<serde_json::Value>(&r)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                let kind = r["kind"].as_str().unwrap_or_default();
+                let valid = r["valid"].as_str().unwrap_or_default();
+                let payload = r["payload"].to_string();
+                fact_from_row(
+                    seq,
+                    id,
+                    kind,
+                    crate::event::VOCABULARY_VERSION,
+                    valid,
+                    &payload,
+                    source,
+                    quote,
+                )
+            }),
+    };
+    fact.map_err(|e| {
+        Error::VerifyFailed(format!(
+            "a derived fact cannot be read: {e}; run `policylog rebuild`"
+        ))
+    })
+}
+
+/// Terms assigned and departures lying wholly within `(?1, ?2]`: one range of the partial
+/// index `facts_in_between` (schema 10), which covers it. Its `kind` term is the index's,
+/// word for word, so that SQLite may use it; `from_day <= ?2` (implied by `to_day <= ?2`)
+/// bounds the range.
+const FACTS_WITHIN: &str = "SELECT key_id, from_day, seq FROM facts
+     WHERE kind IN ('role.assigned', 'membership.left')
+       AND from_day > ?1 AND from_day <= ?2 AND to_day <= ?2 ORDER BY seq";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Access;
+
+    #[test]
+    fn terms_served_in_between_are_one_range_of_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("log.db"), Access::ReadWrite).unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {FACTS_WITHIN}"))
+            .unwrap()
+            .query_map(params![1, 2], |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|step| step
+                    .contains("COVERING INDEX facts_in_between (from_day>? AND from_day<?)")),
+            "{plan:?}"
+        );
+    }
+}
