@@ -3,9 +3,8 @@ use std::path::{Path, PathBuf};
 use super::Verbosity;
 use crate::date::today;
 use crate::error::{Error, Result};
-use crate::projection;
+use crate::projection::{self, Section};
 use crate::query;
-use crate::render::csv::Section;
 use crate::render::{self, Style};
 
 #[derive(Debug, clap::Args)]

@@ -12,18 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::date::Day;
-use crate::projection::{Fold, HeadRef, Landscape};
-
-pub const SECTIONS: [&str; 8] = [
-    "membership",
-    "roles",
-    "calls",
-    "commitments",
-    "instruments",
-    "statistics",
-    "meetings",
-    "publications",
-];
+use crate::projection::{Fold, HeadRef, Landscape, Section};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
@@ -31,16 +20,30 @@ pub struct Diff {
     pub to: String,
     pub known_at: Option<i64>,
     pub log_head: HeadRef,
-    pub sections: Vec<Section>,
+    /// `Section::COMPARED`, in that order (or the one asked for).
+    pub sections: Vec<SectionChanges>,
     /// Short names of the entities, for rendering.
     #[serde(skip)]
     pub names: BTreeMap<String, String>,
 }
 
+/// One section's changes; in JSON `{"name": "membership", "changes": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Section {
-    pub name: &'static str,
+pub struct SectionChanges {
+    #[serde(rename = "name", serialize_with = "diff_name")]
+    pub section: Section,
     pub changes: Vec<Change>,
+}
+
+impl SectionChanges {
+    /// The section's name in a diff (`Section::diff_name`).
+    pub fn name(&self) -> &'static str {
+        self.section.diff_name()
+    }
+}
+
+fn diff_name<S: serde::Serializer>(section: &Section, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(section.diff_name())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -93,7 +96,7 @@ pub fn add_in_between(
                 }
                 let value = serde_json::json!({"role": r.role, "holder": h, "term": fact.valid.as_str(), "representative": r.representative});
                 (
-                    "roles",
+                    Section::Roles,
                     format!("{g} / {} / {h}", r.role),
                     value,
                     "served as",
@@ -108,7 +111,7 @@ pub fn add_in_between(
                 }
                 let value = serde_json::json!({"member": who, "left": fact.valid.as_str()});
                 (
-                    "membership",
+                    Section::Members,
                     format!("{g} / {who}"),
                     value,
                     "joined and left",
@@ -124,35 +127,39 @@ pub fn add_in_between(
             }
             continue;
         }
-        let at = d.sections.iter().position(|s| s.name == section).map(|i| {
-            d.sections[i].changes.push(Change {
-                change: "added",
-                what,
-                subject,
-                before: None,
-                after: Some(value),
-                evidence: vec![fact.id.clone()],
-                items: vec![],
+        let at = d
+            .sections
+            .iter()
+            .position(|s| s.section == section)
+            .map(|i| {
+                d.sections[i].changes.push(Change {
+                    change: "added",
+                    what,
+                    subject,
+                    before: None,
+                    after: Some(value),
+                    evidence: vec![fact.id.clone()],
+                    items: vec![],
+                });
+                (i, d.sections[i].changes.len() - 1)
             });
-            (i, d.sections[i].changes.len() - 1)
-        });
         seen.insert(term, at);
     }
 }
 
 /// Compares a fold at two days; `only` keeps one section.
-pub fn diff(fold: &Fold, from: Day, to: Day, only: Option<&str>) -> Diff {
+pub fn diff(fold: &Fold, from: Day, to: Day, only: Option<Section>) -> Diff {
     compare_landscapes(&fold.at(from), &fold.at(to), only)
 }
 
 /// Compares two landscapes section by section; `only` keeps one section.
-pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<&str>) -> Diff {
-    let sections: Vec<Section> = SECTIONS
-        .iter()
-        .filter(|name| only.is_none_or(|o| o == **name))
-        .map(|name| Section {
-            name,
-            changes: section(name, a, b),
+pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -> Diff {
+    let sections: Vec<SectionChanges> = Section::COMPARED
+        .into_iter()
+        .filter(|section| only.is_none_or(|o| o == *section))
+        .map(|section| SectionChanges {
+            section,
+            changes: changes(section, a, b),
         })
         .collect();
     let names = b
@@ -176,19 +183,19 @@ pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<&str>) -> D
     }
 }
 
-fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
-    match name {
-        "membership" => compare(
+fn changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
+    match section {
+        Section::Members => compare(
             keyed(a, members),
             keyed(b, members),
             ("joined", "left", "changed"),
         ),
-        "roles" => compare(
+        Section::Roles => compare(
             keyed(a, roles),
             keyed(b, roles),
             ("began as", "no longer recorded as", "term changed as"),
         ),
-        "calls" => compare(
+        Section::Calls => compare(
             keyed(a, |l| {
                 l.calls
                     .iter()
@@ -203,7 +210,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("issued", "no longer stands", "changed"),
         ),
-        "commitments" => {
+        Section::Commitments => {
             let mut changes = compare(
                 keyed(a, commitments),
                 keyed(b, commitments),
@@ -222,7 +229,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }
             changes
         }
-        "instruments" => compare(
+        Section::Instruments => compare(
             keyed(a, |l| {
                 l.instruments
                     .iter()
@@ -237,7 +244,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("status reported", "no longer reported", "status changed"),
         ),
-        "statistics" => compare(
+        Section::Statistics => compare(
             keyed(a, |l| {
                 l.statistics
                     .iter()
@@ -252,7 +259,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("reported", "no longer reported", "updated"),
         ),
-        "meetings" => compare(
+        Section::Meetings => compare(
             keyed(a, |l| {
                 l.meetings
                     .iter()
@@ -267,7 +274,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("held", "no longer recorded", "changed"),
         ),
-        _ => compare(
+        Section::Publications => compare(
             keyed(a, |l| {
                 l.publications
                     .iter()
@@ -282,6 +289,8 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("released", "no longer recorded", "changed"),
         ),
+        // Not compared: a representation is an attestation, not a change (`COMPARED`).
+        Section::Representatives => Vec::new(),
     }
 }
 

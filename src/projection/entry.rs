@@ -1,19 +1,19 @@
 //! One fold key's entry on a day: the per-key step of `Fold::at`, which gathers the
-//! entries into a landscape; `materialize.rs` runs the same step on the days a key can
+//! entries into a landscape; `periods.rs` runs the same step on the days a key can
 //! change to store its periods. One implementation for both, so they cannot drift.
 
 use serde_json::{Value, json};
 
-use super::Fact;
 use super::landscape::{
     Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation, Role,
     Statistic,
 };
+use super::{Fact, Section};
 use crate::date::{Certainty, Day};
 use crate::event::Event;
 
 /// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
-pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
+pub fn entry_at(section: Section, facts: &[&Fact], day: Day) -> Option<Entry> {
     let occurred = || -> Vec<&Fact> {
         facts
             .iter()
@@ -22,44 +22,16 @@ pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
             .collect()
     };
     match section {
-        0 => membership(facts, day),
-        1 => role(facts, day),
-        2 => representation(&occurred(), day).map(Entry::Representative),
-        3 => call(&occurred(), day).map(Entry::Call),
-        4 => commitment(&occurred(), day).map(Entry::Commitment),
-        5 => instrument(&occurred(), day).map(Entry::Instrument),
-        6 => statistic(&occurred(), day).map(Entry::Statistic),
-        7 => meeting(&occurred(), day).map(Entry::Meeting),
-        _ => publication(&occurred(), day).map(Entry::Publication),
+        Section::Members => membership(facts, day),
+        Section::Roles => role(facts, day),
+        Section::Representatives => representation(&occurred(), day).map(Entry::Representative),
+        Section::Calls => call(&occurred(), day).map(Entry::Call),
+        Section::Commitments => commitment(&occurred(), day).map(Entry::Commitment),
+        Section::Instruments => instrument(&occurred(), day).map(Entry::Instrument),
+        Section::Statistics => statistic(&occurred(), day).map(Entry::Statistic),
+        Section::Meetings => meeting(&occurred(), day).map(Entry::Meeting),
+        Section::Publications => publication(&occurred(), day).map(Entry::Publication),
     }
-}
-
-/// Which section a fact belongs to and the key it is folded under.
-pub(super) fn section_key(event: &Event) -> Option<(u8, String)> {
-    Some(match event {
-        Event::MembershipJoined(m) | Event::MembershipLeft(m) => {
-            (0, format!("{}\u{0}{}", m.group, m.member))
-        }
-        Event::RoleAssigned(r) => (1, format!("{}\u{0}{}\u{0}{}", r.group, r.role, r.holder)),
-        Event::RoleEnded(r) => (1, format!("{}\u{0}{}\u{0}{}", r.group, r.role, r.holder)),
-        Event::PersonRepresents(p) => (
-            2,
-            format!(
-                "{}\u{0}{}\u{0}{}",
-                p.person,
-                p.org,
-                p.title.as_deref().unwrap_or("")
-            ),
-        ),
-        Event::CallIssued(c) => (3, c.call.to_string()),
-        Event::CommitmentSet(c) => (4, c.commitment.to_string()),
-        Event::CommitmentWithdrawn(c) => (4, c.commitment.to_string()),
-        Event::InstrumentStatus(i) => (5, i.instrument.to_string()),
-        Event::StatisticReported(s) => (6, s.indicator.to_string()),
-        Event::MeetingHeld(m) => (7, m.meeting.to_string()),
-        Event::PublicationReleased(p) => (8, p.publication.to_string()),
-        _ => return None,
-    })
 }
 
 fn ids(facts: &[&Fact]) -> Vec<String> {

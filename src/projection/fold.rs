@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::entry::{entry_at, section_key};
-use super::{EntityEntry, Evidence, Fact, Landscape};
+use super::entry::entry_at;
+use super::{EntityEntry, Evidence, Fact, Landscape, Section, fold_key};
 use crate::date::{Day, ValidTime};
 use crate::event::{EntityRegistered, Envelope, Event};
 
@@ -134,9 +134,9 @@ impl Fold {
     /// The landscape as of `day` with `entities` left empty (for the caller to name).
     pub fn at_unnamed(&self, day: Day) -> Landscape {
         let mut cited: BTreeSet<&str> = BTreeSet::new();
-        let mut by_key: BTreeMap<(u8, String), Vec<&Fact>> = BTreeMap::new();
+        let mut by_key: BTreeMap<(Section, String), Vec<&Fact>> = BTreeMap::new();
         for fact in self.facts() {
-            if let Some(key) = section_key(&fact.event) {
+            if let Some(key) = fold_key(&fact.event) {
                 by_key.entry(key).or_default().push(fact);
             }
         }

@@ -1,16 +1,18 @@
 //! The projection: a pure fold of the log's events into the facts that count (`Fold`),
 //! and the landscape they show on a day (`landscape.rs`), key by key (`entry.rs`). No
 //! SQL and no I/O: `crate::query` feeds it from the store, and the store runs its per-key
-//! step (`materialize.rs`) to keep its tables.
+//! step (`periods.rs`) to keep its tables.
 
 mod entry;
 mod fold;
 mod landscape;
-pub mod materialize;
+pub mod periods;
+mod section;
 
 pub use entry::entry_at;
 pub use fold::Fold;
 pub use landscape::*;
+pub use section::{Section, fold_key};
 
 use crate::date::ValidTime;
 use crate::event::Event;

@@ -11,8 +11,8 @@ use crate::date::Day;
 use crate::diff::{Diff, add_in_between, compare_landscapes};
 use crate::error::Result;
 use crate::event::Event;
-use crate::projection::materialize;
-use crate::projection::{Fact, HeadRef, Landscape};
+use crate::projection::periods::day_number;
+use crate::projection::{Fact, HeadRef, Landscape, Section};
 use crate::store::{FactAt, Store};
 
 /// What `diff` prints and `serve` returns: the log (as known at `knowledge`) compared at
@@ -22,7 +22,7 @@ pub fn diff_at(
     from: Day,
     to: Day,
     knowledge: Knowledge,
-    only: Option<&str>,
+    only: Option<Section>,
 ) -> Result<Diff> {
     store.read(|| diff_read(store, from, to, knowledge, only))
 }
@@ -32,7 +32,7 @@ fn diff_read(
     from: Day,
     to: Day,
     knowledge: Knowledge,
-    only: Option<&str>,
+    only: Option<Section>,
 ) -> Result<Diff> {
     let mut within = facts_within(store, knowledge, from, to)?;
     let (a, b) = states_for_diff(store, from, to, knowledge, &mut within)?;
@@ -76,7 +76,7 @@ pub fn states_for_diff(
             state_at(store, to, knowledge, None)?,
         ));
     }
-    let (a, b) = (materialize::day_number(from), materialize::day_number(to));
+    let (a, b) = (day_number(from), day_number(to));
     // A changing period shows on exactly one of the two days; the unchanged keys' entries
     // (below) show on both. `Landscape::finish` puts each day's entries in order.
     let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
@@ -141,8 +141,7 @@ pub struct InBetween {
 
 pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> Result<InBetween> {
     if is_materialised(store, knowledge)? {
-        let keyed =
-            store.facts_within(materialize::day_number(from), materialize::day_number(to))?;
+        let keyed = store.facts_within(day_number(from), day_number(to))?;
         return Ok(InBetween {
             facts: Vec::new(),
             keyed,

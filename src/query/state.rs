@@ -7,9 +7,9 @@ use super::knowledge::is_materialised;
 use super::{Knowledge, head_at, replay};
 use crate::date::Day;
 use crate::error::Result;
-use crate::projection::materialize::{self, KeyEntry};
+use crate::projection::periods::day_number;
 use crate::projection::{EntityEntry, HeadRef, Landscape};
-use crate::store::Store;
+use crate::store::{KeyEntry, Store};
 
 /// The landscape as of `day`: what `state` prints and `serve` returns. Stamped with the
 /// head it was read at; `group` keeps one group and what involves it.
@@ -35,7 +35,7 @@ fn state_read(
     let mut land = if is_materialised(store, knowledge)? {
         // Narrowed to the group by `Assembly::finish`, before evidence and names are read.
         let mut assembly = Assembly::new(day, group);
-        store.each_entry_at(materialize::day_number(day), group, |e| assembly.add(e))?;
+        store.each_entry_at(day_number(day), group, |e| assembly.add(e))?;
         let mut land = assembly.finish(store)?;
         name_entities(store, &mut land)?;
         land

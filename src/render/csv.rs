@@ -2,153 +2,99 @@
 //! row carries its certainty, the ids of the events behind it, their sources (document
 //! sha256) and their quotes; lists inside a cell are joined with "; ", quotes with " | ".
 
-use std::fmt;
-
 use super::name_of;
-use crate::projection::{Claim, Landscape};
+use crate::projection::{Claim, Landscape, Section};
 
-/// A table of `state --format csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
-    Members,
-    Roles,
-    Representatives,
-    Calls,
-    Commitments,
-    Instruments,
-    Statistics,
-    Meetings,
-    Publications,
-}
-
-impl Section {
-    /// Every section, in the order `state` prints them.
-    pub const ALL: [Section; 9] = [
-        Section::Members,
-        Section::Roles,
-        Section::Representatives,
-        Section::Calls,
-        Section::Commitments,
-        Section::Instruments,
-        Section::Statistics,
-        Section::Meetings,
-        Section::Publications,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Section::Members => "members",
-            Section::Roles => "roles",
-            Section::Representatives => "representatives",
-            Section::Calls => "calls",
-            Section::Commitments => "commitments",
-            Section::Instruments => "instruments",
-            Section::Statistics => "statistics",
-            Section::Meetings => "meetings",
-            Section::Publications => "publications",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Section> {
-        Section::ALL.into_iter().find(|s| s.name() == text)
-    }
-
-    fn header(self) -> &'static [&'static str] {
-        match self {
-            Section::Members => &[
-                "group",
-                "group_name",
-                "member",
-                "member_name",
-                "since",
-                "certainty",
-            ],
-            Section::Roles => &[
-                "group",
-                "group_name",
-                "role",
-                "holder",
-                "holder_name",
-                "representative",
-                "representative_name",
-                "term",
-                "certainty",
-            ],
-            Section::Representatives => &[
-                "person",
-                "person_name",
-                "org",
-                "org_name",
-                "title",
-                "attested",
-                "certainty",
-            ],
-            Section::Calls => &[
-                "call",
-                "title",
-                "issuers",
-                "addressees",
-                "action_count",
-                "actions",
-                "target",
-                "issued",
-                "certainty",
-            ],
-            Section::Commitments => &[
-                "commitment",
-                "owner",
-                "owner_name",
-                "title",
-                "since",
-                "revision",
-                "certainty",
-                "position",
-                "item",
-            ],
-            Section::Instruments => &[
-                "instrument",
-                "instrument_name",
-                "status",
-                "note",
-                "since",
-                "certainty",
-            ],
-            Section::Statistics => &[
-                "indicator",
-                "label",
-                "value",
-                "qualifier",
-                "unit",
-                "period",
-                "scope",
-                "reported_by",
-                "reported",
-                "certainty",
-            ],
-            Section::Meetings => &[
-                "meeting",
-                "title",
-                "organisers",
-                "participants",
-                "place",
-                "held",
-                "certainty",
-            ],
-            Section::Publications => &[
-                "publication",
-                "title",
-                "publisher",
-                "publisher_name",
-                "released",
-                "certainty",
-            ],
-        }
-    }
-}
-
-impl fmt::Display for Section {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+/// The columns of a section's table, before the evidence columns.
+fn header(section: Section) -> &'static [&'static str] {
+    match section {
+        Section::Members => &[
+            "group",
+            "group_name",
+            "member",
+            "member_name",
+            "since",
+            "certainty",
+        ],
+        Section::Roles => &[
+            "group",
+            "group_name",
+            "role",
+            "holder",
+            "holder_name",
+            "representative",
+            "representative_name",
+            "term",
+            "certainty",
+        ],
+        Section::Representatives => &[
+            "person",
+            "person_name",
+            "org",
+            "org_name",
+            "title",
+            "attested",
+            "certainty",
+        ],
+        Section::Calls => &[
+            "call",
+            "title",
+            "issuers",
+            "addressees",
+            "action_count",
+            "actions",
+            "target",
+            "issued",
+            "certainty",
+        ],
+        Section::Commitments => &[
+            "commitment",
+            "owner",
+            "owner_name",
+            "title",
+            "since",
+            "revision",
+            "certainty",
+            "position",
+            "item",
+        ],
+        Section::Instruments => &[
+            "instrument",
+            "instrument_name",
+            "status",
+            "note",
+            "since",
+            "certainty",
+        ],
+        Section::Statistics => &[
+            "indicator",
+            "label",
+            "value",
+            "qualifier",
+            "unit",
+            "period",
+            "scope",
+            "reported_by",
+            "reported",
+            "certainty",
+        ],
+        Section::Meetings => &[
+            "meeting",
+            "title",
+            "organisers",
+            "participants",
+            "place",
+            "held",
+            "certainty",
+        ],
+        Section::Publications => &[
+            "publication",
+            "title",
+            "publisher",
+            "publisher_name",
+            "released",
+            "certainty",
+        ],
     }
 }
 
@@ -351,8 +297,7 @@ struct Table<'a> {
 impl<'a> Table<'a> {
     fn new(land: &'a Landscape, section: Section) -> Table<'a> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let header: Vec<&str> = section
-            .header()
+        let header: Vec<&str> = header(section)
             .iter()
             .chain(EVIDENCE_COLUMNS.iter())
             .copied()

@@ -14,6 +14,7 @@ use super::{ApiError, App};
 use crate::date::{ValidTime, day_string, today};
 use crate::entity::Sha256;
 use crate::event::Event;
+use crate::projection::Section;
 use crate::store::{EventFilter, Store};
 
 /// `/api/log` pages: this many events unless `limit` says otherwise, and never more than
@@ -75,17 +76,17 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
         ));
     }
     let section = params.one("section")?.map(str::to_owned);
-    if let Some(s) = &section
-        && !crate::diff::SECTIONS.contains(&s.as_str())
-    {
+    let only = section.as_deref().map(Section::parse_diff_name);
+    if let (Some(s), Some(None)) = (&section, only) {
         return Err(ApiError::bad(
             "section",
             format!(
                 "`{s}` is not a section; one of {}",
-                crate::diff::SECTIONS.join(", ")
+                Section::COMPARED.map(Section::diff_name).join(", ")
             ),
         ));
     }
+    let only = only.flatten();
     let knowledge = params.knowledge()?;
     let key = format!(
         "diff?from={}&to={}&section={}&{}",
@@ -96,7 +97,7 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
     );
     cached(&app, key, move |store| {
         let knowledge = knowledge.resolve(store)?;
-        let diff = crate::query::diff_at(store, from, to, knowledge, section.as_deref())?;
+        let diff = crate::query::diff_at(store, from, to, knowledge, only)?;
         Ok(pretty(&diff))
     })
     .await

@@ -3,11 +3,12 @@
 //! (and the one a retracted correction had taken out, put back). Rows wait in the batch
 //! and are written in key order (`flush`); the keys touched are settled at commit.
 
+use super::facts::FactRow;
 use super::{FLUSH_AT, PendingFact};
 use crate::date::ValidTime;
 use crate::error::Result;
 use crate::event::{Event, StoredEvent};
-use crate::projection::materialize::{FactRow, groups};
+use crate::projection::periods::groups;
 use crate::store::events::for_each_event;
 use crate::store::{Batch, EventFilter};
 

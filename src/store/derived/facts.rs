@@ -8,11 +8,87 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::PendingFact;
 use super::derive::asserted;
+use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
+use crate::event::upcast;
 use crate::projection::Fact;
-use crate::projection::materialize::{FactRow, fact_from_row};
+use crate::projection::periods::{OPEN_END, OPEN_START, day_number};
+use crate::projection::{Section, fold_key};
 use crate::store::{Batch, Store};
+
+/// What `fact_keys.section` holds for the keys of registrations, which no section shows:
+/// their entity names, looked up by id. Sections keep `Section::number`.
+const NAMES: u8 = 9;
+
+/// The number a key's section is kept as.
+fn section_number(section: Option<Section>) -> u8 {
+    section.map_or(NAMES, Section::number)
+}
+
+/// One row of `facts`, with its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactRow {
+    pub seq: i64,
+    /// The section of its key; none for a registration, kept under its entity id.
+    pub section: Option<Section>,
+    pub key: String,
+    pub from_day: i32,
+    pub to_day: i32,
+    /// From this day on the fact has certainly happened; `OPEN_END` for a qualified date
+    /// (`~`, `?`), which is never more than possible.
+    pub certain_day: i32,
+    pub kind: &'static str,
+    pub valid: String,
+}
+
+impl FactRow {
+    /// The row for the fact an event asserts at `seq` (`None` for retractions and
+    /// corrections, which assert none of their own).
+    pub fn of(seq: i64, valid: &ValidTime, event: &Event) -> Option<FactRow> {
+        let (section, key) = match event {
+            // Registrations name things; no section shows them, answers look them up.
+            Event::EntityRegistered(e) => (None, e.id.to_string()),
+            event => fold_key(event).map(|(section, key)| (Some(section), key))?,
+        };
+        Some(FactRow {
+            seq,
+            section,
+            key,
+            from_day: valid.from().map_or(OPEN_START, day_number),
+            to_day: valid.to().map_or(OPEN_END, day_number),
+            certain_day: if valid.is_qualified() {
+                OPEN_END
+            } else {
+                valid.to().map_or(OPEN_END, day_number)
+            },
+            kind: event.kind(),
+            valid: valid.as_str().to_owned(),
+        })
+    }
+}
+
+/// Reads a stored fact row back into the fact the fold uses.
+#[allow(clippy::too_many_arguments)]
+pub fn fact_from_row(
+    seq: i64,
+    id: String,
+    kind: &str,
+    version: u32,
+    valid: &str,
+    payload: &str,
+    source: Option<String>,
+    quote: Option<String>,
+) -> Result<Fact, String> {
+    Ok(Fact {
+        seq,
+        id,
+        valid: ValidTime::parse(valid).map_err(|e| e.to_string())?,
+        event: upcast::decode(kind, version, payload)?,
+        source,
+        quote,
+    })
+}
 
 /// Where a fact is stored: its row's key in `facts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +100,7 @@ pub struct FactAt {
 
 impl Batch<'_> {
     /// The id of a fold key, created when the log has none yet.
-    pub(super) fn key_id(&mut self, section: u8, key: String) -> Result<i64> {
+    pub(super) fn key_id(&mut self, section: Option<Section>, key: String) -> Result<i64> {
         let unseen = match self.derived.key_ids.entry((section, key)) {
             Entry::Occupied(seen) => return Ok(*seen.get()),
             Entry::Vacant(unseen) => unseen,
@@ -40,7 +116,7 @@ impl Batch<'_> {
             None => {
                 self.tx
                     .prepare_cached("INSERT INTO fact_keys (section, key) VALUES (?, ?)")?
-                    .execute(params![section, key])?;
+                    .execute(params![section_number(section), key])?;
                 let id = self.tx.last_insert_rowid();
                 self.derived.created.insert(id);
                 id
@@ -50,12 +126,12 @@ impl Batch<'_> {
         Ok(id)
     }
 
-    /// Ids of every key of a section.
-    pub(super) fn key_ids_of_section(&self, section: u8) -> Result<Vec<i64>> {
+    /// Ids of the keys of registrations.
+    pub(super) fn name_key_ids(&self) -> Result<Vec<i64>> {
         let mut stmt = self
             .tx
             .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ?")?;
-        let rows = stmt.query_map([section], |r| r.get(0))?;
+        let rows = stmt.query_map([NAMES], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -180,10 +256,10 @@ impl Store {
 }
 
 /// The id the log keeps for a fold key, if it has one.
-fn stored_key_id(conn: &Connection, section: u8, key: &str) -> Result<Option<i64>> {
+fn stored_key_id(conn: &Connection, section: Option<Section>, key: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT key_id FROM fact_keys WHERE section = ? AND key = ?")?
-        .query_row(params![section, key], |r| r.get(0))
+        .query_row(params![section_number(section), key], |r| r.get(0))
         .optional()?)
 }
 

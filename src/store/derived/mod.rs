@@ -18,20 +18,23 @@ pub use check::DERIVED_TABLES;
 pub use derive::Derivable;
 pub use entities::EntityName;
 pub use facts::FactAt;
+pub use periods::KeyEntry;
 
 use std::collections::{HashMap, HashSet};
+
+use crate::projection::Section;
 
 /// Derived-table state a batch carries until it commits.
 #[derive(Default)]
 pub(in crate::store) struct Derived {
-    pub(super) key_ids: HashMap<(u8, String), i64>,
+    pub(super) key_ids: HashMap<(Option<Section>, String), i64>,
     /// The log held no keys when the batch began (an empty log, or a rebuild): a key not
     /// in `key_ids` is new, with no need to look for it in `fact_keys`.
     pub(super) log_without_keys: bool,
     /// Entity ids already declared in this batch.
     pub(super) declared: HashSet<String>,
-    /// Keys whose facts changed in this batch, with their section.
-    pub(super) touched: HashMap<i64, u8>,
+    /// Keys whose facts changed in this batch, with their section (none: a names key).
+    pub(super) touched: HashMap<i64, Option<Section>>,
     /// Keys created in this batch: nothing derived from them is stored yet.
     pub(super) created: HashSet<i64>,
     /// Rows waiting to be written in key order: sorted inserts into the b-trees are far

@@ -9,16 +9,29 @@ use rusqlite::params;
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::{Event, upcast};
-use crate::projection::materialize::{KeyEntry, OPEN_END, OPEN_START, periods};
-use crate::projection::{Entry, Evidence, Fact};
+use crate::projection::periods::{OPEN_END, OPEN_START, periods};
+use crate::projection::{Entry, Evidence, Fact, Section};
 use crate::store::{Batch, Store};
-
-/// The section of statistics (see `section_key`).
-const STATISTICS: u8 = 6;
 
 /// Added to a day number (within `OPEN_START..=OPEN_END`) to make it a non-negative
 /// 32-bit number.
 const DAY_OFFSET: i64 = 1 << 31;
+
+/// A stored period read back, with the key it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    pub key_id: i64,
+    pub from_day: i32,
+    pub to_day: i32,
+    pub entry: Entry,
+    pub cites: Vec<i64>,
+}
+
+impl KeyEntry {
+    pub fn shows_on(&self, day: i32) -> bool {
+        self.from_day <= day && day <= self.to_day
+    }
+}
 
 /// A period's id (schema 8): its key in the high 32 bits, its last day in the low ones,
 /// so that the table's b-tree keeps each key's periods together in the order of their days.
@@ -44,7 +57,7 @@ pub(super) struct PeriodRow {
 }
 
 /// The periods a key's facts give now (no table touched: see `settle`).
-pub(super) fn period_rows(key_id: i64, section: u8, facts: &[Fact]) -> Vec<PeriodRow> {
+pub(super) fn period_rows(key_id: i64, section: Section, facts: &[Fact]) -> Vec<PeriodRow> {
     periods(section, facts.iter().collect())
         .into_iter()
         .map(|p| {
@@ -70,7 +83,7 @@ impl Batch<'_> {
     pub(super) fn write_periods(
         &mut self,
         key_id: i64,
-        section: u8,
+        section: Section,
         created: bool,
         rows: Vec<PeriodRow>,
         groups: &[String],
@@ -105,7 +118,7 @@ impl Batch<'_> {
             )?;
             for (id, from_day, to_day) in &old {
                 span.execute([id])?;
-                if section == STATISTICS {
+                if section == Section::Statistics {
                     reporter.execute([id])?;
                 }
                 for grp in &listed_under {
@@ -178,7 +191,10 @@ impl Batch<'_> {
 
     /// The groups the periods of these keys are listed under, as `(key_id, group)`: one
     /// pass over the listings, which are kept by group, not by key.
-    pub(super) fn listings_of(&self, keys: &HashMap<i64, u8>) -> Result<Vec<(i64, String)>> {
+    pub(super) fn listings_of(
+        &self,
+        keys: &HashMap<i64, Option<Section>>,
+    ) -> Result<Vec<(i64, String)>> {
         let mut listed = Vec::new();
         let mut stmt = self
             .tx

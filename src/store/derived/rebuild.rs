@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::derive::Derivable;
 use crate::error::{Error, Result};
-use crate::projection::materialize::NAMES;
+use crate::projection::Section;
 use crate::store::events::for_each_event;
 use crate::store::{EventFilter, Store};
 
@@ -64,7 +64,7 @@ impl Store {
     /// upgraded from schema 4–6 whose other derived tables are already in place.
     pub(in crate::store) fn fill_entity_names(&mut self) -> Result<()> {
         let mut batch = self.batch()?;
-        let key_ids = batch.key_ids_of_section(NAMES)?;
+        let key_ids = batch.name_key_ids()?;
         for key_id in key_ids {
             batch.settle_name(key_id)?;
         }
@@ -92,7 +92,7 @@ impl Store {
             Ok(())
         })?;
         let mut batch = self.batch()?;
-        let mut keys: HashMap<i64, u8> = HashMap::new();
+        let mut keys: HashMap<i64, Option<Section>> = HashMap::new();
         for target in targets {
             if let Some((row, _, key_id)) = batch.asserted_fact(target.as_str())? {
                 keys.insert(key_id, row.section);

@@ -13,7 +13,8 @@ use super::periods::{PeriodRow, period_rows};
 use crate::error::Result;
 use crate::event::Event;
 use crate::projection::Fact;
-use crate::projection::materialize::{NAMES, groups};
+use crate::projection::Section;
+use crate::projection::periods::groups;
 use crate::store::Batch;
 
 /// Fewer touched keys than this are settled on this thread: a thread costs more than it
@@ -30,7 +31,8 @@ const KEYS_AHEAD: usize = 64;
 #[derive(Debug, Clone, Copy)]
 struct Touched {
     key_id: i64,
-    section: u8,
+    /// None for a names key.
+    section: Option<Section>,
     /// Created in this batch: nothing derived from it is stored yet.
     created: bool,
 }
@@ -43,7 +45,10 @@ enum Settled {
         latest: Option<NameRow>,
     },
     Key {
-        touched: Touched,
+        key_id: i64,
+        section: Section,
+        /// Created in this batch: nothing derived from it is stored yet.
+        created: bool,
         periods: Vec<PeriodRow>,
         /// The groups its facts name, under which its periods are listed.
         groups: Vec<String>,
@@ -55,7 +60,7 @@ impl Batch<'_> {
     /// order, from one read of each key's facts.
     pub(in crate::store) fn settle_keys(&mut self) -> Result<()> {
         self.flush()?;
-        let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
+        let mut touched: Vec<(i64, Option<Section>)> = self.derived.touched.drain().collect();
         touched.sort_unstable();
         let touched: Vec<Touched> = touched
             .into_iter()
@@ -82,7 +87,7 @@ impl Batch<'_> {
     pub(super) fn settle_name(&mut self, key_id: i64) -> Result<()> {
         let key = Touched {
             key_id,
-            section: NAMES,
+            section: None,
             created: false,
         };
         let rows = self.key_fact_rows(key_id)?;
@@ -127,17 +132,13 @@ impl Batch<'_> {
         match settled {
             Settled::Name { key_id, latest } => self.write_name(key_id, latest),
             Settled::Key {
-                touched,
+                key_id,
+                section,
+                created,
                 periods,
                 groups,
             } => {
-                self.write_periods(
-                    touched.key_id,
-                    touched.section,
-                    touched.created,
-                    periods,
-                    &groups,
-                )?;
+                self.write_periods(key_id, section, created, periods, &groups)?;
                 if self.derived.period_spans.len() >= PENDING_PERIODS_AT
                     || self.derived.period_groups.len() >= PENDING_PERIODS_AT
                 {
@@ -155,18 +156,20 @@ fn settle(key: Touched, rows: Vec<FactColumns>) -> Result<Settled> {
         .into_iter()
         .map(read_fact)
         .collect::<Result<Vec<_>>>()?;
-    if key.section == NAMES {
+    let Some(section) = key.section else {
         return Ok(Settled::Name {
             key_id: key.key_id,
             latest: latest_name(&facts),
         });
-    }
+    };
     let mut groups: Vec<String> = facts.iter().flat_map(|f| groups(&f.event)).collect();
     groups.sort_unstable();
     groups.dedup();
     Ok(Settled::Key {
-        touched: key,
-        periods: period_rows(key.key_id, key.section, &facts),
+        key_id: key.key_id,
+        section,
+        created: key.created,
+        periods: period_rows(key.key_id, section, &facts),
         groups,
     })
 }

@@ -8,9 +8,9 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::*;
-use crate::projection::materialize::{KeyEntry, day_number};
+use crate::projection::periods::day_number;
 use crate::store::curated_log::{corrected, curated as curated_log};
-use crate::store::{Access, FactAt, Store};
+use crate::store::{Access, FactAt, KeyEntry, Store};
 
 /// What the stored periods show at the end of each year (what `state` reads), in key order.
 fn year_end_entries(store: &Store) -> Vec<Vec<KeyEntry>> {
