@@ -1,7 +1,6 @@
 //! Events: the line form users write, the validated form the store appends, and the
 //! envelope the projection folds.
 
-mod canonical;
 mod kind;
 pub mod upcast;
 pub mod validate;

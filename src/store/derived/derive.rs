@@ -36,6 +36,14 @@ pub struct Derivable<'a> {
     pub quote: Option<&'a str>,
 }
 
+/// A correction's replacement as `facts.replacement` keeps it (canonical JSON).
+#[derive(serde::Serialize)]
+struct StoredReplacement<'a> {
+    valid: &'a str,
+    #[serde(flatten)]
+    event: &'a Event,
+}
+
 impl Batch<'_> {
     /// Brings the derived tables up to date with one appended event.
     pub(in crate::store) fn derive(&mut self, e: &Derivable<'_>) -> Result<()> {
@@ -84,14 +92,13 @@ impl Batch<'_> {
             return Ok(());
         };
         let key_id = self.key_id(row.section, row.key)?;
-        // A correction's replacement is not its event's row: keep what differs.
+        // A correction's replacement is not its event's row: keep what differs, as an
+        // `event::Replacement` reads: `{"kind":…,"payload":{…},"valid":…}`.
         let replacement = replacement.then(|| {
-            format!(
-                "{{\"kind\":{},\"payload\":{},\"valid\":{}}}",
-                serde_json::to_string(row.kind).expect("strings"),
-                event.canonical_payload(),
-                serde_json::to_string(&row.valid).expect("strings")
-            )
+            crate::canonical::to_string(&StoredReplacement {
+                valid: &row.valid,
+                event,
+            })
         });
         self.derived.facts.push(PendingFact {
             key_id,
