@@ -6,22 +6,84 @@ use rusqlite::TransactionBehavior;
 use super::Store;
 use crate::error::{Error, Result};
 
-pub const MIGRATIONS: &[&str] = &[
-    include_str!("sql/0001_log.sql"),
-    include_str!("sql/0002_projection.sql"),
-    include_str!("sql/0003_views.sql"),
-    include_str!("sql/0004_periods.sql"),
-    include_str!("sql/0005_statistic_groups.sql"),
-    include_str!("sql/0006_fact_key_days.sql"),
-    include_str!("sql/0007_entity_names.sql"),
-    include_str!("sql/0008_period_ids.sql"),
-    include_str!("sql/0009_key_period_groups.sql"),
-    include_str!("sql/0010_facts_in_between.sql"),
+/// One step of the schema: the version it brings a log to, its SQL, and what SQL cannot
+/// do for a log that already held events (none for a log just created, which is empty).
+pub struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+    pub then: Option<Upgrade>,
+}
+
+/// The work an upgrade does after the SQL, from the events, for a log that existed before.
+#[derive(Clone, Copy)]
+pub enum Upgrade {
+    /// Derive every derived table again from the events: it does what every later
+    /// upgrade would, so they are not run after it.
+    Rebuild,
+    /// Fill what the migration added from the tables already derived.
+    Run(fn(&mut Store) -> Result<()>),
+}
+
+pub const MIGRATIONS: [Migration; 10] = [
+    Migration {
+        version: 1,
+        sql: include_str!("sql/0001_log.sql"),
+        then: None,
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("sql/0002_projection.sql"),
+        then: None,
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("sql/0003_views.sql"),
+        then: None,
+    },
+    // The periods of every key cannot be written in SQL: derive them from the events.
+    Migration {
+        version: 4,
+        sql: include_str!("sql/0004_periods.sql"),
+        then: Some(Upgrade::Rebuild),
+    },
+    Migration {
+        version: 5,
+        sql: include_str!("sql/0005_statistic_groups.sql"),
+        then: None,
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("sql/0006_fact_key_days.sql"),
+        then: None,
+    },
+    // Each entity's name, from its latest registration that counts.
+    Migration {
+        version: 7,
+        sql: include_str!("sql/0007_entity_names.sql"),
+        then: Some(Upgrade::Run(Store::fill_entity_names)),
+    },
+    Migration {
+        version: 8,
+        sql: include_str!("sql/0008_period_ids.sql"),
+        then: None,
+    },
+    // The exact listings of the keys whose facts were taken out (schema 8 kept the groups
+    // of those facts too).
+    Migration {
+        version: 9,
+        sql: include_str!("sql/0009_key_period_groups.sql"),
+        then: Some(Upgrade::Run(Store::relist_targeted_keys)),
+    },
+    Migration {
+        version: 10,
+        sql: include_str!("sql/0010_facts_in_between.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this binary writes.
 pub fn current_version() -> i64 {
-    MIGRATIONS.len() as i64
+    MIGRATIONS[MIGRATIONS.len() - 1].version
 }
 
 impl Store {
@@ -57,22 +119,25 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Exclusive)?;
         let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        let due: Vec<&Migration> = MIGRATIONS.iter().filter(|m| m.version > found).collect();
+        for m in &due {
+            tx.execute_batch(m.sql)?;
+            tx.pragma_update(None, "user_version", m.version)?;
         }
         tx.commit()?;
-        // Schema 4's periods, schema 7's names and schema 9's exact listings cannot be
-        // filled by SQL: derive them from the events (all derived tables), the names from
-        // the registrations, the listings of keys whose facts were taken out from those.
-        if (1..4).contains(&found) {
+        // On the current schema, what the SQL could not do; a log just created has no
+        // events to derive anything from.
+        let upgrades: Vec<Upgrade> = due.iter().filter_map(|m| m.then).collect();
+        if found == 0 {
+            return Ok(());
+        }
+        if upgrades.iter().any(|u| matches!(u, Upgrade::Rebuild)) {
             self.rebuild()?;
-        } else {
-            if (4..7).contains(&found) {
-                self.fill_entity_names()?;
-            }
-            if (4..9).contains(&found) {
-                self.relist_targeted_keys()?;
+            return Ok(());
+        }
+        for upgrade in upgrades {
+            if let Upgrade::Run(run) = upgrade {
+                run(self)?;
             }
         }
         Ok(())
