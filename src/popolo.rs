@@ -13,8 +13,9 @@ use crate::date::ValidTime;
 use crate::document::Document;
 use crate::entity::EntityType;
 use crate::error::Result;
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::{Fact, Fold};
+use crate::projection::Fold;
 use crate::query::{Knowledge, replay};
 use crate::store::{Head, Store};
 
@@ -49,9 +50,9 @@ pub fn build(fold: &Fold, documents: &HashMap<String, Document>, head: &Head) ->
         groups: BTreeSet::new(),
         referenced: BTreeSet::new(),
     };
-    let mut pairs: BTreeMap<(String, String), Vec<&Fact>> = BTreeMap::new();
-    let mut terms: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
-    let mut speakers: BTreeMap<(String, String, Option<String>), Vec<&Fact>> = BTreeMap::new();
+    let mut pairs: BTreeMap<(String, String), Vec<&Envelope>> = BTreeMap::new();
+    let mut terms: BTreeMap<(String, String, String), Vec<&Envelope>> = BTreeMap::new();
+    let mut speakers: BTreeMap<(String, String, Option<String>), Vec<&Envelope>> = BTreeMap::new();
     for fact in fold.facts() {
         match &fact.event {
             Event::MembershipJoined(m) | Event::MembershipLeft(m) => pairs
@@ -85,7 +86,7 @@ pub fn build(fold: &Fold, documents: &HashMap<String, Document>, head: &Head) ->
     b.finish(head)
 }
 
-fn sorted(mut facts: Vec<&Fact>) -> Vec<&Fact> {
+fn sorted(mut facts: Vec<&Envelope>) -> Vec<&Envelope> {
     facts.sort_by_key(|f| (f.valid.from(), f.seq));
     facts
 }
@@ -104,8 +105,8 @@ struct Builder<'t> {
 impl Builder<'_> {
     /// One membership per join (attestations of the same join merged), ended by the first
     /// departure after it.
-    fn memberships_of(&mut self, group: &str, member: &str, facts: Vec<&Fact>) {
-        let mut joins: BTreeMap<String, (Vec<&Fact>, Option<&Fact>)> = BTreeMap::new();
+    fn memberships_of(&mut self, group: &str, member: &str, facts: Vec<&Envelope>) {
+        let mut joins: BTreeMap<String, (Vec<&Envelope>, Option<&Envelope>)> = BTreeMap::new();
         for (i, fact) in facts.iter().enumerate() {
             if !matches!(fact.event, Event::MembershipJoined(_)) {
                 continue;
@@ -147,7 +148,7 @@ impl Builder<'_> {
 
     /// One membership per term held (attestations of the same term merged) through the
     /// post `group/role`, plus one per representative named, on behalf of the holder.
-    fn terms_of(&mut self, group: &str, role: &str, holder: &str, facts: Vec<&Fact>) {
+    fn terms_of(&mut self, group: &str, role: &str, holder: &str, facts: Vec<&Envelope>) {
         let post_id = format!("{group}/{role}");
         let post = json!({
             "id": post_id,
@@ -158,7 +159,7 @@ impl Builder<'_> {
         self.posts.entry(post_id.clone()).or_insert(post);
         self.groups.insert(group.to_owned());
         self.referenced.insert(group.to_owned());
-        let mut held: BTreeMap<String, (Vec<&Fact>, Option<&Fact>)> = BTreeMap::new();
+        let mut held: BTreeMap<String, (Vec<&Envelope>, Option<&Envelope>)> = BTreeMap::new();
         for (i, fact) in facts.iter().enumerate() {
             if !matches!(fact.event, Event::RoleAssigned(_)) {
                 continue;
@@ -204,7 +205,7 @@ impl Builder<'_> {
             m.insert("sources".into(), self.sources(&cited));
             self.memberships.push(Value::Object(m));
 
-            let mut by_person: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+            let mut by_person: BTreeMap<String, Vec<&Envelope>> = BTreeMap::new();
             for fact in &attested {
                 if let Event::RoleAssigned(r) = &fact.event
                     && let Some(p) = &r.representative
@@ -238,7 +239,13 @@ impl Builder<'_> {
     /// A person speaking for an organization: a membership with the title as its role.
     /// The sources attest it at dates, not over a period: no start or end, the dates in
     /// `attested`.
-    fn representation(&mut self, person: &str, org: &str, title: Option<&str>, facts: &[&Fact]) {
+    fn representation(
+        &mut self,
+        person: &str,
+        org: &str,
+        title: Option<&str>,
+        facts: &[&Envelope],
+    ) {
         let mut m = self.party(org, person);
         m.insert("id".into(), json!(facts[0].id));
         m.insert("role".into(), json!(title.unwrap_or("representative")));
@@ -285,7 +292,7 @@ impl Builder<'_> {
         }
     }
 
-    fn sources(&self, facts: &[&Fact]) -> Value {
+    fn sources(&self, facts: &[&Envelope]) -> Value {
         let sources: Vec<Value> = facts
             .iter()
             .map(|f| {

@@ -14,8 +14,9 @@ use std::fmt::Write;
 use chrono::Datelike;
 
 use crate::date::{Day, ValidTime, day_string};
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::{Fact, Fold};
+use crate::projection::Fold;
 
 /// The years the facts touch, as a window: 1 January of the first to 31 December of the
 /// last (`None` when there is nothing to draw).
@@ -129,7 +130,7 @@ fn role_color(role: &str) -> &'static str {
 }
 
 fn bar_rows(fold: &Fold) -> Vec<BarRow> {
-    let mut by_key: BTreeMap<(u8, String, String, String), Vec<&Fact>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(u8, String, String, String), Vec<&Envelope>> = BTreeMap::new();
     for fact in fold.facts() {
         let key = match &fact.event {
             Event::MembershipJoined(m) | Event::MembershipLeft(m) => {
@@ -189,7 +190,7 @@ fn minus_a_day(day: Day) -> Day {
 /// Each join with the first departure after it: possibly a member from the join span's
 /// first day to the departure span's last, certainly from the join span's last day to the
 /// day before the departure span.
-fn membership_spans(facts: &[&Fact]) -> Vec<BarSpan> {
+fn membership_spans(facts: &[&Envelope]) -> Vec<BarSpan> {
     let mut spans = Vec::new();
     for (i, join) in facts.iter().enumerate() {
         if !matches!(join.event, Event::MembershipJoined(_)) {
@@ -233,7 +234,7 @@ fn membership_spans(facts: &[&Fact]) -> Vec<BarSpan> {
 }
 
 /// Each term per docs/dates.md, cut short by the first `role.ended` after its start.
-fn term_spans(facts: &[&Fact]) -> Vec<BarSpan> {
+fn term_spans(facts: &[&Envelope]) -> Vec<BarSpan> {
     let mut spans = Vec::new();
     for (i, term) in facts.iter().enumerate() {
         let Event::RoleAssigned(r) = &term.event else {

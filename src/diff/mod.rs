@@ -6,7 +6,7 @@ mod text;
 
 pub use text::{ItemChange, Segment, diff_items};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -72,7 +72,7 @@ impl Diff {
 /// neither day's state shows them, but a historian asking what changed expects them.
 pub fn add_in_between(
     d: &mut Diff,
-    within: &[crate::projection::Fact],
+    within: &[crate::event::Envelope],
     a: &Landscape,
     b: &Landscape,
 ) {
@@ -216,15 +216,15 @@ fn changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
                 keyed(b, commitments),
                 ("added", "withdrawn", "revised"),
             );
+            // A revision's items, line by line, from the commitments themselves.
+            let (before, after) = (items_by_commitment(a), items_by_commitment(b));
             for c in &mut changes {
                 if c.what == "revised" {
-                    let items = |v: &Option<Value>| -> Vec<String> {
-                        v.as_ref()
-                            .and_then(|v| v.get("items"))
-                            .and_then(|i| serde_json::from_value(i.clone()).ok())
-                            .unwrap_or_default()
-                    };
-                    c.items = diff_items(&items(&c.before), &items(&c.after));
+                    let subject = c.subject.as_str();
+                    c.items = diff_items(
+                        before.get(subject).copied().unwrap_or_default(),
+                        after.get(subject).copied().unwrap_or_default(),
+                    );
                 }
             }
             changes
@@ -340,6 +340,14 @@ fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
     l.commitments
         .iter()
         .map(|c| (c.commitment.clone(), to_value(c), c.evidence.clone()))
+        .collect()
+}
+
+/// Each commitment's items, by its id.
+fn items_by_commitment(l: &Landscape) -> HashMap<&str, &[String]> {
+    l.commitments
+        .iter()
+        .map(|c| (c.commitment.as_str(), c.items.as_slice()))
         .collect()
 }
 

@@ -6,6 +6,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::{Event, EventLine, Line, NewEvent, Payload, VOCABULARY_VERSION, upcast};
+use crate::clock::Stamp;
 use crate::date::ValidTime;
 use crate::document::SearchableText;
 use crate::entity::{EventId, Sha256};
@@ -116,7 +117,7 @@ impl<'de> Visitor<'de> for LineVisitor {
                 }
                 5 => line.source = map.next_value()?,
                 6 => line.quote = map.next_value()?,
-                7 => line.recorded_at = map.next_value()?,
+                7 => line.recorded_at = map.next_value::<Option<String>>()?.map(Stamp::read),
                 _ => line.recorded_by = map.next_value()?,
             }
         }
@@ -215,7 +216,7 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
         (source, None) => (source.map(|s| s.sha256.clone()), None),
     };
     if let Some(at) = &line.recorded_at {
-        crate::clock::parse(at).map_err(Problem::RecordedAt)?;
+        at.time().map_err(Problem::RecordedAt)?;
     }
     if let Some(by) = &line.recorded_by
         && (by.trim().is_empty() || by.len() > 200)

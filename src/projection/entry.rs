@@ -4,17 +4,17 @@
 
 use serde_json::{Value, json};
 
+use super::Section;
 use super::landscape::{
     Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation, Role,
     Statistic,
 };
-use super::{Fact, Section};
 use crate::date::{Certainty, Day};
-use crate::event::Event;
+use crate::event::{Envelope, Event};
 
 /// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
-pub fn entry_at(section: Section, facts: &[&Fact], day: Day) -> Option<Entry> {
-    let occurred = || -> Vec<&Fact> {
+pub fn entry_at(section: Section, facts: &[&Envelope], day: Day) -> Option<Entry> {
+    let occurred = || -> Vec<&Envelope> {
         facts
             .iter()
             .copied()
@@ -34,11 +34,11 @@ pub fn entry_at(section: Section, facts: &[&Fact], day: Day) -> Option<Entry> {
     }
 }
 
-fn ids(facts: &[&Fact]) -> Vec<String> {
+fn ids(facts: &[&Envelope]) -> Vec<String> {
     facts.iter().map(|f| f.id.clone()).collect()
 }
 
-fn weakest(facts: &[&Fact], day: Day) -> Certainty {
+fn weakest(facts: &[&Envelope], day: Day) -> Certainty {
     facts
         .iter()
         .filter_map(|f| f.valid.occurred_by(day))
@@ -47,7 +47,7 @@ fn weakest(facts: &[&Fact], day: Day) -> Certainty {
 }
 
 /// Two dated claims disagree when their spans cannot both be right.
-fn disjoint(a: &Fact, b: &Fact) -> bool {
+fn disjoint(a: &Envelope, b: &Envelope) -> bool {
     let (a0, a1) = (
         a.valid.from().unwrap_or(Day::MIN),
         a.valid.to().unwrap_or(Day::MAX),
@@ -61,9 +61,9 @@ fn disjoint(a: &Fact, b: &Fact) -> bool {
 
 /// Claims listed when any two of them disagree by `differ`.
 fn conflicts(
-    facts: &[&Fact],
-    differ: impl Fn(&Fact, &Fact) -> bool,
-    value: impl Fn(&Fact) -> Value,
+    facts: &[&Envelope],
+    differ: impl Fn(&Envelope, &Envelope) -> bool,
+    value: impl Fn(&Envelope) -> Value,
 ) -> Vec<Claim> {
     let any = facts
         .iter()
@@ -82,15 +82,15 @@ fn conflicts(
         .collect()
 }
 
-fn membership(facts: &[&Fact], day: Day) -> Option<Entry> {
+fn membership(facts: &[&Envelope], day: Day) -> Option<Entry> {
     let Some(Event::MembershipJoined(m) | Event::MembershipLeft(m)) =
         facts.first().map(|f| &f.event)
     else {
         return None;
     };
     // Walk the joins and departures that have (possibly) happened by `day`, in valid order.
-    let mut joins: Vec<&Fact> = Vec::new();
-    let mut evidence: Vec<&Fact> = Vec::new();
+    let mut joins: Vec<&Envelope> = Vec::new();
+    let mut evidence: Vec<&Envelope> = Vec::new();
     let mut certainty = Certainty::Possible;
     for f in facts {
         let Some(c) = f.valid.occurred_by(day) else {
@@ -132,8 +132,8 @@ fn membership(facts: &[&Fact], day: Day) -> Option<Entry> {
     ))
 }
 
-fn role(facts: &[&Fact], day: Day) -> Option<Entry> {
-    let mut held: Vec<(&Fact, Certainty)> = Vec::new();
+fn role(facts: &[&Envelope], day: Day) -> Option<Entry> {
+    let mut held: Vec<(&Envelope, Certainty)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         let Event::RoleAssigned(_) = f.event else {
             continue;
@@ -178,7 +178,7 @@ fn role(facts: &[&Fact], day: Day) -> Option<Entry> {
     ))
 }
 
-fn representation(facts: &[&Fact], day: Day) -> Option<Representation> {
+fn representation(facts: &[&Envelope], day: Day) -> Option<Representation> {
     let last = facts.last()?;
     let Event::PersonRepresents(p) = &last.event else {
         return None;
@@ -193,7 +193,7 @@ fn representation(facts: &[&Fact], day: Day) -> Option<Representation> {
     })
 }
 
-fn call(facts: &[&Fact], day: Day) -> Option<Call> {
+fn call(facts: &[&Envelope], day: Day) -> Option<Call> {
     let calls: Vec<_> = facts
         .iter()
         .filter_map(|f| match &f.event {
@@ -220,11 +220,11 @@ fn call(facts: &[&Fact], day: Day) -> Option<Call> {
         extend_unique(&mut merged.addressees, c.addressees.iter().cloned());
         extend_unique(&mut merged.actions, c.actions.iter().cloned());
     }
-    let field = |f: &Fact| match &f.event {
+    let field = |f: &Envelope| match &f.event {
         Event::CallIssued(c) => (c.action_count, c.target.clone()),
         _ => (None, None),
     };
-    let differ = |a: &Fact, b: &Fact| {
+    let differ = |a: &Envelope, b: &Envelope| {
         let ((ca, ta), (cb, tb)) = (field(a), field(b));
         disjoint(a, b)
             || matches!((ca, cb), (Some(x), Some(y)) if x != y)
@@ -237,7 +237,7 @@ fn call(facts: &[&Fact], day: Day) -> Option<Call> {
     Some(merged)
 }
 
-fn commitment(occurred: &[&Fact], day: Day) -> Option<Commitment> {
+fn commitment(occurred: &[&Envelope], day: Day) -> Option<Commitment> {
     let last = occurred.last()?;
     let revision = occurred
         .iter()
@@ -280,17 +280,17 @@ fn commitment(occurred: &[&Fact], day: Day) -> Option<Commitment> {
     }
 }
 
-fn instrument(occurred: &[&Fact], day: Day) -> Option<Instrument> {
+fn instrument(occurred: &[&Envelope], day: Day) -> Option<Instrument> {
     let last = occurred.last()?;
     let Event::InstrumentStatus(s) = &last.event else {
         return None;
     };
-    let same_date: Vec<&Fact> = occurred
+    let same_date: Vec<&Envelope> = occurred
         .iter()
         .copied()
         .filter(|f| f.valid == last.valid)
         .collect();
-    let status_of = |f: &Fact| match &f.event {
+    let status_of = |f: &Envelope| match &f.event {
         Event::InstrumentStatus(s) => s.status.as_str(),
         _ => "",
     };
@@ -309,17 +309,17 @@ fn instrument(occurred: &[&Fact], day: Day) -> Option<Instrument> {
     })
 }
 
-fn statistic(occurred: &[&Fact], day: Day) -> Option<Statistic> {
+fn statistic(occurred: &[&Envelope], day: Day) -> Option<Statistic> {
     let last = occurred.last()?;
     let Event::StatisticReported(s) = &last.event else {
         return None;
     };
-    let about_same = |f: &&Fact| match &f.event {
+    let about_same = |f: &&Envelope| match &f.event {
         Event::StatisticReported(o) => o.period == s.period && o.scope == s.scope,
         _ => false,
     };
-    let same: Vec<&Fact> = occurred.iter().copied().filter(about_same).collect();
-    let value_of = |f: &Fact| match &f.event {
+    let same: Vec<&Envelope> = occurred.iter().copied().filter(about_same).collect();
+    let value_of = |f: &Envelope| match &f.event {
         Event::StatisticReported(o) => {
             json!({"value": o.value, "qualifier": o.qualifier, "unit": o.unit})
         }
@@ -341,7 +341,7 @@ fn statistic(occurred: &[&Fact], day: Day) -> Option<Statistic> {
     })
 }
 
-fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {
+fn meeting(facts: &[&Envelope], day: Day) -> Option<Meeting> {
     let first = facts.first()?;
     let Event::MeetingHeld(m) = &first.event else {
         return None;
@@ -375,7 +375,7 @@ fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {
     Some(merged)
 }
 
-fn publication(facts: &[&Fact], day: Day) -> Option<Publication> {
+fn publication(facts: &[&Envelope], day: Day) -> Option<Publication> {
     let first = facts.first()?;
     let Event::PublicationReleased(p) = &first.event else {
         return None;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entry::entry_at;
-use super::{EntityEntry, Evidence, Fact, Landscape, Section, fold_key};
+use super::{EntityEntry, Evidence, Landscape, Section, fold_key};
 use crate::date::{Day, ValidTime};
 use crate::event::{EntityRegistered, Envelope, Event};
 
@@ -13,11 +13,11 @@ use crate::event::{EntityRegistered, Envelope, Event};
 #[derive(Debug, Clone, Default)]
 pub struct Fold {
     /// Facts that count, in log order.
-    facts: BTreeMap<i64, Fact>,
+    facts: BTreeMap<i64, Envelope>,
     /// Event id → seq of the fact it asserts (for retractions and corrections).
     by_id: HashMap<String, i64>,
     /// Facts taken out by a correction, kept so that retracting the correction restores them.
-    replaced: HashMap<String, Fact>,
+    replaced: HashMap<String, Envelope>,
     /// Registrations that count, by entity id and seq: the latest one names the entity.
     registrations: BTreeMap<String, BTreeMap<i64, EntityRegistered>>,
     /// The last seq folded.
@@ -43,7 +43,7 @@ impl Fold {
                 }
                 let valid = ValidTime::parse(&c.replacement.valid)
                     .unwrap_or_else(|_| envelope.valid.clone());
-                self.insert(Fact {
+                self.insert(Envelope {
                     seq: envelope.seq,
                     id: envelope.id.clone(),
                     valid,
@@ -52,18 +52,11 @@ impl Fold {
                     quote: envelope.quote.clone(),
                 });
             }
-            event => self.insert(Fact {
-                seq: envelope.seq,
-                id: envelope.id.clone(),
-                valid: envelope.valid.clone(),
-                event: event.clone(),
-                source: envelope.source.clone(),
-                quote: envelope.quote.clone(),
-            }),
+            _ => self.insert(envelope.clone()),
         }
     }
 
-    fn insert(&mut self, fact: Fact) {
+    fn insert(&mut self, fact: Envelope) {
         if let Event::EntityRegistered(e) = &fact.event {
             self.registrations
                 .entry(e.id.to_string())
@@ -74,7 +67,7 @@ impl Fold {
         self.facts.insert(fact.seq, fact);
     }
 
-    fn remove(&mut self, id: &str) -> Option<Fact> {
+    fn remove(&mut self, id: &str) -> Option<Envelope> {
         let seq = self.by_id.remove(id)?;
         let fact = self.facts.remove(&seq)?;
         if let Event::EntityRegistered(e) = &fact.event
@@ -88,7 +81,7 @@ impl Fold {
         Some(fact)
     }
 
-    pub fn facts(&self) -> impl Iterator<Item = &Fact> {
+    pub fn facts(&self) -> impl Iterator<Item = &Envelope> {
         self.facts.values()
     }
 
@@ -134,7 +127,7 @@ impl Fold {
     /// The landscape as of `day` with `entities` left empty (for the caller to name).
     pub fn at_unnamed(&self, day: Day) -> Landscape {
         let mut cited: BTreeSet<&str> = BTreeSet::new();
-        let mut by_key: BTreeMap<(Section, String), Vec<&Fact>> = BTreeMap::new();
+        let mut by_key: BTreeMap<(Section, String), Vec<&Envelope>> = BTreeMap::new();
         for fact in self.facts() {
             if let Some(key) = fold_key(&fact.event) {
                 by_key.entry(key).or_default().push(fact);

@@ -11,9 +11,9 @@
 use chrono::Datelike;
 
 use super::entry::entry_at;
-use super::{Entry, Fact, Section};
+use super::{Entry, Section};
 use crate::date::Day;
-use crate::event::Event;
+use crate::event::{Envelope, Event};
 
 /// Day numbers for open ends.
 pub const OPEN_START: i32 = -10_000_000;
@@ -38,7 +38,7 @@ pub struct Period {
 /// where consecutive days agree. Entries only change on the days a fact's certainty can
 /// change (`ValidTime::changes`), so evaluating those days is enough. Days showing
 /// nothing have no period.
-pub fn periods(section: Section, facts: Vec<&Fact>) -> Vec<Period> {
+pub fn periods(section: Section, facts: Vec<&Envelope>) -> Vec<Period> {
     let mut sorted = facts;
     sorted.sort_by_key(|f| (f.valid.from(), f.seq));
     let mut days: Vec<Day> = sorted.iter().flat_map(|f| f.valid.changes()).collect();
@@ -114,9 +114,9 @@ mod tests {
     use crate::date::{Certainty, ValidTime};
     use crate::event::upcast;
 
-    fn fact(seq: i64, kind: &str, valid: &str) -> Fact {
+    fn fact(seq: i64, kind: &str, valid: &str) -> Envelope {
         let payload = r#"{"group":"org:g","member":"org:m"}"#;
-        Fact {
+        Envelope {
             seq,
             id: format!("e{seq}"),
             valid: ValidTime::parse(valid).unwrap(),
@@ -175,7 +175,7 @@ mod tests {
         for period in &p {
             for d in [period.from_day, period.to_day.min(day("2030-01-01"))] {
                 let on = chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap();
-                let sorted: Vec<&Fact> = facts.iter().collect();
+                let sorted: Vec<&Envelope> = facts.iter().collect();
                 assert_eq!(
                     entry_at(Section::Members, &sorted, on).as_ref(),
                     Some(&period.entry)

@@ -14,7 +14,6 @@ fn envelope(seq: i64, id: &str, valid: &str, kind: &str, payload: serde_json::Va
         event: upcast::from_value(kind, 1, payload).unwrap(),
         source: Some("s".into()),
         quote: Some("q".into()),
-        recorded_at: format!("2026-01-01T00:00:{seq:02}Z"),
     }
 }
 

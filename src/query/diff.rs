@@ -10,9 +10,10 @@ use super::{Knowledge, replay, state_at};
 use crate::date::Day;
 use crate::diff::{Diff, add_in_between, compare_landscapes};
 use crate::error::Result;
+use crate::event::Envelope;
 use crate::event::Event;
 use crate::projection::periods::day_number;
-use crate::projection::{Fact, HeadRef, Landscape, Section};
+use crate::projection::{HeadRef, Landscape, Section};
 use crate::store::{FactAt, Store};
 
 /// What `diff` prints and `serve` returns: the log (as known at `knowledge`) compared at
@@ -133,7 +134,7 @@ pub fn states_for_diff(
 pub struct InBetween {
     /// Replayed, every such fact; from the materialised facts, those `states_for_diff`
     /// found of keys shown on neither day.
-    pub facts: Vec<Fact>,
+    pub facts: Vec<Envelope>,
     /// Where each such fact is stored, when read from the materialised facts: known
     /// without reading or decoding their events.
     keyed: Vec<FactAt>,
@@ -147,7 +148,7 @@ pub fn facts_within(store: &Store, knowledge: Knowledge, from: Day, to: Day) -> 
             keyed,
         });
     }
-    let within = |f: &&Fact| {
+    let within = |f: &&Envelope| {
         matches!(f.event, Event::RoleAssigned(_) | Event::MembershipLeft(_))
             && f.valid.from().is_some_and(|d| d > from)
             && f.valid.to().is_some_and(|d| d <= to)

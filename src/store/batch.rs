@@ -3,12 +3,12 @@
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::derived::{self, Derivable};
+use super::derived;
 use super::events::{event_by_id, head};
 use super::{Head, Link, Store};
 use crate::date::day_string;
 use crate::error::Result;
-use crate::event::{NewEvent, StoredEvent};
+use crate::event::{Envelope, NewEvent, StoredEvent};
 
 impl Store {
     /// Starts a write batch: one `BEGIN IMMEDIATE` transaction, so concurrent writers queue
@@ -75,13 +75,13 @@ impl Batch<'_> {
         };
         stored.hash = Link::of(&stored).hash(&stored.prev_hash, &mut self.scratch);
         insert_event(&self.tx, &stored)?;
-        self.derive(&Derivable {
+        self.derive(Envelope {
             seq,
-            id: &stored.id,
-            valid: &event.valid,
-            event: &event.event,
-            source: stored.source.as_deref(),
-            quote: stored.quote.as_deref(),
+            id: stored.id.clone(),
+            valid: event.valid.clone(),
+            event: event.event.clone(),
+            source: stored.source.clone(),
+            quote: stored.quote.clone(),
         })?;
         // The head's strings are overwritten in place: no allocation per event.
         self.head.seq = seq;

@@ -18,7 +18,7 @@ pub mod schema;
 
 pub use batch::Batch;
 pub use chain::{GENESIS, Link};
-pub use derived::{DERIVED_TABLES, Derivable, EntityName, FactAt, KeyEntry};
+pub use derived::{DERIVED_TABLES, EntityName, FactAt, KeyEntry};
 pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};
 pub use open::Access;

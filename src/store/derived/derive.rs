@@ -1,39 +1,31 @@
 //! Deriving an appended event's rows: the entities it names and declares, and the fact it
 //! asserts under its fold key, or, for a retraction or correction, the fact it takes out
 //! (and the one a retracted correction had taken out, put back). Rows wait in the batch
-//! and are written in key order (`flush`); the keys touched are settled at commit.
+//! and are written in key order (`flush`); the keys touched are settled at commit, from
+//! the facts in hand when the batch created their key (`InHand`).
 
 use super::facts::FactRow;
 use super::{FLUSH_AT, PendingFact};
 use crate::date::ValidTime;
 use crate::error::Result;
-use crate::event::{Event, StoredEvent};
+use crate::event::{Envelope, Event, StoredEvent};
 use crate::projection::periods::groups;
 use crate::store::events::for_each_event;
 use crate::store::{Batch, EventFilter};
 
-/// The valid time and event a stored event asserts as a fact: its own, or the
-/// replacement of a correction. Retractions assert none.
-pub(super) fn asserted(stored: &StoredEvent) -> Option<(ValidTime, Event)> {
+/// The fact a stored event asserts: its own envelope, or a correction's replacement in
+/// the correction's. A retraction asserts none.
+pub(super) fn asserted(stored: &StoredEvent) -> Option<Envelope> {
     let envelope = stored.envelope().ok()?;
     match envelope.event {
-        Event::EventCorrected(c) => Some((
-            ValidTime::parse(&c.replacement.valid).ok()?,
-            *c.replacement.event,
-        )),
+        Event::EventCorrected(c) => Some(Envelope {
+            valid: ValidTime::parse(&c.replacement.valid).ok()?,
+            event: *c.replacement.event,
+            ..envelope
+        }),
         Event::EventRetracted(_) => None,
-        event => Some((envelope.valid, event)),
+        _ => Some(envelope),
     }
-}
-
-/// An event as the derived tables need it.
-pub struct Derivable<'a> {
-    pub seq: i64,
-    pub id: &'a str,
-    pub valid: &'a ValidTime,
-    pub event: &'a Event,
-    pub source: Option<&'a str>,
-    pub quote: Option<&'a str>,
 }
 
 /// A correction's replacement as `facts.replacement` keeps it (canonical JSON).
@@ -46,7 +38,7 @@ struct StoredReplacement<'a> {
 
 impl Batch<'_> {
     /// Brings the derived tables up to date with one appended event.
-    pub(in crate::store) fn derive(&mut self, e: &Derivable<'_>) -> Result<()> {
+    pub(in crate::store) fn derive(&mut self, e: Envelope) -> Result<()> {
         for r in e.event.references() {
             self.derived.refs.push((r.id.to_string(), e.seq, r.field));
         }
@@ -71,24 +63,22 @@ impl Batch<'_> {
                 if let Some(fact_seq) = self.remove_fact(c.target.as_str())? {
                     self.note_displaced(e.seq, fact_seq)?;
                 }
-                let valid =
-                    ValidTime::parse(&c.replacement.valid).unwrap_or_else(|_| e.valid.clone());
-                self.insert_fact(e.seq, &valid, &c.replacement.event, true)?;
+                let valid = ValidTime::parse(&c.replacement.valid).unwrap_or(e.valid);
+                let replacement = Envelope {
+                    valid,
+                    event: *c.replacement.event,
+                    ..e
+                };
+                self.insert_fact(replacement, true)?;
             }
-            event => self.insert_fact(e.seq, e.valid, event, false)?,
+            event => self.insert_fact(Envelope { event, ..e }, false)?,
         }
         self.flush_if_full()
     }
 
     /// Stores a fact; `replacement` when it is a correction's, not its event's own row.
-    fn insert_fact(
-        &mut self,
-        seq: i64,
-        valid: &ValidTime,
-        event: &Event,
-        replacement: bool,
-    ) -> Result<()> {
-        let Some(row) = FactRow::of(seq, valid, event) else {
+    fn insert_fact(&mut self, fact: Envelope, replacement: bool) -> Result<()> {
+        let Some(row) = FactRow::of(fact.seq, &fact.valid, &fact.event) else {
             return Ok(());
         };
         let key_id = self.key_id(row.section, row.key)?;
@@ -97,7 +87,7 @@ impl Batch<'_> {
         let replacement = replacement.then(|| {
             crate::canonical::to_string(&StoredReplacement {
                 valid: &row.valid,
-                event,
+                event: &fact.event,
             })
         });
         self.derived.facts.push(PendingFact {
@@ -110,6 +100,15 @@ impl Batch<'_> {
             replacement,
         });
         self.derived.touched.insert(key_id, row.section);
+        // Held as read back for settling: without the quote, which no period shows.
+        let created = self.derived.created.contains(&key_id);
+        let fact = Envelope {
+            quote: None,
+            ..fact
+        };
+        self.derived
+            .in_hand
+            .hold(key_id, created, row.from_day, fact);
         Ok(())
     }
 
@@ -141,6 +140,7 @@ impl Batch<'_> {
         if !self.delete_fact(key_id, row.from_day, row.seq)? {
             return Ok(None);
         }
+        self.derived.in_hand.release(key_id, row.from_day, row.seq);
         // Its key may be left with fewer groups: its periods are listed under these until
         // it is settled.
         self.derived
@@ -165,9 +165,9 @@ impl Batch<'_> {
             Ok(())
         })?;
         if let Some(stored) = found
-            && let Some((valid, event)) = asserted(&stored)
+            && let Some(fact) = asserted(&stored)
         {
-            self.insert_fact(seq, &valid, &event, stored.kind == "event.corrected")?;
+            self.insert_fact(fact, stored.kind == "event.corrected")?;
         }
         Ok(())
     }

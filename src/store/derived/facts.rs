@@ -12,7 +12,7 @@ use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::event::upcast;
-use crate::projection::Fact;
+use crate::event::{Envelope, Replacement};
 use crate::projection::periods::{OPEN_END, OPEN_START, day_number};
 use crate::projection::{Section, fold_key};
 use crate::store::{Batch, Store};
@@ -66,28 +66,6 @@ impl FactRow {
             valid: valid.as_str().to_owned(),
         })
     }
-}
-
-/// Reads a stored fact row back into the fact the fold uses.
-#[allow(clippy::too_many_arguments)]
-pub fn fact_from_row(
-    seq: i64,
-    id: String,
-    kind: &str,
-    version: u32,
-    valid: &str,
-    payload: &str,
-    source: Option<String>,
-    quote: Option<String>,
-) -> Result<Fact, String> {
-    Ok(Fact {
-        seq,
-        id,
-        valid: ValidTime::parse(valid).map_err(|e| e.to_string())?,
-        event: upcast::decode(kind, version, payload)?,
-        source,
-        quote,
-    })
 }
 
 /// Where a fact is stored: its row's key in `facts`.
@@ -161,14 +139,14 @@ impl Batch<'_> {
         let Some(stored) = self.event(id)? else {
             return Ok(None);
         };
-        let Some((valid, event)) = asserted(&stored) else {
+        let Some(fact) = asserted(&stored) else {
             return Ok(None);
         };
-        let Some(row) = FactRow::of(stored.seq, &valid, &event) else {
+        let Some(row) = FactRow::of(stored.seq, &fact.valid, &fact.event) else {
             return Ok(None);
         };
         let key_id = stored_key_id(&self.tx, row.section, &row.key)?;
-        Ok(key_id.map(|key_id| (row, event, key_id)))
+        Ok(key_id.map(|key_id| (row, fact.event, key_id)))
     }
 
     /// Deletes one fact; whether it was there.
@@ -205,12 +183,13 @@ impl Batch<'_> {
         Ok(fact_seq)
     }
 
-    /// A key's facts in (from day, seq) order.
+    /// A key's facts in (from day, seq) order, as its periods and name are derived from.
     pub(super) fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS}
-             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
-        ))?;
+        // Without the quote: no period shows one (a state reads its evidence by id).
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, e.source, NULL, f.replacement
+             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq",
+        )?;
         let rows = stmt.query_map([key_id], fact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -234,7 +213,7 @@ impl Store {
 
     /// The facts stored at these places, decoded, in seq order; without source and quote
     /// (a term served in between cites its event by id only).
-    pub fn facts_at(&self, places: &[&FactAt]) -> Result<Vec<Fact>> {
+    pub fn facts_at(&self, places: &[&FactAt]) -> Result<Vec<Envelope>> {
         let mut places = places.to_vec();
         places.sort_unstable_by_key(|f| f.seq);
         let list: Vec<[i64; 3]> = places
@@ -263,62 +242,57 @@ fn stored_key_id(conn: &Connection, section: Option<Section>, key: &str) -> Resu
         .optional()?)
 }
 
-const FACT_COLUMNS: &str =
-    "f.seq, e.id, e.kind, e.version, e.valid, e.payload, e.source, e.quote, f.replacement";
-
-pub(super) type FactColumns = (
-    i64,
-    String,
-    String,
-    u32,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+/// A fact's row with its event's columns, as read: decoded by `read_fact`, perhaps on
+/// another thread.
+pub(super) struct FactColumns {
+    seq: i64,
+    id: String,
+    kind: String,
+    version: u32,
+    valid: String,
+    payload: String,
+    source: Option<String>,
+    quote: Option<String>,
+    replacement: Option<String>,
 }
 
-/// A fact from its event's row, or from the replacement a correction carries.
-pub(super) fn read_fact(columns: FactColumns) -> Result<Fact> {
-    let (seq, id, kind, version, valid, payload, source, quote, replacement) = columns;
-    let fact = match replacement {
-        None => fact_from_row(seq, id, &kind, version, &valid, &payload, source, quote),
-        Some(r) => serde_json::from_str::<serde_json::Value>(&r)
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
+    Ok(FactColumns {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        kind: r.get(2)?,
+        version: r.get(3)?,
+        valid: r.get(4)?,
+        payload: r.get(5)?,
+        source: r.get(6)?,
+        quote: r.get(7)?,
+        replacement: r.get(8)?,
+    })
+}
+
+/// A fact from its event's row, or from the replacement a correction carries (read
+/// straight into its typed form, as the correction's payload holds it).
+pub(super) fn read_fact(row: FactColumns) -> Result<Envelope> {
+    let valid_time = |text: &str| ValidTime::parse(text).map_err(|e| e.to_string());
+    let decoded = match &row.replacement {
+        None => valid_time(&row.valid)
+            .and_then(|valid| Ok((valid, upcast::decode(&row.kind, row.version, &row.payload)?))),
+        Some(text) => serde_json::from_str::<Replacement>(text)
             .map_err(|e| e.to_string())
-            .and_then(|r| {
-                let kind = r["kind"].as_str().unwrap_or_default();
-                let valid = r["valid"].as_str().unwrap_or_default();
-                let payload = r["payload"].to_string();
-                fact_from_row(
-                    seq,
-                    id,
-                    kind,
-                    crate::event::VOCABULARY_VERSION,
-                    valid,
-                    &payload,
-                    source,
-                    quote,
-                )
-            }),
+            .and_then(|r| Ok((valid_time(&r.valid)?, *r.event))),
     };
-    fact.map_err(|e| {
+    let (valid, event) = decoded.map_err(|e| {
         Error::VerifyFailed(format!(
             "a derived fact cannot be read: {e}; run `policylog rebuild`"
         ))
+    })?;
+    Ok(Envelope {
+        seq: row.seq,
+        id: row.id,
+        valid,
+        event,
+        source: row.source,
+        quote: row.quote,
     })
 }
 

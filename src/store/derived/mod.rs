@@ -15,13 +15,13 @@ mod rebuild;
 mod settle;
 
 pub use check::DERIVED_TABLES;
-pub use derive::Derivable;
 pub use entities::EntityName;
 pub use facts::FactAt;
 pub use periods::KeyEntry;
 
 use std::collections::{HashMap, HashSet};
 
+use crate::event::Envelope;
 use crate::projection::Section;
 
 /// Derived-table state a batch carries until it commits.
@@ -53,6 +53,8 @@ pub(in crate::store) struct Derived {
     /// The groups of facts taken out in this batch, by key: the key's periods were listed
     /// under them too.
     pub(super) dropped_groups: HashMap<i64, Vec<String>>,
+    /// The facts of the keys created in this batch, as derived.
+    pub(super) in_hand: InHand,
 }
 
 /// The groups named in a batch's pending rows, each stored once.
@@ -92,6 +94,7 @@ impl Derived {
     pub(in crate::store) fn for_log_of(events: i64) -> Derived {
         Derived {
             log_without_keys: events == 0,
+            in_hand: InHand::up_to(FACTS_IN_HAND_AT),
             ..Derived::default()
         }
     }
@@ -119,3 +122,86 @@ pub(super) const FLUSH_AT: usize = 200_000;
 pub(super) const PENDING_PERIODS_AT: usize = 2_000_000;
 #[cfg(test)]
 pub(super) const PENDING_PERIODS_AT: usize = 7;
+
+/// Facts held in hand by a batch, at most (each under a kilobyte): every append, a
+/// document's events and logs of ten thousand events settle without reading a fact back;
+/// a larger batch reads back as it would without them, in bounded memory (about 15 MB
+/// more at most).
+const FACTS_IN_HAND_AT: usize = 20_000;
+
+/// The facts of the keys a batch created, kept as it derives them, so that settling those
+/// keys reads and decodes nothing back: the `facts` table holds the same rows, and
+/// decoding them gives these envelopes. Keys that were in the log before the batch are
+/// read back (their older facts are not in hand). Past the budget every fact in hand is
+/// let go and every key is read back.
+#[derive(Default)]
+pub(super) struct InHand {
+    /// Each fact with its place in the table, `(key_id, from_day, seq)`: in the order
+    /// held until the first `take`, then in the table's order, last first.
+    facts: Vec<(i64, i32, i64, Box<Envelope>)>,
+    in_order: bool,
+    budget: usize,
+    /// The budget was exceeded: nothing is in hand any more.
+    let_go: bool,
+}
+
+impl InHand {
+    pub(super) fn up_to(budget: usize) -> InHand {
+        InHand {
+            budget,
+            ..InHand::default()
+        }
+    }
+
+    /// Keeps a fact stored under `key_id` at `from_day`, if the batch created the key.
+    pub(super) fn hold(&mut self, key_id: i64, created: bool, from_day: i32, fact: Envelope) {
+        if !created || self.let_go {
+            return;
+        }
+        self.facts
+            .push((key_id, from_day, fact.seq, Box::new(fact)));
+        if self.facts.len() > self.budget {
+            self.facts = Vec::new();
+            self.let_go = true;
+        }
+    }
+
+    /// Forgets a fact taken out of the table.
+    pub(super) fn release(&mut self, key_id: i64, from_day: i32, seq: i64) {
+        self.facts
+            .retain(|(k, d, s, _)| (*k, *d, *s) != (key_id, from_day, seq));
+    }
+
+    /// The facts of a key the batch created, in (from day, seq) order as the table gives
+    /// them; `None` when they are not in hand. Keys are taken in ascending order (a key
+    /// asked for out of order is read back).
+    pub(super) fn take(&mut self, key_id: i64) -> Option<Vec<Envelope>> {
+        if self.let_go {
+            return None;
+        }
+        if !self.in_order {
+            // Stable: of two facts at one place the later held wins, as in the table
+            // (`INSERT OR REPLACE`).
+            self.facts.sort_by_key(|(k, d, s, _)| (*k, *d, *s));
+            let mut last_first = Vec::with_capacity(self.facts.len());
+            for held in std::mem::take(&mut self.facts).into_iter().rev() {
+                let same_place = |(k, d, s, _): &(i64, i32, i64, Box<Envelope>)| {
+                    (*k, *d, *s) == (held.0, held.1, held.2)
+                };
+                if !last_first.last().is_some_and(same_place) {
+                    last_first.push(held);
+                }
+            }
+            self.facts = last_first;
+            self.in_order = true;
+        }
+        while self.facts.last().is_some_and(|held| held.0 < key_id) {
+            self.facts.pop();
+        }
+        let mut facts = Vec::new();
+        while self.facts.last().is_some_and(|held| held.0 == key_id) {
+            facts.push(*self.facts.pop().expect("just looked").3);
+        }
+        (!facts.is_empty()).then_some(facts)
+    }
+}

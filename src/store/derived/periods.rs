@@ -8,9 +8,10 @@ use rusqlite::params;
 
 use crate::date::ValidTime;
 use crate::error::{Error, Result};
+use crate::event::Envelope;
 use crate::event::{Event, upcast};
 use crate::projection::periods::{OPEN_END, OPEN_START, periods};
-use crate::projection::{Entry, Evidence, Fact, Section};
+use crate::projection::{Entry, Evidence, Section};
 use crate::store::{Batch, Store};
 
 /// Added to a day number (within `OPEN_START..=OPEN_END`) to make it a non-negative
@@ -57,7 +58,7 @@ pub(super) struct PeriodRow {
 }
 
 /// The periods a key's facts give now (no table touched: see `settle`).
-pub(super) fn period_rows(key_id: i64, section: Section, facts: &[Fact]) -> Vec<PeriodRow> {
+pub(super) fn period_rows(key_id: i64, section: Section, facts: &[Envelope]) -> Vec<PeriodRow> {
     periods(section, facts.iter().collect())
         .into_iter()
         .map(|p| {

@@ -1,18 +1,18 @@
-//! Settling the keys a batch touched: each key's facts are read back, decoded, and what
-//! they give now (its name, its periods) replaces what was stored. Reading and
-//! writing go through the batch's one connection; decoding and computing touch no table,
-//! so on a large batch they run on a second thread while this one reads the next keys and
-//! writes the last ones (docs/performance.md).
+//! Settling the keys a batch touched: each key's facts (in hand when the batch created the
+//! key, else read back and decoded) give its name or its periods now, which replace what
+//! was stored. Reading and writing go through the batch's one connection; decoding and
+//! computing touch no table, so on a large batch they run on a second thread while this
+//! one reads the next keys and writes the last ones (docs/performance.md).
 
 use std::sync::mpsc;
 
-use super::PENDING_PERIODS_AT;
 use super::entities::NameRow;
 use super::facts::{FactColumns, read_fact};
 use super::periods::{PeriodRow, period_rows};
+use super::{InHand, PENDING_PERIODS_AT};
 use crate::error::Result;
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::Fact;
 use crate::projection::Section;
 use crate::projection::periods::groups;
 use crate::store::Batch;
@@ -72,14 +72,15 @@ impl Batch<'_> {
             .collect();
         if touched.len() < SECOND_THREAD_FROM {
             for key in touched {
-                let rows = self.key_fact_rows(key.key_id)?;
-                self.write_settled(settle(key, rows)?)?;
+                let facts = self.facts_of(key.key_id)?;
+                self.write_settled(settle(key, facts)?)?;
             }
         } else {
             self.settle_beside(touched)?;
         }
         self.derived.created.clear();
         self.derived.dropped_groups.clear();
+        self.derived.in_hand = InHand::up_to(0);
         self.insert_pending_periods()
     }
 
@@ -90,28 +91,36 @@ impl Batch<'_> {
             section: None,
             created: false,
         };
-        let rows = self.key_fact_rows(key_id)?;
-        self.write_settled(settle(key, rows)?)
+        let facts = self.facts_of(key_id)?;
+        self.write_settled(settle(key, facts)?)
+    }
+
+    /// A key's facts: in hand when the batch created the key, else read from the table.
+    fn facts_of(&mut self, key_id: i64) -> Result<KeyFacts> {
+        Ok(match self.derived.in_hand.take(key_id) {
+            Some(facts) => KeyFacts::InHand(facts),
+            None => KeyFacts::Stored(self.key_fact_rows(key_id)?),
+        })
     }
 
     /// Settles the keys with a second thread decoding and computing them: results come
     /// back in the order the keys were sent, so the writes are those of one thread.
     fn settle_beside(&mut self, touched: Vec<Touched>) -> Result<()> {
         std::thread::scope(|scope| {
-            let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<FactColumns>)>(KEYS_AHEAD);
+            let (to_settle, read) = mpsc::sync_channel::<(Touched, KeyFacts)>(KEYS_AHEAD);
             // Unbounded, so that the second thread never waits for this one while this one
             // waits for room; no more results wait than keys were in flight.
             let (to_write, settled) = mpsc::channel::<Result<Settled>>();
             scope.spawn(move || {
-                for (key, rows) in read {
-                    if to_write.send(settle(key, rows)).is_err() {
+                for (key, facts) in read {
+                    if to_write.send(settle(key, facts)).is_err() {
                         return;
                     }
                 }
             });
             for key in touched {
-                let rows = self.key_fact_rows(key.key_id)?;
-                if to_settle.send((key, rows)).is_err() {
+                let facts = self.facts_of(key.key_id)?;
+                if to_settle.send((key, facts)).is_err() {
                     // The thread only ends early by panicking, which the scope passes on
                     // when it joins it.
                     break;
@@ -150,12 +159,21 @@ impl Batch<'_> {
     }
 }
 
+/// A key's facts in (from day, seq) order: in hand, or as the table's rows, to decode.
+enum KeyFacts {
+    InHand(Vec<Envelope>),
+    Stored(Vec<FactColumns>),
+}
+
 /// What a key's facts give now: decoding and computing only, no table touched.
-fn settle(key: Touched, rows: Vec<FactColumns>) -> Result<Settled> {
-    let facts = rows
-        .into_iter()
-        .map(read_fact)
-        .collect::<Result<Vec<_>>>()?;
+fn settle(key: Touched, facts: KeyFacts) -> Result<Settled> {
+    let facts = match facts {
+        KeyFacts::InHand(facts) => facts,
+        KeyFacts::Stored(rows) => rows
+            .into_iter()
+            .map(read_fact)
+            .collect::<Result<Vec<_>>>()?,
+    };
     let Some(section) = key.section else {
         return Ok(Settled::Name {
             key_id: key.key_id,
@@ -175,7 +193,7 @@ fn settle(key: Touched, rows: Vec<FactColumns>) -> Result<Settled> {
 }
 
 /// The name the latest registration that counts gives, if any (all may be retracted).
-fn latest_name(facts: &[Fact]) -> Option<NameRow> {
+fn latest_name(facts: &[Envelope]) -> Option<NameRow> {
     facts
         .iter()
         .filter_map(|f| match &f.event {
