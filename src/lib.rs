@@ -19,6 +19,8 @@ pub mod event;
 pub mod events_file;
 pub mod export;
 pub mod ingest;
+#[cfg(test)]
+mod layers;
 pub mod popolo;
 pub mod projection;
 pub mod query;
