@@ -1,8 +1,9 @@
 //! Canonical JSON: object keys sorted by their UTF-8 bytes, no insignificant whitespace,
 //! strings escaped as serde_json (and Python's `json.dumps(..., ensure_ascii=False)`)
-//! escape them. The hash chain, stored payloads, document records and export use it, all
-//! through this one writer: `to_string` for any serialisable value (`serializer.rs`),
-//! `push_string` for the chain's hand-assembled link (`store/chain.rs`).
+//! escape them. The hash chain, stored payloads, document records and snapshots use it,
+//! all through this one writer: `to_string` for any serialisable value (`serializer.rs`),
+//! `to_pretty` for the same laid out (snapshots), `push_string` for the chain's
+//! hand-assembled link (`store/chain.rs`).
 
 mod serializer;
 
@@ -13,9 +14,23 @@ use serializer::Canon;
 
 /// Canonical text of any serialisable value.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
+    write(value, None)
+}
+
+/// The same text laid out for reading and for line-by-line diffs (snapshots): keys in the
+/// same order, a line per member and element, two spaces per level, `": "` after keys,
+/// as serde_json's pretty printer lays out a `Value`.
+pub fn to_pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    write(value, Some(0))
+}
+
+fn write<T: Serialize + ?Sized>(value: &T, pretty: Option<usize>) -> String {
     let mut out = String::with_capacity(128);
     value
-        .serialize(Canon { out: &mut out })
+        .serialize(Canon {
+            out: &mut out,
+            pretty,
+        })
         .expect("values of the vocabulary serialise");
     out
 }
@@ -128,6 +143,19 @@ mod tests {
     }
 
     #[test]
+    fn laid_out_as_serde_json_lays_out_a_value() {
+        let values = [
+            json!({"b": [1, {"d": [], "c": {}}], "a": {"z": null, "y": "é\n"}, "e": []}),
+            json!([]),
+            json!({}),
+            json!([[], [1.5, -2], {"k": [{}]}]),
+        ];
+        for v in values {
+            assert_eq!(to_pretty(&v), serde_json::to_string_pretty(&v).unwrap());
+        }
+    }
+
+    #[test]
     fn sha256_of_empty_input() {
         assert_eq!(
             sha256_hex(b""),
@@ -158,7 +186,35 @@ mod tests {
         }
     }
 
+    /// JSON values of every shape, a few levels deep.
+    fn values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "(?s).{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                proptest::collection::btree_map("(?s).{0,6}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
     proptest::proptest! {
+        #[test]
+        fn both_layouts_match_serde_json(value in values()) {
+            proptest::prop_assert_eq!(to_string(&value), value.to_string());
+            proptest::prop_assert_eq!(
+                to_pretty(&value),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+        }
+
         #[test]
         fn escaping_matches_serde_json(text in "(?s).{0,40}", ascii in "[\\x00-\\x7f]{0,40}") {
             for text in [&text, &ascii] {

@@ -12,8 +12,7 @@ use crate::store::Store;
 /// The bytes of a snapshot: the state JSON with sorted keys, two-space indented, and a
 /// final newline. Deterministic, so that files can be compared byte for byte.
 pub fn to_bytes(land: &Landscape) -> String {
-    let value = serde_json::to_value(land).expect("landscape serialises");
-    let mut text = serde_json::to_string_pretty(&value).expect("value serialises");
+    let mut text = crate::canonical::to_pretty(land);
     text.push('\n');
     text
 }

@@ -12,9 +12,39 @@ use serde_json::Error;
 
 use super::push_string;
 
-/// Writes one JSON value at the end of `out`.
+/// Writes one JSON value at the end of `out`: compact, or (`pretty`: the depth it is
+/// written at) laid out as serde_json's pretty printer does, two spaces per level.
 pub(super) struct Canon<'a> {
     pub(super) out: &'a mut String,
+    pub(super) pretty: Option<usize>,
+}
+
+/// Before a member or element: a comma after the first and, laid out, a line break and
+/// the indentation of `depth`.
+fn separate(out: &mut String, first: bool, pretty: Option<usize>) {
+    if !first {
+        out.push(',');
+    }
+    if let Some(depth) = pretty {
+        out.push('\n');
+        indent(out, depth);
+    }
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// After the last member or element, laid out: a line break and the enclosing depth.
+fn close_layout(out: &mut String, empty: bool, pretty: Option<usize>) {
+    if let Some(depth) = pretty
+        && !empty
+    {
+        out.push('\n');
+        indent(out, depth - 1);
+    }
 }
 
 impl Canon<'_> {
@@ -132,6 +162,7 @@ impl<'a> ser::Serializer for Canon<'a> {
         Ok(Seq {
             out: self.out,
             first: true,
+            pretty: self.pretty.map(|d| d + 1),
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<Seq<'a>, Error> {
@@ -159,6 +190,7 @@ impl<'a> ser::Serializer for Canon<'a> {
             start,
             fields: Vec::new(),
             key: None,
+            pretty: self.pretty.map(|d| d + 1),
         })
     }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Object<'a>, Error> {
@@ -180,16 +212,20 @@ impl<'a> ser::Serializer for Canon<'a> {
 pub(super) struct Seq<'a> {
     out: &'a mut String,
     first: bool,
+    /// The depth of the elements, when laid out.
+    pretty: Option<usize>,
 }
 
 impl Seq<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        if !std::mem::take(&mut self.first) {
-            self.out.push(',');
-        }
-        value.serialize(Canon { out: self.out })
+        separate(self.out, std::mem::take(&mut self.first), self.pretty);
+        value.serialize(Canon {
+            out: self.out,
+            pretty: self.pretty,
+        })
     }
     fn close(self) -> Result<(), Error> {
+        close_layout(self.out, self.first, self.pretty);
         self.out.push(']');
         Ok(())
     }
@@ -238,6 +274,8 @@ pub(super) struct Object<'a> {
     fields: Vec<(Cow<'static, str>, usize, usize)>,
     /// A map key given before its value.
     key: Option<Cow<'static, str>>,
+    /// The depth of the members, when laid out.
+    pretty: Option<usize>,
 }
 
 impl Object<'_> {
@@ -246,20 +284,26 @@ impl Object<'_> {
         key: Cow<'static, str>,
         value: &T,
     ) -> Result<(), Error> {
-        if !self.fields.is_empty() {
-            self.out.push(',');
-        }
+        separate(self.out, self.fields.is_empty(), self.pretty);
         let start = self.out.len();
         push_string(self.out, key.as_ref());
-        self.out.push(':');
-        value.serialize(Canon { out: self.out })?;
+        self.out
+            .push_str(if self.pretty.is_some() { ": " } else { ":" });
+        value.serialize(Canon {
+            out: self.out,
+            pretty: self.pretty,
+        })?;
         self.fields.push((key, start, self.out.len()));
         Ok(())
     }
 
     fn close(self) -> Result<(), Error> {
         let Object {
-            out, start, fields, ..
+            out,
+            start,
+            fields,
+            pretty,
+            ..
         } = self;
         let sorted = fields.windows(2).all(|w| w[0].0 < w[1].0);
         if !sorted {
@@ -275,13 +319,14 @@ impl Object<'_> {
                 {
                     continue;
                 }
-                if !std::mem::take(&mut first) {
-                    out.push(',');
-                }
+                // `written` starts with the first member's separator; each member's text
+                // is `"key":value` without one.
+                separate(out, std::mem::take(&mut first), pretty);
                 let (_, s, e) = &fields[i];
                 out.push_str(&written[s - start..e - start]);
             }
         }
+        close_layout(out, fields.is_empty(), pretty);
         out.push('}');
         Ok(())
     }
@@ -372,5 +417,7 @@ mod tests {
             r#"{"alpha":null,"beta":{"x":2,"y":1},"type":"org","zeta":1}"#
         );
         assert_eq!(to_string(&s), serde_json::to_value(&s).unwrap().to_string());
+        let laid_out = serde_json::to_string_pretty(&serde_json::to_value(&s).unwrap()).unwrap();
+        assert_eq!(super::super::to_pretty(&s), laid_out);
     }
 }
