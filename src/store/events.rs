@@ -1,14 +1,18 @@
-//! Reading events back: one by id, every event a filter selects in log order, and the
-//! head of the chain.
+//! Reading events back: one by id, every event a filter selects in log order, the
+//! evidence an answer cites, and the head of the chain.
 
 use std::borrow::Cow;
+
+use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::row::lenient_text;
 use super::{GENESIS, Store};
+use crate::date::ValidTime;
 use crate::error::Result;
-use crate::event::StoredEvent;
+use crate::event::{Event, StoredEvent, upcast};
+use crate::projection::Evidence;
 
 /// The log's last event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -84,6 +88,56 @@ impl Store {
             .prepare_cached("SELECT recorded_at FROM events WHERE seq = ?")?
             .query_row([seq], |r| r.get(0))
             .optional()?)
+    }
+
+    /// The evidence of the events at these seqs, by event id: a correction cites the kind
+    /// and date of its replacement.
+    pub fn evidence(&self, seqs: &[i64]) -> Result<BTreeMap<String, Evidence>> {
+        let mut seqs = seqs.to_vec();
+        seqs.sort_unstable();
+        seqs.dedup();
+        let list = serde_json::to_string(&seqs).expect("numbers");
+        // One statement for them all, in seq order: a walk along the table, not a lookup
+        // (and a statement) per event. A join on the sorted list, not `seq IN (...)`,
+        // which would first copy the list into a temporary b-tree.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.kind, e.version, e.valid, e.source, e.quote,
+                    CASE e.kind WHEN 'event.corrected' THEN e.payload END
+             FROM json_each(?) j JOIN events e ON e.seq = j.value",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut evidence = BTreeMap::new();
+        for row in rows {
+            let (id, mut kind, version, mut valid, source, quote, payload) = row?;
+            if let Some(payload) = payload
+                && let Ok(Event::EventCorrected(c)) = upcast::decode(&kind, version, &payload)
+            {
+                kind = c.replacement.event.kind().to_owned();
+                if ValidTime::parse(&c.replacement.valid).is_ok() {
+                    valid = c.replacement.valid.clone();
+                }
+            }
+            evidence.insert(
+                id,
+                Evidence {
+                    kind,
+                    valid,
+                    source,
+                    quote,
+                },
+            );
+        }
+        Ok(evidence)
     }
 
     /// Ids of the events of one kind, in log order.

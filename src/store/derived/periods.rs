@@ -2,16 +2,14 @@
 //! at commit for every key a batch touched; read by `state` and `diff`, so that their cost
 //! follows the answer rather than the history behind it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rusqlite::params;
 
-use crate::date::ValidTime;
 use crate::error::{Error, Result};
 use crate::event::Envelope;
-use crate::event::{Event, upcast};
 use crate::projection::periods::{OPEN_END, OPEN_START, periods};
-use crate::projection::{Entry, Evidence, Section};
+use crate::projection::{Entry, Section};
 use crate::store::{Batch, Store};
 
 /// Added to a day number (within `OPEN_START..=OPEN_END`) to make it a non-negative
@@ -329,55 +327,5 @@ impl Store {
             });
         }
         Ok(())
-    }
-
-    /// The evidence of the events at these seqs, by event id: a correction cites the kind
-    /// and date of its replacement.
-    pub fn evidence(&self, seqs: &[i64]) -> Result<BTreeMap<String, Evidence>> {
-        let mut seqs = seqs.to_vec();
-        seqs.sort_unstable();
-        seqs.dedup();
-        let list = serde_json::to_string(&seqs).expect("numbers");
-        // One statement for them all, in seq order: a walk along the table, not a lookup
-        // (and a statement) per event. A join on the sorted list, not `seq IN (...)`,
-        // which would first copy the list into a temporary b-tree.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.kind, e.version, e.valid, e.source, e.quote,
-                    CASE e.kind WHEN 'event.corrected' THEN e.payload END
-             FROM json_each(?) j JOIN events e ON e.seq = j.value",
-        )?;
-        let rows = stmt.query_map([list], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        let mut evidence = BTreeMap::new();
-        for row in rows {
-            let (id, mut kind, version, mut valid, source, quote, payload) = row?;
-            if let Some(payload) = payload
-                && let Ok(Event::EventCorrected(c)) = upcast::decode(&kind, version, &payload)
-            {
-                kind = c.replacement.event.kind().to_owned();
-                if ValidTime::parse(&c.replacement.valid).is_ok() {
-                    valid = c.replacement.valid.clone();
-                }
-            }
-            evidence.insert(
-                id,
-                Evidence {
-                    kind,
-                    valid,
-                    source,
-                    quote,
-                },
-            );
-        }
-        Ok(evidence)
     }
 }
