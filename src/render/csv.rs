@@ -5,96 +5,102 @@
 use super::name_of;
 use crate::projection::{Claim, Landscape, Section};
 
-/// The columns of a section's table, before the evidence columns.
-fn header(section: Section) -> &'static [&'static str] {
-    match section {
-        Section::Members => &[
-            "group",
-            "group_name",
-            "member",
-            "member_name",
-            "since",
-            "certainty",
-        ],
-        Section::Roles => &[
-            "group",
-            "group_name",
-            "role",
-            "holder",
-            "holder_name",
-            "representative",
-            "representative_name",
-            "term",
-            "certainty",
-        ],
-        Section::Representatives => &[
-            "person",
-            "person_name",
-            "org",
-            "org_name",
-            "title",
-            "attested",
-            "certainty",
-        ],
-        Section::Calls => &[
-            "call",
-            "title",
-            "issuers",
-            "addressees",
-            "action_count",
-            "actions",
-            "target",
-            "issued",
-            "certainty",
-        ],
-        Section::Commitments => &[
-            "commitment",
-            "owner",
-            "owner_name",
-            "title",
-            "since",
-            "revision",
-            "certainty",
-            "position",
-            "item",
-        ],
-        Section::Instruments => &[
-            "instrument",
-            "instrument_name",
-            "status",
-            "note",
-            "since",
-            "certainty",
-        ],
-        Section::Statistics => &[
-            "indicator",
-            "label",
-            "value",
-            "qualifier",
-            "unit",
-            "period",
-            "scope",
-            "reported_by",
-            "reported",
-            "certainty",
-        ],
-        Section::Meetings => &[
-            "meeting",
-            "title",
-            "organisers",
-            "participants",
-            "place",
-            "held",
-            "certainty",
-        ],
-        Section::Publications => &[
-            "publication",
-            "title",
-            "publisher",
-            "publisher_name",
-            "released",
-            "certainty",
-        ],
+/// The columns of each section's table, before the evidence columns.
+trait Columns {
+    fn header(self) -> &'static [&'static str];
+}
+
+impl Columns for Section {
+    fn header(self) -> &'static [&'static str] {
+        match self {
+            Section::Members => &[
+                "group",
+                "group_name",
+                "member",
+                "member_name",
+                "since",
+                "certainty",
+            ],
+            Section::Roles => &[
+                "group",
+                "group_name",
+                "role",
+                "holder",
+                "holder_name",
+                "representative",
+                "representative_name",
+                "term",
+                "certainty",
+            ],
+            Section::Representatives => &[
+                "person",
+                "person_name",
+                "org",
+                "org_name",
+                "title",
+                "attested",
+                "certainty",
+            ],
+            Section::Calls => &[
+                "call",
+                "title",
+                "issuers",
+                "addressees",
+                "action_count",
+                "actions",
+                "target",
+                "issued",
+                "certainty",
+            ],
+            Section::Commitments => &[
+                "commitment",
+                "owner",
+                "owner_name",
+                "title",
+                "since",
+                "revision",
+                "certainty",
+                "position",
+                "item",
+            ],
+            Section::Instruments => &[
+                "instrument",
+                "instrument_name",
+                "status",
+                "note",
+                "since",
+                "certainty",
+            ],
+            Section::Statistics => &[
+                "indicator",
+                "label",
+                "value",
+                "qualifier",
+                "unit",
+                "period",
+                "scope",
+                "reported_by",
+                "reported",
+                "certainty",
+            ],
+            Section::Meetings => &[
+                "meeting",
+                "title",
+                "organisers",
+                "participants",
+                "place",
+                "held",
+                "certainty",
+            ],
+            Section::Publications => &[
+                "publication",
+                "title",
+                "publisher",
+                "publisher_name",
+                "released",
+                "certainty",
+            ],
+        }
     }
 }
 
@@ -297,7 +303,8 @@ struct Table<'a> {
 impl<'a> Table<'a> {
     fn new(land: &'a Landscape, section: Section) -> Table<'a> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let header: Vec<&str> = header(section)
+        let header: Vec<&str> = section
+            .header()
             .iter()
             .chain(EVIDENCE_COLUMNS.iter())
             .copied()
