@@ -14,6 +14,30 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("`recorded_at` `{text}` is not RFC 3339 ({e})"))
 }
 
+/// A `recorded_at` as given, read once: its text, stored and hashed as it is, and the
+/// time it stands for, or why it stands for none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    text: String,
+    time: Result<DateTime<Utc>, String>,
+}
+
+impl Stamp {
+    pub fn read(text: String) -> Stamp {
+        let time = parse(&text);
+        Stamp { text, time }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The time, or the message saying why the text is none.
+    pub fn time(&self) -> Result<DateTime<Utc>, String> {
+        self.time.clone()
+    }
+}
+
 pub fn format(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
 }

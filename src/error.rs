@@ -129,8 +129,12 @@ pub enum Problem {
     /// A FIFO, a device, a socket or a folder where a file is read, or a file too large.
     #[error("{0}")]
     NotARegularFile(String),
-    #[error("unknown kind `{0}`; the vocabulary has: {kinds}", kinds = crate::event::Event::KINDS.join(", "))]
-    UnknownKind(String),
+    /// `vocabulary` lists the kinds there are (`Event::KINDS`), for the message.
+    #[error("unknown kind `{kind}`; the vocabulary has: {}", .vocabulary.join(", "))]
+    UnknownKind {
+        kind: String,
+        vocabulary: &'static [&'static str],
+    },
     #[error("bad payload for `{kind}`: {reason}")]
     BadPayload { kind: String, reason: String },
     #[error("bad date in `{field}`: {reason}")]

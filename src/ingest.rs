@@ -181,8 +181,9 @@ impl<'s> Session<'s> {
             standing.check(&new.event, &stored).map_err(bad)?;
         }
         let recorded_at = match &new.recorded_at {
-            Some(text) => {
-                let time = clock::parse(text).map_err(|e| bad(Problem::RecordedAt(e)))?;
+            Some(stamp) => {
+                let text = stamp.text();
+                let time = stamp.time().map_err(|e| bad(Problem::RecordedAt(e)))?;
                 if time > self.now {
                     return Err(bad(Problem::RecordedAt(format!(
                         "`recorded_at` {text} lies in the future"
@@ -196,7 +197,7 @@ impl<'s> Session<'s> {
                 }
                 // Later lines of the batch may not go back before this one.
                 self.last_recorded = self.last_recorded.max(Some(time));
-                text.as_str()
+                text
             }
             None => {
                 self.last_recorded = self.last_recorded.max(self.stamp_time);
@@ -515,10 +516,7 @@ fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
         Error::input(at, p)
     })?;
     // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
-    let time = line
-        .recorded_at
-        .as_deref()
-        .and_then(|t| clock::parse(t).ok());
+    let time = line.recorded_at.as_ref().and_then(|t| t.time().ok());
     let order = merge_key(time, line.order);
     Ok(Some(Pending {
         line_no,

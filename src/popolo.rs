@@ -13,8 +13,10 @@ use crate::date::ValidTime;
 use crate::document::Document;
 use crate::entity::EntityType;
 use crate::error::Result;
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::{Fact, Knowledge, Timeline, replay};
+use crate::projection::Fold;
+use crate::query::{Knowledge, replay};
 use crate::store::{Head, Store};
 
 /// A Popolo document and what it holds.
@@ -29,29 +31,29 @@ pub struct Popolo {
 
 /// Reads the whole log (retractions and corrections applied) into Popolo JSON.
 pub fn export(store: &Store) -> Result<Popolo> {
-    let timeline = replay(store, Knowledge::default())?;
+    let fold = replay(store, Knowledge::default())?;
     let documents = store
         .documents()?
         .into_iter()
         .map(|d| (d.sha256.to_string(), d))
         .collect();
-    Ok(build(&timeline, &documents, &store.head()?))
+    Ok(build(&fold, &documents, &store.head()?))
 }
 
-/// The Popolo form of a timeline; `documents` by sha256 name the sources.
-pub fn build(timeline: &Timeline, documents: &HashMap<String, Document>, head: &Head) -> Popolo {
+/// The Popolo form of a fold; `documents` by sha256 name the sources.
+pub fn build(fold: &Fold, documents: &HashMap<String, Document>, head: &Head) -> Popolo {
     let mut b = Builder {
-        timeline,
+        fold,
         documents,
         memberships: Vec::new(),
         posts: BTreeMap::new(),
         groups: BTreeSet::new(),
         referenced: BTreeSet::new(),
     };
-    let mut pairs: BTreeMap<(String, String), Vec<&Fact>> = BTreeMap::new();
-    let mut terms: BTreeMap<(String, String, String), Vec<&Fact>> = BTreeMap::new();
-    let mut speakers: BTreeMap<(String, String, Option<String>), Vec<&Fact>> = BTreeMap::new();
-    for fact in timeline.facts() {
+    let mut pairs: BTreeMap<(String, String), Vec<&Envelope>> = BTreeMap::new();
+    let mut terms: BTreeMap<(String, String, String), Vec<&Envelope>> = BTreeMap::new();
+    let mut speakers: BTreeMap<(String, String, Option<String>), Vec<&Envelope>> = BTreeMap::new();
+    for fact in fold.facts() {
         match &fact.event {
             Event::MembershipJoined(m) | Event::MembershipLeft(m) => pairs
                 .entry((m.group.to_string(), m.member.to_string()))
@@ -84,13 +86,13 @@ pub fn build(timeline: &Timeline, documents: &HashMap<String, Document>, head: &
     b.finish(head)
 }
 
-fn sorted(mut facts: Vec<&Fact>) -> Vec<&Fact> {
+fn sorted(mut facts: Vec<&Envelope>) -> Vec<&Envelope> {
     facts.sort_by_key(|f| (f.valid.from(), f.seq));
     facts
 }
 
 struct Builder<'t> {
-    timeline: &'t Timeline,
+    fold: &'t Fold,
     documents: &'t HashMap<String, Document>,
     memberships: Vec<Value>,
     posts: BTreeMap<String, Value>,
@@ -103,8 +105,8 @@ struct Builder<'t> {
 impl Builder<'_> {
     /// One membership per join (attestations of the same join merged), ended by the first
     /// departure after it.
-    fn memberships_of(&mut self, group: &str, member: &str, facts: Vec<&Fact>) {
-        let mut joins: BTreeMap<String, (Vec<&Fact>, Option<&Fact>)> = BTreeMap::new();
+    fn memberships_of(&mut self, group: &str, member: &str, facts: Vec<&Envelope>) {
+        let mut joins: BTreeMap<String, (Vec<&Envelope>, Option<&Envelope>)> = BTreeMap::new();
         for (i, fact) in facts.iter().enumerate() {
             if !matches!(fact.event, Event::MembershipJoined(_)) {
                 continue;
@@ -146,7 +148,7 @@ impl Builder<'_> {
 
     /// One membership per term held (attestations of the same term merged) through the
     /// post `group/role`, plus one per representative named, on behalf of the holder.
-    fn terms_of(&mut self, group: &str, role: &str, holder: &str, facts: Vec<&Fact>) {
+    fn terms_of(&mut self, group: &str, role: &str, holder: &str, facts: Vec<&Envelope>) {
         let post_id = format!("{group}/{role}");
         let post = json!({
             "id": post_id,
@@ -157,7 +159,7 @@ impl Builder<'_> {
         self.posts.entry(post_id.clone()).or_insert(post);
         self.groups.insert(group.to_owned());
         self.referenced.insert(group.to_owned());
-        let mut held: BTreeMap<String, (Vec<&Fact>, Option<&Fact>)> = BTreeMap::new();
+        let mut held: BTreeMap<String, (Vec<&Envelope>, Option<&Envelope>)> = BTreeMap::new();
         for (i, fact) in facts.iter().enumerate() {
             if !matches!(fact.event, Event::RoleAssigned(_)) {
                 continue;
@@ -203,7 +205,7 @@ impl Builder<'_> {
             m.insert("sources".into(), self.sources(&cited));
             self.memberships.push(Value::Object(m));
 
-            let mut by_person: BTreeMap<String, Vec<&Fact>> = BTreeMap::new();
+            let mut by_person: BTreeMap<String, Vec<&Envelope>> = BTreeMap::new();
             for fact in &attested {
                 if let Event::RoleAssigned(r) = &fact.event
                     && let Some(p) = &r.representative
@@ -237,7 +239,13 @@ impl Builder<'_> {
     /// A person speaking for an organization: a membership with the title as its role.
     /// The sources attest it at dates, not over a period: no start or end, the dates in
     /// `attested`.
-    fn representation(&mut self, person: &str, org: &str, title: Option<&str>, facts: &[&Fact]) {
+    fn representation(
+        &mut self,
+        person: &str,
+        org: &str,
+        title: Option<&str>,
+        facts: &[&Envelope],
+    ) {
         let mut m = self.party(org, person);
         m.insert("id".into(), json!(facts[0].id));
         m.insert("role".into(), json!(title.unwrap_or("representative")));
@@ -278,13 +286,13 @@ impl Builder<'_> {
     }
 
     fn label(&self, id: &str) -> String {
-        match self.timeline.entity(id) {
+        match self.fold.entity(id) {
             Some(e) => e.acronym.clone().unwrap_or_else(|| e.name.clone()),
             None => id.to_owned(),
         }
     }
 
-    fn sources(&self, facts: &[&Fact]) -> Value {
+    fn sources(&self, facts: &[&Envelope]) -> Value {
         let sources: Vec<Value> = facts
             .iter()
             .map(|f| {
@@ -310,7 +318,7 @@ impl Builder<'_> {
     fn finish(self, head: &Head) -> Popolo {
         let mut organizations = Vec::new();
         let mut persons = Vec::new();
-        let entities = self.timeline.entities();
+        let entities = self.fold.entities();
         let ids: BTreeSet<&String> = entities
             .iter()
             .filter(|(_, e)| matches!(e.entity_type, EntityType::Org | EntityType::Person))

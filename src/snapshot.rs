@@ -5,22 +5,22 @@ use std::path::{Path, PathBuf};
 
 use crate::date::{Day, day_string, end_of_year, parse_day, year_of};
 use crate::error::{Error, Result};
-use crate::projection::{self, Knowledge, Landscape, Timeline};
+use crate::projection::{self, Fold, Landscape};
+use crate::query::{self, Knowledge};
 use crate::store::Store;
 
 /// The bytes of a snapshot: the state JSON with sorted keys, two-space indented, and a
 /// final newline. Deterministic, so that files can be compared byte for byte.
 pub fn to_bytes(land: &Landscape) -> String {
-    let value = serde_json::to_value(land).expect("landscape serialises");
-    let mut text = serde_json::to_string_pretty(&value).expect("value serialises");
+    let mut text = crate::canonical::to_pretty(land);
     text.push('\n');
     text
 }
 
 /// The last day of every year the facts touch (from the first year a fact starts to the
 /// last year one ends or starts).
-pub fn yearly_days(timeline: &Timeline) -> Vec<Day> {
-    let mut years = timeline
+pub fn yearly_days(fold: &Fold) -> Vec<Day> {
+    let mut years = fold
         .facts()
         .filter(|f| !matches!(f.event, crate::event::Event::EntityRegistered(_)))
         .flat_map(|f| [f.valid.from(), f.valid.to()])
@@ -39,12 +39,12 @@ pub fn file_name(day: Day) -> String {
 
 /// Writes one snapshot per day into `out`; returns the files written.
 pub fn write(store: &Store, days: &[Day], out: &Path) -> Result<Vec<PathBuf>> {
-    let timeline = projection::replay(store, Knowledge::default())?;
+    let fold = query::replay(store, Knowledge::default())?;
     let head = store.head()?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut written = Vec::new();
     for day in days {
-        let mut land = timeline.at(*day);
+        let mut land = fold.at(*day);
         land.log_head = projection::HeadRef {
             seq: head.seq,
             hash: head.hash.clone(),
@@ -72,7 +72,7 @@ pub fn check(store: &Store, dir: &Path) -> Result<(usize, Vec<Mismatch>)> {
         .collect();
     files.sort();
     let mut mismatches = Vec::new();
-    let mut cache: Option<(i64, Timeline)> = None;
+    let mut cache: Option<(i64, Fold)> = None;
     for file in &files {
         let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
         let mismatch = |problem: String| Mismatch {
@@ -93,7 +93,7 @@ pub fn check(store: &Store, dir: &Path) -> Result<(usize, Vec<Mismatch>)> {
             mismatches.push(mismatch("missing as_of or log_head.seq".into()));
             continue;
         };
-        let head = projection::head_at(store, Some(seq))?;
+        let head = query::head_at(store, Some(seq))?;
         if head.seq != seq || head.hash != hash {
             mismatches.push(mismatch(format!(
                 "built from seq {seq} hash {hash}, but the log at seq {} has hash {}",
@@ -105,7 +105,7 @@ pub fn check(store: &Store, dir: &Path) -> Result<(usize, Vec<Mismatch>)> {
             let known_at = Some(seq);
             cache = Some((
                 seq,
-                projection::replay(
+                query::replay(
                     store,
                     Knowledge {
                         known_at,
@@ -114,8 +114,8 @@ pub fn check(store: &Store, dir: &Path) -> Result<(usize, Vec<Mismatch>)> {
                 )?,
             ));
         }
-        let (_, timeline) = cache.as_ref().expect("just filled");
-        let mut land = timeline.at(day);
+        let (_, fold) = cache.as_ref().expect("just filled");
+        let mut land = fold.at(day);
         land.log_head = projection::HeadRef {
             seq: head.seq,
             hash: head.hash,

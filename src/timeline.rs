@@ -14,13 +14,14 @@ use std::fmt::Write;
 use chrono::Datelike;
 
 use crate::date::{Day, ValidTime, day_string};
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::{Fact, Timeline};
+use crate::projection::Fold;
 
 /// The years the facts touch, as a window: 1 January of the first to 31 December of the
 /// last (`None` when there is nothing to draw).
-pub fn default_window(timeline: &Timeline) -> Option<(Day, Day)> {
-    let days = timeline
+pub fn default_window(fold: &Fold) -> Option<(Day, Day)> {
+    let days = fold
         .facts()
         .filter(|f| drawn(&f.event))
         .flat_map(|f| [f.valid.from(), f.valid.to()])
@@ -50,10 +51,10 @@ fn drawn(event: &Event) -> bool {
 
 /// Draws the timeline between `from` and `to` (inclusive days). `caption` is printed
 /// under the title (say which log and head it was drawn from).
-pub fn svg(timeline: &Timeline, from: Day, to: Day, title: &str, caption: &str) -> String {
+pub fn svg(fold: &Fold, from: Day, to: Day, title: &str, caption: &str) -> String {
     draw::page(
-        &bar_rows(timeline),
-        &mark_rows(timeline),
+        &bar_rows(fold),
+        &mark_rows(fold),
         (from, to),
         title,
         caption,
@@ -113,8 +114,8 @@ fn sides(valid: &ValidTime) -> (Option<Side>, Option<Side>) {
     }
 }
 
-fn name(timeline: &Timeline, id: &str) -> String {
-    match timeline.entity(id) {
+fn name(fold: &Fold, id: &str) -> String {
+    match fold.entity(id) {
         Some(e) => e.acronym.clone().unwrap_or_else(|| e.name.clone()),
         None => id.split_once(':').map_or(id, |(_, slug)| slug).to_owned(),
     }
@@ -128,9 +129,9 @@ fn role_color(role: &str) -> &'static str {
     }
 }
 
-fn bar_rows(timeline: &Timeline) -> Vec<BarRow> {
-    let mut by_key: BTreeMap<(u8, String, String, String), Vec<&Fact>> = BTreeMap::new();
-    for fact in timeline.facts() {
+fn bar_rows(fold: &Fold) -> Vec<BarRow> {
+    let mut by_key: BTreeMap<(u8, String, String, String), Vec<&Envelope>> = BTreeMap::new();
+    for fact in fold.facts() {
         let key = match &fact.event {
             Event::MembershipJoined(m) | Event::MembershipLeft(m) => {
                 (0, m.group.to_string(), String::new(), m.member.to_string())
@@ -154,7 +155,7 @@ fn bar_rows(timeline: &Timeline) -> Vec<BarRow> {
         if spans.is_empty() {
             continue;
         }
-        let (g, w) = (name(timeline, &group), name(timeline, &who));
+        let (g, w) = (name(fold, &group), name(fold, &who));
         rows.push(if section == 0 {
             BarRow {
                 membership: true,
@@ -189,7 +190,7 @@ fn minus_a_day(day: Day) -> Day {
 /// Each join with the first departure after it: possibly a member from the join span's
 /// first day to the departure span's last, certainly from the join span's last day to the
 /// day before the departure span.
-fn membership_spans(facts: &[&Fact]) -> Vec<BarSpan> {
+fn membership_spans(facts: &[&Envelope]) -> Vec<BarSpan> {
     let mut spans = Vec::new();
     for (i, join) in facts.iter().enumerate() {
         if !matches!(join.event, Event::MembershipJoined(_)) {
@@ -233,7 +234,7 @@ fn membership_spans(facts: &[&Fact]) -> Vec<BarSpan> {
 }
 
 /// Each term per docs/dates.md, cut short by the first `role.ended` after its start.
-fn term_spans(facts: &[&Fact]) -> Vec<BarSpan> {
+fn term_spans(facts: &[&Envelope]) -> Vec<BarSpan> {
     let mut spans = Vec::new();
     for (i, term) in facts.iter().enumerate() {
         let Event::RoleAssigned(r) = &term.event else {
@@ -301,14 +302,14 @@ fn describe_term(valid: &ValidTime, sure: bool, certain: Span) -> String {
     format!("certain from {} to {}", day(certain.0), day(certain.1))
 }
 
-fn mark_rows(timeline: &Timeline) -> Marks {
+fn mark_rows(fold: &Fold) -> Marks {
     let mut seen = std::collections::HashSet::new();
     let mut marks = Marks {
         calls: vec![],
         meetings: vec![],
         publications: vec![],
     };
-    for fact in timeline.facts() {
+    for fact in fold.facts() {
         let (list, id, title) = match &fact.event {
             Event::CallIssued(c) => (&mut marks.calls, c.call.to_string(), &c.title),
             Event::MeetingHeld(m) => (&mut marks.meetings, m.meeting.to_string(), &m.title),
@@ -369,6 +370,6 @@ mod tests {
 
     #[test]
     fn an_empty_timeline_has_no_window() {
-        assert_eq!(default_window(&Timeline::default()), None);
+        assert_eq!(default_window(&Fold::default()), None);
     }
 }

@@ -1,7 +1,7 @@
 use std::path::Path;
 
-use crate::diff::SECTIONS;
 use crate::error::{Error, Result};
+use crate::projection::Section;
 use crate::render;
 
 #[derive(Debug, clap::Args)]
@@ -18,7 +18,7 @@ pub struct Args {
     #[command(flatten)]
     knowledge: super::knowledge::KnowledgeArgs,
     /// Only this section.
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SECTIONS))]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Section::COMPARED.map(Section::diff_name)))]
     section: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -43,7 +43,13 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     }
     let store = super::open_read(db)?;
     let knowledge = args.knowledge.resolve(&store)?;
-    let diff = crate::diff::diff_at(&store, from, to, knowledge, args.section.as_deref())?;
+    let diff = crate::query::diff_at(
+        &store,
+        from,
+        to,
+        knowledge,
+        args.section.as_deref().and_then(Section::parse_diff_name),
+    )?;
     let notes: Vec<String> = [from_note, to_note].into_iter().flatten().collect();
     let text = match args.format {
         Format::Json => return super::out_json(&diff),

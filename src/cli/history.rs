@@ -14,7 +14,7 @@ pub struct Args {
 
 pub fn run(db: &Path, args: Args) -> Result<()> {
     let store = super::open_read(db)?;
-    let history = crate::history::history(&store, &args.id)?;
+    let history = crate::query::history(&store, &args.id)?;
     let text = if args.json {
         format!(
             "{}\n",

@@ -2,7 +2,7 @@
 
 use crate::date::parse_query_day;
 use crate::error::{Error, Result};
-use crate::projection::{Knowledge, resolve_known_at};
+use crate::query::{Knowledge, resolve_known_at};
 use crate::store::Store;
 
 #[derive(Debug, Clone, clap::Args)]

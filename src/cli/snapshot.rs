@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::projection::{self, Knowledge};
+use crate::query::{self, Knowledge};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +23,7 @@ pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
         days.push(super::knowledge::query_day("--at", at)?.0);
     }
     if args.yearly {
-        days.extend(crate::snapshot::yearly_days(&projection::replay(
+        days.extend(crate::snapshot::yearly_days(&query::replay(
             &store,
             Knowledge::default(),
         )?));

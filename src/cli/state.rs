@@ -3,9 +3,9 @@ use std::path::{Path, PathBuf};
 use super::Verbosity;
 use crate::date::today;
 use crate::error::{Error, Result};
-use crate::projection;
+use crate::projection::{self, Section};
+use crate::query;
 use crate::render;
-use crate::render::csv::Section;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -72,7 +72,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
             "no group `{group}` in the log (ids look like org:icat)"
         )));
     }
-    let land = projection::state_at(&store, day, knowledge, args.group.as_deref())?;
+    let land = query::state_at(&store, day, knowledge, args.group.as_deref())?;
     if args.format == Format::Csv {
         return csv(&land, section, args.out.as_deref(), verbosity);
     }

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use super::Verbosity;
 use crate::date::{Day, ValidTime};
 use crate::error::{Error, Result};
-use crate::projection;
+use crate::query;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -43,9 +43,9 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     let to = args.to.as_deref().map(|t| bound("--to", t)).transpose()?;
     let store = super::open_read(db)?;
     let knowledge = args.knowledge.resolve(&store)?;
-    let timeline = projection::replay(&store, knowledge)?;
-    let head = projection::head_at(&store, knowledge.known_at)?;
-    let default = crate::timeline::default_window(&timeline);
+    let fold = query::replay(&store, knowledge)?;
+    let head = query::head_at(&store, knowledge.known_at)?;
+    let default = crate::timeline::default_window(&fold);
     let from = from.map(|(first, _)| first).or(default.map(|w| w.0));
     let to = to.map(|(_, last)| last).or(default.map(|w| w.1));
     let (Some(from), Some(to)) = (from, to) else {
@@ -75,7 +75,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
             .known_at
             .map_or(String::new(), |k| format!(", as known at seq {k}"))
     );
-    let svg = crate::timeline::svg(&timeline, from, to, &title, &caption);
+    let svg = crate::timeline::svg(&fold, from, to, &title, &caption);
     if args.svg.as_os_str() == "-" {
         return super::out(&svg);
     }

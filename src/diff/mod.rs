@@ -6,24 +6,13 @@ mod text;
 
 pub use text::{ItemChange, Segment, diff_items};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::date::Day;
-use crate::projection::{HeadRef, Landscape, Timeline};
-
-pub const SECTIONS: [&str; 8] = [
-    "membership",
-    "roles",
-    "calls",
-    "commitments",
-    "instruments",
-    "statistics",
-    "meetings",
-    "publications",
-];
+use crate::projection::{Fold, HeadRef, Landscape, Section};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diff {
@@ -31,16 +20,30 @@ pub struct Diff {
     pub to: String,
     pub known_at: Option<i64>,
     pub log_head: HeadRef,
-    pub sections: Vec<Section>,
+    /// `Section::COMPARED`, in that order (or the one asked for).
+    pub sections: Vec<SectionChanges>,
     /// Short names of the entities, for rendering.
     #[serde(skip)]
     pub names: BTreeMap<String, String>,
 }
 
+/// One section's changes; in JSON `{"name": "membership", "changes": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Section {
-    pub name: &'static str,
+pub struct SectionChanges {
+    #[serde(rename = "name", serialize_with = "diff_name")]
+    pub section: Section,
     pub changes: Vec<Change>,
+}
+
+impl SectionChanges {
+    /// The section's name in a diff (`Section::diff_name`).
+    pub fn name(&self) -> &'static str {
+        self.section.diff_name()
+    }
+}
+
+fn diff_name<S: serde::Serializer>(section: &Section, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(section.diff_name())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,52 +68,14 @@ impl Diff {
     }
 }
 
-/// What `diff` prints and `serve` returns: the log (as known at `knowledge`) compared at
-/// two days, stamped with the head it was read at.
-pub fn diff_at(
-    store: &crate::store::Store,
-    from: Day,
-    to: Day,
-    knowledge: crate::projection::Knowledge,
-    only: Option<&str>,
-) -> crate::error::Result<Diff> {
-    store.read(|| diff_read(store, from, to, knowledge, only))
-}
-
-fn diff_read(
-    store: &crate::store::Store,
-    from: Day,
-    to: Day,
-    knowledge: crate::projection::Knowledge,
-    only: Option<&str>,
-) -> crate::error::Result<Diff> {
-    let mut within = crate::projection::facts_within(store, knowledge, from, to)?;
-    let (a, b) = crate::projection::states_for_diff(store, from, to, knowledge, &mut within)?;
-    let mut d = compare_landscapes(&a, &b, only);
-    add_in_between(&mut d, &within.facts, &a, &b);
-    let unnamed: Vec<String> = d
-        .sections
-        .iter()
-        .flat_map(|s| &s.changes)
-        .flat_map(|c| {
-            c.subject
-                .split(" / ")
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .filter(|id| id.contains(':') && !d.names.contains_key(id))
-        .collect();
-    let unnamed: Vec<&str> = unnamed.iter().map(String::as_str).collect();
-    for n in store.entity_names(&unnamed)? {
-        d.names.insert(n.id, n.acronym.unwrap_or(n.name));
-    }
-    d.known_at = knowledge.known_at;
-    Ok(d)
-}
-
-/// Terms served and memberships held entirely between the two days: neither day's state
-/// shows them, but a historian asking what changed expects them.
-fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscape, b: &Landscape) {
+/// Adds the terms served and memberships held entirely between the two days (`within`):
+/// neither day's state shows them, but a historian asking what changed expects them.
+pub fn add_in_between(
+    d: &mut Diff,
+    within: &[crate::event::Envelope],
+    a: &Landscape,
+    b: &Landscape,
+) {
     use crate::event::Event;
     let shown = |l: &Landscape, group: &str, f: &dyn Fn(&crate::projection::Group) -> bool| {
         l.groups.get(group).is_some_and(f)
@@ -131,7 +96,7 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
                 }
                 let value = serde_json::json!({"role": r.role, "holder": h, "term": fact.valid.as_str(), "representative": r.representative});
                 (
-                    "roles",
+                    Section::Roles,
                     format!("{g} / {} / {h}", r.role),
                     value,
                     "served as",
@@ -146,7 +111,7 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
                 }
                 let value = serde_json::json!({"member": who, "left": fact.valid.as_str()});
                 (
-                    "membership",
+                    Section::Members,
                     format!("{g} / {who}"),
                     value,
                     "joined and left",
@@ -162,35 +127,39 @@ fn add_in_between(d: &mut Diff, within: &[crate::projection::Fact], a: &Landscap
             }
             continue;
         }
-        let at = d.sections.iter().position(|s| s.name == section).map(|i| {
-            d.sections[i].changes.push(Change {
-                change: "added",
-                what,
-                subject,
-                before: None,
-                after: Some(value),
-                evidence: vec![fact.id.clone()],
-                items: vec![],
+        let at = d
+            .sections
+            .iter()
+            .position(|s| s.section == section)
+            .map(|i| {
+                d.sections[i].changes.push(Change {
+                    change: "added",
+                    what,
+                    subject,
+                    before: None,
+                    after: Some(value),
+                    evidence: vec![fact.id.clone()],
+                    items: vec![],
+                });
+                (i, d.sections[i].changes.len() - 1)
             });
-            (i, d.sections[i].changes.len() - 1)
-        });
         seen.insert(term, at);
     }
 }
 
-/// Compares a timeline at two days; `only` keeps one section.
-pub fn diff(timeline: &Timeline, from: Day, to: Day, only: Option<&str>) -> Diff {
-    compare_landscapes(&timeline.at(from), &timeline.at(to), only)
+/// Compares a fold at two days; `only` keeps one section.
+pub fn diff(fold: &Fold, from: Day, to: Day, only: Option<Section>) -> Diff {
+    compare_landscapes(&fold.at(from), &fold.at(to), only)
 }
 
 /// Compares two landscapes section by section; `only` keeps one section.
-pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<&str>) -> Diff {
-    let sections: Vec<Section> = SECTIONS
-        .iter()
-        .filter(|name| only.is_none_or(|o| o == **name))
-        .map(|name| Section {
-            name,
-            changes: section(name, a, b),
+pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -> Diff {
+    let sections: Vec<SectionChanges> = Section::COMPARED
+        .into_iter()
+        .filter(|section| only.is_none_or(|o| o == *section))
+        .map(|section| SectionChanges {
+            section,
+            changes: changes(section, a, b),
         })
         .collect();
     let names = b
@@ -214,19 +183,19 @@ pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<&str>) -> D
     }
 }
 
-fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
-    match name {
-        "membership" => compare(
+fn changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
+    match section {
+        Section::Members => compare(
             keyed(a, members),
             keyed(b, members),
             ("joined", "left", "changed"),
         ),
-        "roles" => compare(
+        Section::Roles => compare(
             keyed(a, roles),
             keyed(b, roles),
             ("began as", "no longer recorded as", "term changed as"),
         ),
-        "calls" => compare(
+        Section::Calls => compare(
             keyed(a, |l| {
                 l.calls
                     .iter()
@@ -241,26 +210,26 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("issued", "no longer stands", "changed"),
         ),
-        "commitments" => {
+        Section::Commitments => {
             let mut changes = compare(
                 keyed(a, commitments),
                 keyed(b, commitments),
                 ("added", "withdrawn", "revised"),
             );
+            // A revision's items, line by line, from the commitments themselves.
+            let (before, after) = (items_by_commitment(a), items_by_commitment(b));
             for c in &mut changes {
                 if c.what == "revised" {
-                    let items = |v: &Option<Value>| -> Vec<String> {
-                        v.as_ref()
-                            .and_then(|v| v.get("items"))
-                            .and_then(|i| serde_json::from_value(i.clone()).ok())
-                            .unwrap_or_default()
-                    };
-                    c.items = diff_items(&items(&c.before), &items(&c.after));
+                    let subject = c.subject.as_str();
+                    c.items = diff_items(
+                        before.get(subject).copied().unwrap_or_default(),
+                        after.get(subject).copied().unwrap_or_default(),
+                    );
                 }
             }
             changes
         }
-        "instruments" => compare(
+        Section::Instruments => compare(
             keyed(a, |l| {
                 l.instruments
                     .iter()
@@ -275,7 +244,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("status reported", "no longer reported", "status changed"),
         ),
-        "statistics" => compare(
+        Section::Statistics => compare(
             keyed(a, |l| {
                 l.statistics
                     .iter()
@@ -290,7 +259,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("reported", "no longer reported", "updated"),
         ),
-        "meetings" => compare(
+        Section::Meetings => compare(
             keyed(a, |l| {
                 l.meetings
                     .iter()
@@ -305,7 +274,7 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("held", "no longer recorded", "changed"),
         ),
-        _ => compare(
+        Section::Publications => compare(
             keyed(a, |l| {
                 l.publications
                     .iter()
@@ -320,6 +289,8 @@ fn section(name: &str, a: &Landscape, b: &Landscape) -> Vec<Change> {
             }),
             ("released", "no longer recorded", "changed"),
         ),
+        // Not compared: a representation is an attestation, not a change (`COMPARED`).
+        Section::Representatives => Vec::new(),
     }
 }
 
@@ -369,6 +340,14 @@ fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
     l.commitments
         .iter()
         .map(|c| (c.commitment.clone(), to_value(c), c.evidence.clone()))
+        .collect()
+}
+
+/// Each commitment's items, by its id.
+fn items_by_commitment(l: &Landscape) -> HashMap<&str, &[String]> {
+    l.commitments
+        .iter()
+        .map(|c| (c.commitment.as_str(), c.items.as_slice()))
         .collect()
 }
 

@@ -283,10 +283,9 @@ impl Event {
         "event.corrected",
     ];
 
-    /// The payload as canonical JSON, exactly as stored and hashed: the text of
-    /// `canonical::to_string(&self.payload_value())`, written without the `Value`.
+    /// The payload as canonical JSON, exactly as stored and hashed.
     pub fn canonical_payload(&self) -> String {
-        use super::canonical::to_string;
+        use crate::canonical::to_string;
         match self {
             Event::EntityRegistered(p) => to_string(p),
             Event::MembershipJoined(p) | Event::MembershipLeft(p) => to_string(p),

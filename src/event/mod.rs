@@ -1,7 +1,6 @@
 //! Events: the line form users write, the validated form the store appends, and the
 //! envelope the projection folds.
 
-mod canonical;
 pub mod json_text;
 mod kind;
 pub mod pairs;
@@ -14,6 +13,7 @@ pub use kind::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::clock::Stamp;
 use crate::date::ValidTime;
 use crate::entity::{EventId, Sha256};
 
@@ -50,7 +50,7 @@ pub struct Line {
     pub payload: Payload,
     pub source: Option<String>,
     pub quote: Option<String>,
-    pub recorded_at: Option<String>,
+    pub recorded_at: Option<Stamp>,
     pub recorded_by: Option<String>,
     /// The line's place among lines of the same `recorded_at` (docs/file-format.md): a
     /// hint for ingest's merge of files, not part of the event.
@@ -74,7 +74,7 @@ impl From<EventLine> for Line {
             payload: Payload::Json(line.payload),
             source: line.source,
             quote: line.quote,
-            recorded_at: line.recorded_at,
+            recorded_at: line.recorded_at.map(Stamp::read),
             recorded_by: line.recorded_by,
             order: None,
         }
@@ -94,8 +94,8 @@ pub struct NewEvent {
     pub quote: Option<String>,
     /// Where the quote was found in the source: char offsets `[start, end)`.
     pub quote_span: Option<(usize, usize)>,
-    /// As given in a file; `None` means "stamp with the batch's clock".
-    pub recorded_at: Option<String>,
+    /// As given in a file (a valid time); `None` means "stamp with the batch's clock".
+    pub recorded_at: Option<Stamp>,
     pub recorded_by: Option<String>,
 }
 
@@ -196,19 +196,21 @@ impl StoredEvent {
             event,
             source: self.source.clone(),
             quote: self.quote.clone(),
-            recorded_at: self.recorded_at.clone(),
         })
     }
 }
 
-/// What the fold sees of an event.
+/// An event as the fold sees it: decoded, with its place in the log and its evidence.
+/// The fold keeps the envelopes of the facts that count; a correction's replacement
+/// counts in the correction's envelope (its seq, id, source and quote).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
+    /// The seq of the event (the correction's, for a replacement).
     pub seq: i64,
+    /// The event id cited as evidence.
     pub id: String,
     pub valid: ValidTime,
     pub event: Event,
     pub source: Option<String>,
     pub quote: Option<String>,
-    pub recorded_at: String,
 }

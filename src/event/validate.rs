@@ -6,6 +6,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::{Event, EventLine, Line, NewEvent, Payload, VOCABULARY_VERSION, upcast};
+use crate::clock::Stamp;
 use crate::date::ValidTime;
 use crate::document::SearchableText;
 use crate::entity::{EventId, Sha256};
@@ -151,7 +152,7 @@ impl<'de> Visitor<'de> for LineVisitor {
                 }
                 5 => line.source = map.next_value()?,
                 6 => line.quote = map.next_value()?,
-                7 => line.recorded_at = map.next_value()?,
+                7 => line.recorded_at = map.next_value::<Option<String>>()?.map(Stamp::read),
                 8 => line.recorded_by = map.next_value()?,
                 _ => line.order = Some(map.next_value()?),
             }
@@ -186,7 +187,10 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
     let line = line.into();
     let version = line.version.unwrap_or(1);
     if !Event::KINDS.contains(&line.kind.as_str()) {
-        return Err(Problem::UnknownKind(line.kind));
+        return Err(Problem::UnknownKind {
+            kind: line.kind,
+            vocabulary: &Event::KINDS,
+        });
     }
     let id = line
         .id
@@ -250,7 +254,7 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
         (source, None) => (source.map(|s| s.sha256.clone()), None),
     };
     if let Some(at) = &line.recorded_at {
-        crate::clock::parse(at).map_err(Problem::RecordedAt)?;
+        at.time().map_err(Problem::RecordedAt)?;
     }
     if let Some(by) = &line.recorded_by
         && (by.trim().is_empty() || by.len() > 200 || by.chars().any(char::is_control))
@@ -441,7 +445,7 @@ mod tests {
         let line =
             parse_line(r#"{"kind":"membership.joind","valid":"2020","payload":{}}"#).unwrap();
         assert!(
-            matches!(check(line, None), Err(Problem::UnknownKind(k)) if k == "membership.joind")
+            matches!(check(line, None), Err(Problem::UnknownKind { kind: k, .. }) if k == "membership.joind")
         );
         let line = parse_line(
             r#"{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a"}}"#,

@@ -1,56 +1,20 @@
-//! One fold key's entry on a day: the per-key step of `Timeline::at`. `state.rs` gathers
-//! entries into a landscape; `materialize.rs` runs the same step on the days a key can
+//! One fold key's entry on a day: the per-key step of `Fold::at`, which gathers the
+//! entries into a landscape; `periods.rs` runs the same step on the days a key can
 //! change to store its periods. One implementation for both, so they cannot drift.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::Fact;
-use super::state::{
-    Call, Claim, Commitment, Instrument, Meeting, Member, Publication, Representation, Role,
+use super::Section;
+use super::landscape::{
+    Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation, Role,
     Statistic,
 };
 use crate::date::{Certainty, Day};
-use crate::event::Event;
-
-/// What one fold key shows on a day: a membership pair's member, a role holder's role, a
-/// call, ... Stored as JSON for each period in which it stays the same (`key_periods`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Entry {
-    Member(String, Member),
-    Role(String, Role),
-    Representative(Representation),
-    Call(Call),
-    Commitment(Commitment),
-    Instrument(Instrument),
-    Statistic(Statistic),
-    Meeting(Meeting),
-    Publication(Publication),
-}
-
-impl Entry {
-    /// The event ids this entry cites as evidence or as conflicting claims.
-    pub fn cited_ids(&self) -> Vec<&str> {
-        let (evidence, conflict): (&[String], &[Claim]) = match self {
-            Entry::Member(_, m) => (&m.evidence, &m.conflict),
-            Entry::Role(_, r) => (&r.evidence, &[]),
-            Entry::Representative(r) => (&r.evidence, &[]),
-            Entry::Call(c) => (&c.evidence, &c.conflict),
-            Entry::Commitment(c) => (&c.evidence, &[]),
-            Entry::Instrument(i) => (&i.evidence, &i.conflict),
-            Entry::Statistic(s) => (&s.evidence, &s.conflict),
-            Entry::Meeting(m) => (&m.evidence, &m.conflict),
-            Entry::Publication(p) => (&p.evidence, &p.conflict),
-        };
-        let mut ids: Vec<&str> = evidence.iter().map(String::as_str).collect();
-        ids.extend(conflict.iter().map(|c| c.event.as_str()));
-        ids
-    }
-}
+use crate::event::{Envelope, Event};
 
 /// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
-pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
-    let occurred = || -> Vec<&Fact> {
+pub fn entry_at(section: Section, facts: &[&Envelope], day: Day) -> Option<Entry> {
+    let occurred = || -> Vec<&Envelope> {
         facts
             .iter()
             .copied()
@@ -58,51 +22,23 @@ pub fn entry_at(section: u8, facts: &[&Fact], day: Day) -> Option<Entry> {
             .collect()
     };
     match section {
-        0 => membership(facts, day),
-        1 => role(facts, day),
-        2 => representation(&occurred(), day).map(Entry::Representative),
-        3 => call(&occurred(), day).map(Entry::Call),
-        4 => commitment(&occurred(), day).map(Entry::Commitment),
-        5 => instrument(&occurred(), day).map(Entry::Instrument),
-        6 => statistic(&occurred(), day).map(Entry::Statistic),
-        7 => meeting(&occurred(), day).map(Entry::Meeting),
-        _ => publication(&occurred(), day).map(Entry::Publication),
+        Section::Members => membership(facts, day),
+        Section::Roles => role(facts, day),
+        Section::Representatives => representation(&occurred(), day).map(Entry::Representative),
+        Section::Calls => call(&occurred(), day).map(Entry::Call),
+        Section::Commitments => commitment(&occurred(), day).map(Entry::Commitment),
+        Section::Instruments => instrument(&occurred(), day).map(Entry::Instrument),
+        Section::Statistics => statistic(&occurred(), day).map(Entry::Statistic),
+        Section::Meetings => meeting(&occurred(), day).map(Entry::Meeting),
+        Section::Publications => publication(&occurred(), day).map(Entry::Publication),
     }
 }
 
-/// Which section a fact belongs to and the key it is folded under.
-pub(super) fn section_key(event: &Event) -> Option<(u8, String)> {
-    Some(match event {
-        Event::MembershipJoined(m) | Event::MembershipLeft(m) => {
-            (0, format!("{}\u{0}{}", m.group, m.member))
-        }
-        Event::RoleAssigned(r) => (1, format!("{}\u{0}{}\u{0}{}", r.group, r.role, r.holder)),
-        Event::RoleEnded(r) => (1, format!("{}\u{0}{}\u{0}{}", r.group, r.role, r.holder)),
-        Event::PersonRepresents(p) => (
-            2,
-            format!(
-                "{}\u{0}{}\u{0}{}",
-                p.person,
-                p.org,
-                p.title.as_deref().unwrap_or("")
-            ),
-        ),
-        Event::CallIssued(c) => (3, c.call.to_string()),
-        Event::CommitmentSet(c) => (4, c.commitment.to_string()),
-        Event::CommitmentWithdrawn(c) => (4, c.commitment.to_string()),
-        Event::InstrumentStatus(i) => (5, i.instrument.to_string()),
-        Event::StatisticReported(s) => (6, s.indicator.to_string()),
-        Event::MeetingHeld(m) => (7, m.meeting.to_string()),
-        Event::PublicationReleased(p) => (8, p.publication.to_string()),
-        _ => return None,
-    })
-}
-
-fn ids(facts: &[&Fact]) -> Vec<String> {
+fn ids(facts: &[&Envelope]) -> Vec<String> {
     facts.iter().map(|f| f.id.clone()).collect()
 }
 
-fn weakest(facts: &[&Fact], day: Day) -> Certainty {
+fn weakest(facts: &[&Envelope], day: Day) -> Certainty {
     facts
         .iter()
         .filter_map(|f| f.valid.occurred_by(day))
@@ -111,7 +47,7 @@ fn weakest(facts: &[&Fact], day: Day) -> Certainty {
 }
 
 /// Two dated claims disagree when their spans cannot both be right.
-fn disjoint(a: &Fact, b: &Fact) -> bool {
+fn disjoint(a: &Envelope, b: &Envelope) -> bool {
     let (a0, a1) = (
         a.valid.from().unwrap_or(Day::MIN),
         a.valid.to().unwrap_or(Day::MAX),
@@ -125,9 +61,9 @@ fn disjoint(a: &Fact, b: &Fact) -> bool {
 
 /// Claims listed when any two of them disagree by `differ`.
 fn conflicts(
-    facts: &[&Fact],
-    differ: impl Fn(&Fact, &Fact) -> bool,
-    value: impl Fn(&Fact) -> Value,
+    facts: &[&Envelope],
+    differ: impl Fn(&Envelope, &Envelope) -> bool,
+    value: impl Fn(&Envelope) -> Value,
 ) -> Vec<Claim> {
     let any = facts
         .iter()
@@ -146,15 +82,15 @@ fn conflicts(
         .collect()
 }
 
-fn membership(facts: &[&Fact], day: Day) -> Option<Entry> {
+fn membership(facts: &[&Envelope], day: Day) -> Option<Entry> {
     let Some(Event::MembershipJoined(m) | Event::MembershipLeft(m)) =
         facts.first().map(|f| &f.event)
     else {
         return None;
     };
     // Walk the joins and departures that have (possibly) happened by `day`, in valid order.
-    let mut joins: Vec<&Fact> = Vec::new();
-    let mut evidence: Vec<&Fact> = Vec::new();
+    let mut joins: Vec<&Envelope> = Vec::new();
+    let mut evidence: Vec<&Envelope> = Vec::new();
     let mut certainty = Certainty::Possible;
     for f in facts {
         let Some(c) = f.valid.occurred_by(day) else {
@@ -196,8 +132,8 @@ fn membership(facts: &[&Fact], day: Day) -> Option<Entry> {
     ))
 }
 
-fn role(facts: &[&Fact], day: Day) -> Option<Entry> {
-    let mut held: Vec<(&Fact, Certainty)> = Vec::new();
+fn role(facts: &[&Envelope], day: Day) -> Option<Entry> {
+    let mut held: Vec<(&Envelope, Certainty)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         let Event::RoleAssigned(_) = f.event else {
             continue;
@@ -242,7 +178,7 @@ fn role(facts: &[&Fact], day: Day) -> Option<Entry> {
     ))
 }
 
-fn representation(facts: &[&Fact], day: Day) -> Option<Representation> {
+fn representation(facts: &[&Envelope], day: Day) -> Option<Representation> {
     let last = facts.last()?;
     let Event::PersonRepresents(p) = &last.event else {
         return None;
@@ -257,7 +193,7 @@ fn representation(facts: &[&Fact], day: Day) -> Option<Representation> {
     })
 }
 
-fn call(facts: &[&Fact], day: Day) -> Option<Call> {
+fn call(facts: &[&Envelope], day: Day) -> Option<Call> {
     let calls: Vec<_> = facts
         .iter()
         .filter_map(|f| match &f.event {
@@ -284,11 +220,11 @@ fn call(facts: &[&Fact], day: Day) -> Option<Call> {
         extend_unique(&mut merged.addressees, c.addressees.iter().cloned());
         extend_unique(&mut merged.actions, c.actions.iter().cloned());
     }
-    let field = |f: &Fact| match &f.event {
+    let field = |f: &Envelope| match &f.event {
         Event::CallIssued(c) => (c.action_count, c.target.clone()),
         _ => (None, None),
     };
-    let differ = |a: &Fact, b: &Fact| {
+    let differ = |a: &Envelope, b: &Envelope| {
         let ((ca, ta), (cb, tb)) = (field(a), field(b));
         disjoint(a, b)
             || matches!((ca, cb), (Some(x), Some(y)) if x != y)
@@ -301,7 +237,7 @@ fn call(facts: &[&Fact], day: Day) -> Option<Call> {
     Some(merged)
 }
 
-fn commitment(occurred: &[&Fact], day: Day) -> Option<Commitment> {
+fn commitment(occurred: &[&Envelope], day: Day) -> Option<Commitment> {
     let last = occurred.last()?;
     let revision = occurred
         .iter()
@@ -344,17 +280,17 @@ fn commitment(occurred: &[&Fact], day: Day) -> Option<Commitment> {
     }
 }
 
-fn instrument(occurred: &[&Fact], day: Day) -> Option<Instrument> {
+fn instrument(occurred: &[&Envelope], day: Day) -> Option<Instrument> {
     let last = occurred.last()?;
     let Event::InstrumentStatus(s) = &last.event else {
         return None;
     };
-    let same_date: Vec<&Fact> = occurred
+    let same_date: Vec<&Envelope> = occurred
         .iter()
         .copied()
         .filter(|f| f.valid == last.valid)
         .collect();
-    let status_of = |f: &Fact| match &f.event {
+    let status_of = |f: &Envelope| match &f.event {
         Event::InstrumentStatus(s) => s.status.as_str(),
         _ => "",
     };
@@ -373,17 +309,17 @@ fn instrument(occurred: &[&Fact], day: Day) -> Option<Instrument> {
     })
 }
 
-fn statistic(occurred: &[&Fact], day: Day) -> Option<Statistic> {
+fn statistic(occurred: &[&Envelope], day: Day) -> Option<Statistic> {
     let last = occurred.last()?;
     let Event::StatisticReported(s) = &last.event else {
         return None;
     };
-    let about_same = |f: &&Fact| match &f.event {
+    let about_same = |f: &&Envelope| match &f.event {
         Event::StatisticReported(o) => o.period == s.period && o.scope == s.scope,
         _ => false,
     };
-    let same: Vec<&Fact> = occurred.iter().copied().filter(about_same).collect();
-    let value_of = |f: &Fact| match &f.event {
+    let same: Vec<&Envelope> = occurred.iter().copied().filter(about_same).collect();
+    let value_of = |f: &Envelope| match &f.event {
         Event::StatisticReported(o) => {
             json!({"value": o.value, "qualifier": o.qualifier, "unit": o.unit})
         }
@@ -405,7 +341,7 @@ fn statistic(occurred: &[&Fact], day: Day) -> Option<Statistic> {
     })
 }
 
-fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {
+fn meeting(facts: &[&Envelope], day: Day) -> Option<Meeting> {
     let first = facts.first()?;
     let Event::MeetingHeld(m) = &first.event else {
         return None;
@@ -439,7 +375,7 @@ fn meeting(facts: &[&Fact], day: Day) -> Option<Meeting> {
     Some(merged)
 }
 
-fn publication(facts: &[&Fact], day: Day) -> Option<Publication> {
+fn publication(facts: &[&Envelope], day: Day) -> Option<Publication> {
     let first = facts.first()?;
     let Event::PublicationReleased(p) = &first.event else {
         return None;

@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::date::{Certainty, parse_day};
-use crate::event::upcast;
+use crate::date::{Certainty, Day, ValidTime, parse_day};
+use crate::event::{Envelope, upcast};
 
 fn envelope(seq: i64, id: &str, valid: &str, kind: &str, payload: serde_json::Value) -> Envelope {
     Envelope {
@@ -14,12 +14,11 @@ fn envelope(seq: i64, id: &str, valid: &str, kind: &str, payload: serde_json::Va
         event: upcast::from_value(kind, 1, payload).unwrap(),
         source: Some("s".into()),
         quote: Some("q".into()),
-        recorded_at: format!("2026-01-01T00:00:{seq:02}Z"),
     }
 }
 
-fn given(events: &[Envelope]) -> Timeline {
-    let mut t = Timeline::default();
+fn given(events: &[Envelope]) -> Fold {
+    let mut t = Fold::default();
     for e in events {
         t.apply(e);
     }
@@ -60,7 +59,7 @@ fn call(seq: i64, id: &str, count: u32) -> Envelope {
     )
 }
 
-fn member_certainty(t: &Timeline, at: &str) -> Option<Certainty> {
+fn member_certainty(t: &Fold, at: &str) -> Option<Certainty> {
     let land = t.at(day(at));
     land.groups
         .get("org:icat")
@@ -137,7 +136,7 @@ fn an_open_term_lasts_until_it_is_ended() {
         json!({"group": "org:icat", "holder": "org:unodc", "role": "coordinator"}),
     );
     let open = given(std::slice::from_ref(&assigned));
-    let roles = |t: &Timeline, at: &str| {
+    let roles = |t: &Fold, at: &str| {
         t.at(day(at))
             .groups
             .get("org:icat")
@@ -297,7 +296,7 @@ fn the_latest_statistic_counts() {
 
 #[test]
 fn an_empty_log_has_an_empty_landscape() {
-    let land = Timeline::default().at(day("2023-01-01"));
+    let land = Fold::default().at(day("2023-01-01"));
     assert!(land.is_empty() && land.entities.is_empty() && land.evidence.is_empty());
 }
 
@@ -316,359 +315,4 @@ fn folding_a_prefix_then_the_rest_equals_folding_all() {
         stepwise.at(day("2024-01-01")),
         given(&events).at(day("2024-01-01"))
     );
-}
-
-/// The materialised projection against a full replay, on the curated events plus
-/// retractions and corrections appended on top.
-mod materialised {
-    use std::path::PathBuf;
-
-    use super::*;
-    use crate::error::Location;
-    use crate::event::EventLine;
-    use crate::ingest::{Session, ingest};
-    use crate::store::{Access, Store};
-
-    fn curated_store(dir: &tempfile::TempDir) -> Store {
-        let mut store = Store::open(&dir.path().join("t.db"), Access::ReadWrite).unwrap();
-        let events = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events");
-        ingest(&mut store, &[events], "test".into()).unwrap();
-        let first_role = store
-            .event_ids_of_kind("role.assigned")
-            .unwrap()
-            .into_iter()
-            .next()
-            .expect("the curated events assign roles");
-        let joined = store
-            .event_ids_of_kind("membership.joined")
-            .unwrap()
-            .into_iter()
-            .next()
-            .unwrap();
-        let joined_event = store.event(&joined).unwrap().unwrap();
-        let registrations = store.event_ids_of_kind("entity.registered").unwrap();
-        let registration_event = store.event(&registrations[0]).unwrap().unwrap();
-        let mut renamed: serde_json::Value =
-            serde_json::from_str(&registration_event.payload).unwrap();
-        renamed["name"] = json!("Renamed by a correction");
-        let meta = |id: &str,
-                    payload: serde_json::Value,
-                    kind: &str,
-                    source: Option<String>,
-                    quote: Option<String>| EventLine {
-            id: Some(id.into()),
-            kind: kind.into(),
-            version: None,
-            valid: "2026-01-01".into(),
-            payload,
-            source,
-            quote,
-            recorded_at: None,
-            recorded_by: None,
-        };
-        let lines = vec![
-            meta(
-                "r1",
-                json!({"target": first_role, "reason": "test"}),
-                "event.retracted",
-                None,
-                None,
-            ),
-            meta(
-                "c1",
-                json!({"target": joined, "reason": "test", "replacement": {"kind": "membership.joined", "valid": "2021", "payload": serde_json::from_str::<serde_json::Value>(&joined_event.payload).unwrap()}}),
-                "event.corrected",
-                joined_event.source.clone(),
-                joined_event.quote.clone(),
-            ),
-            meta(
-                "r2",
-                json!({"target": "c1", "reason": "undo"}),
-                "event.retracted",
-                None,
-                None,
-            ),
-            meta(
-                "c2",
-                json!({"target": joined, "reason": "again", "replacement": {"kind": "membership.left", "valid": "2022-06", "payload": serde_json::from_str::<serde_json::Value>(&joined_event.payload).unwrap()}}),
-                "event.corrected",
-                joined_event.source.clone(),
-                joined_event.quote.clone(),
-            ),
-            // A correction of a correction, then its retraction: c2's replacement returns.
-            meta(
-                "c3",
-                json!({"target": "c2", "reason": "chain", "replacement": {"kind": "membership.joined", "valid": "2019", "payload": serde_json::from_str::<serde_json::Value>(&joined_event.payload).unwrap()}}),
-                "event.corrected",
-                joined_event.source.clone(),
-                joined_event.quote.clone(),
-            ),
-            meta(
-                "r3",
-                json!({"target": "c3", "reason": "undo the chain"}),
-                "event.retracted",
-                None,
-                None,
-            ),
-            // A registration corrected (renamed) and another retracted.
-            meta(
-                "c4",
-                json!({"target": registrations[0], "reason": "rename", "replacement": {"kind": "entity.registered", "valid": "2026", "payload": renamed}}),
-                "event.corrected",
-                registration_event.source.clone(),
-                registration_event.quote.clone(),
-            ),
-            meta(
-                "r4",
-                json!({"target": registrations[1], "reason": "test"}),
-                "event.retracted",
-                None,
-                None,
-            ),
-        ];
-        // A withdrawal dated only approximately: possibly withdrawn for ever after, never
-        // certainly, so the commitment must stay (possible) in every later state.
-        let commitment = store.event_ids_of_kind("commitment.set").unwrap()[0].clone();
-        let commitment_event = store.event(&commitment).unwrap().unwrap();
-        let commitment_id = serde_json::from_str::<serde_json::Value>(&commitment_event.payload)
-            .unwrap()["commitment"]
-            .clone();
-        let mut lines = lines;
-        lines.push(EventLine {
-            id: Some("w1".into()),
-            kind: "commitment.withdrawn".into(),
-            version: None,
-            valid: "2021~".into(),
-            payload: json!({"commitment": commitment_id}),
-            source: commitment_event.source.clone(),
-            quote: commitment_event.quote.clone(),
-            recorded_at: None,
-            recorded_by: None,
-        });
-        // A meeting's participants corrected: the stored meeting and the line correcting it.
-        let participants = |cid: &str, meeting: &str, participants: serde_json::Value| {
-            let event = store
-                .event(meeting)
-                .unwrap()
-                .unwrap_or_else(|| panic!("the curated events hold {meeting}"));
-            let mut payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap();
-            let before = payload["participants"].clone();
-            payload["participants"] = participants;
-            let line = meta(
-                cid,
-                json!({"target": event.id, "reason": "participants", "replacement": {"kind": "meeting.held", "valid": event.valid, "payload": payload}}),
-                "event.corrected",
-                event.source.clone(),
-                event.quote.clone(),
-            );
-            (before, line)
-        };
-        // A meeting corrected to name fewer groups: its periods are no longer listed under
-        // the one it lost.
-        let (before, fewer) = participants("c5", "icat-principals-meeting-2020", json!([]));
-        assert_eq!(before, json!(["org:cbss"]));
-        lines.push(fewer);
-        // And one corrected to name a group more: its periods are listed under it too.
-        let (_, more) = participants(
-            "c6",
-            "icat-eu-atc-policy-exchange-2019",
-            json!(["org:icat", "org:eu-atc", "org:cbss"]),
-        );
-        lines.push(more);
-        for line in lines {
-            // One transaction each, as `append` does: maintenance across batches.
-            let mut session = Session::begin(&mut store, "test".into()).unwrap();
-            session
-                .add(
-                    line,
-                    None,
-                    &Location::Argument {
-                        what: "test",
-                        event: None,
-                    },
-                )
-                .unwrap();
-            session.commit().unwrap();
-        }
-        store
-    }
-
-    fn month_ends() -> Vec<Day> {
-        (2018..=2025)
-            .flat_map(|y| (1..=12).map(move |m| (y, m)))
-            .map(|(y, m)| {
-                let first = chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
-                first
-                    .checked_add_months(chrono::Months::new(1))
-                    .unwrap()
-                    .pred_opt()
-                    .unwrap()
-            })
-            .collect()
-    }
-
-    fn replayed(store: &Store, day: Day, group: Option<&str>) -> Landscape {
-        let head = store.head().unwrap();
-        let mut land = replay(store, Knowledge::default()).unwrap().at(day);
-        land.log_head = HeadRef {
-            seq: head.seq,
-            hash: head.hash,
-        };
-        if let Some(g) = group {
-            land.only_group(g);
-        }
-        land
-    }
-
-    #[test]
-    fn a_group_follows_the_meetings_corrections_name_it_in() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = curated_store(&dir);
-        let meetings = |group: &str| -> Vec<String> {
-            state_at(&store, day("2024-12-31"), Knowledge::default(), Some(group))
-                .unwrap()
-                .meetings
-                .into_iter()
-                .map(|m| m.meeting)
-                .collect()
-        };
-        let cbss = meetings("org:cbss");
-        assert!(
-            cbss.contains(&"meeting:icat-eu-atc-policy-exchange-2019".to_owned()),
-            "{cbss:?}"
-        );
-        assert!(
-            !cbss.contains(&"meeting:icat-principals-meeting-2020".to_owned()),
-            "{cbss:?}"
-        );
-        assert!(meetings("org:icat").contains(&"meeting:icat-principals-meeting-2020".to_owned()));
-    }
-
-    #[test]
-    fn state_from_the_materialised_facts_equals_a_full_replay() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = curated_store(&dir);
-        for day in month_ends() {
-            // org:cbss lost a meeting and gained another by corrections.
-            for group in [None, Some("org:icat"), Some("org:cbss"), Some("org:eu-atc")] {
-                let fast = state_at(&store, day, Knowledge::default(), group).unwrap();
-                assert_eq!(
-                    fast,
-                    replayed(&store, day, group),
-                    "as of {day} group {group:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_diff_from_the_stored_periods_equals_one_from_two_full_replays() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = curated_store(&dir);
-        // A `--reported-by` after every document replays the whole log.
-        let replaying = Knowledge {
-            reported_by: Some(day("9999-12-31")),
-            ..Knowledge::default()
-        };
-        let year_ends: Vec<Day> = (2012..=2026)
-            .map(|y| crate::date::end_of_year(y).unwrap())
-            .collect();
-        for (i, from) in year_ends.iter().enumerate() {
-            for to in &year_ends[i + 1..] {
-                let fast =
-                    crate::diff::diff_at(&store, *from, *to, Knowledge::default(), None).unwrap();
-                let slow = crate::diff::diff_at(&store, *from, *to, replaying, None).unwrap();
-                assert_eq!(fast.sections, slow.sections, "diff {from} {to}");
-                for (id, name) in &fast.names {
-                    assert_eq!(slow.names.get(id), Some(name), "name of {id}");
-                }
-            }
-        }
-    }
-
-    /// Schemas 2 to 8 kept (group, key) pairs instead of periods listed under groups, and
-    /// schemas 2 to 9 the spans of keys (left empty here: no upgrade reads them) instead
-    /// of an index of the facts served in between.
-    const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
-            grp TEXT NOT NULL, key_id INTEGER NOT NULL, PRIMARY KEY (grp, key_id)
-        ) STRICT, WITHOUT ROWID;
-        INSERT INTO fact_key_groups (grp, key_id)
-        SELECT DISTINCT g.grp, p.key_id FROM key_period_groups g JOIN key_periods p USING (period_id);
-        DROP TABLE key_period_groups;
-        CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
-        DROP INDEX facts_in_between;";
-
-    #[test]
-    fn a_log_of_schema_3_gains_its_periods_when_opened() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = curated_store(&dir);
-        let before = store.derived_tables_dump().unwrap();
-        let path = store.path().to_owned();
-        // What a log written before schema 4 looks like.
-        store
-            .connection()
-            .execute_batch(&format!(
-                "{SCHEMA_8_GROUPS}
-                     DROP TABLE statistic_period_groups; DROP TABLE key_period_spans;
-                     DROP TABLE key_periods; DROP TABLE entity_names; PRAGMA user_version = 3;"
-            ))
-            .unwrap();
-        drop(store);
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        assert_eq!(store.derived_tables_dump().unwrap(), before);
-    }
-
-    #[test]
-    fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = curated_store(&dir);
-        let before = store.derived_tables_dump().unwrap();
-        let path = store.path().to_owned();
-        store.connection().execute_batch(SCHEMA_8_GROUPS).unwrap();
-        // Schema 4 linked every indicator to every group that reported it.
-        let linked = store
-            .connection()
-            .execute(
-                "INSERT OR IGNORE INTO fact_key_groups (grp, key_id)
-                 SELECT 'org:icat', key_id FROM fact_keys WHERE section = 6",
-                [],
-            )
-            .unwrap();
-        assert!(linked > 0, "the curated log reports statistics");
-        store
-            .connection()
-            .execute_batch(
-                "DROP TABLE statistic_period_groups; DROP TABLE entity_names;
-                 PRAGMA user_version = 4;",
-            )
-            .unwrap();
-        drop(store);
-        let store = Store::open(&path, Access::ReadOnly).unwrap();
-        assert_eq!(store.derived_tables_dump().unwrap(), before);
-    }
-
-    #[test]
-    fn rebuild_gives_the_same_derived_tables_as_incremental_maintenance() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = curated_store(&dir);
-        let before = store.derived_tables_dump().unwrap();
-        let states: Vec<Landscape> = month_ends()
-            .into_iter()
-            .map(|d| state_at(&store, d, Knowledge::default(), None).unwrap())
-            .collect();
-        store.rebuild().unwrap();
-        let after = store.derived_tables_dump().unwrap();
-        let only_before: Vec<_> = before.iter().filter(|r| !after.contains(r)).collect();
-        let only_after: Vec<_> = after.iter().filter(|r| !before.contains(r)).collect();
-        assert_eq!(
-            (only_before, only_after),
-            (vec![], vec![]),
-            "rows only before / only after a rebuild"
-        );
-        let again: Vec<Landscape> = month_ends()
-            .into_iter()
-            .map(|d| state_at(&store, d, Knowledge::default(), None).unwrap())
-            .collect();
-        assert_eq!(again, states);
-    }
 }

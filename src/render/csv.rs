@@ -2,57 +2,15 @@
 //! row carries its certainty, the ids of the events behind it, their sources (document
 //! sha256) and their quotes; lists inside a cell are joined with "; ", quotes with " | ".
 
-use std::fmt;
-
 use super::name_of;
-use crate::projection::{Claim, Landscape};
+use crate::projection::{Claim, Landscape, Section};
 
-/// A table of `state --format csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
-    Members,
-    Roles,
-    Representatives,
-    Calls,
-    Commitments,
-    Instruments,
-    Statistics,
-    Meetings,
-    Publications,
+/// The columns of each section's table, before the evidence columns.
+trait Columns {
+    fn header(self) -> &'static [&'static str];
 }
 
-impl Section {
-    /// Every section, in the order `state` prints them.
-    pub const ALL: [Section; 9] = [
-        Section::Members,
-        Section::Roles,
-        Section::Representatives,
-        Section::Calls,
-        Section::Commitments,
-        Section::Instruments,
-        Section::Statistics,
-        Section::Meetings,
-        Section::Publications,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Section::Members => "members",
-            Section::Roles => "roles",
-            Section::Representatives => "representatives",
-            Section::Calls => "calls",
-            Section::Commitments => "commitments",
-            Section::Instruments => "instruments",
-            Section::Statistics => "statistics",
-            Section::Meetings => "meetings",
-            Section::Publications => "publications",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Section> {
-        Section::ALL.into_iter().find(|s| s.name() == text)
-    }
-
+impl Columns for Section {
     fn header(self) -> &'static [&'static str] {
         match self {
             Section::Members => &[
@@ -143,12 +101,6 @@ impl Section {
                 "certainty",
             ],
         }
-    }
-}
-
-impl fmt::Display for Section {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -412,7 +364,7 @@ mod tests {
     #[test]
     fn every_header_ends_with_the_evidence_columns() {
         for s in Section::ALL {
-            let land = crate::projection::Timeline::default()
+            let land = crate::projection::Fold::default()
                 .at(chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap());
             let text = section(&land, s);
             let header = text.lines().next().unwrap();

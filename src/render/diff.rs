@@ -134,14 +134,14 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
         if section.changes.is_empty() {
             continue;
         }
-        let _ = writeln!(o, "\n{}", style.bold(section.name));
+        let _ = writeln!(o, "\n{}", style.bold(section.name()));
         for c in &section.changes {
             let (sign, paint): (&str, fn(&Style, &str) -> String) = match c.change {
                 "added" => ("+", Style::added),
                 "removed" => ("-", Style::removed),
                 _ => ("~", Style::changed),
             };
-            let line = wrap(&describe(diff, section.name, c), 74, 4);
+            let line = wrap(&describe(diff, section.name(), c), 74, 4);
             let _ = writeln!(o, "  {} {}", paint(&style, sign), line);
             let _ = writeln!(
                 o,
@@ -208,7 +208,7 @@ pub fn markdown(diff: &Diff, notes: &[String]) -> String {
         if section.changes.is_empty() {
             continue;
         }
-        let _ = writeln!(o, "## {}\n", section.name);
+        let _ = writeln!(o, "## {}\n", section.name());
         for c in &section.changes {
             let _ = writeln!(
                 o,
@@ -218,7 +218,7 @@ pub fn markdown(diff: &Diff, notes: &[String]) -> String {
                     "removed" => "➖",
                     _ => "✏️",
                 },
-                describe(diff, section.name, c).replace('|', "\\|"),
+                describe(diff, section.name(), c).replace('|', "\\|"),
                 c.evidence.join(", ")
             );
             for item in &c.items {

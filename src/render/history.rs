@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Style, wrap};
-use crate::history::History;
+use crate::query::History;
 
 pub fn text(history: &History, style: Style) -> String {
     let mut o = String::new();

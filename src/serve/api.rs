@@ -14,6 +14,7 @@ use super::params::Params;
 use super::{ApiError, App, HEAVY_AT_ONCE, HEAVY_RETRY_AFTER, HEAVY_WAIT};
 use crate::date::{ValidTime, day_string, today};
 use crate::event::Event;
+use crate::projection::Section;
 use crate::store::{EventFilter, Store};
 
 /// `/api/log` pages: this many events unless `limit` says otherwise, and never more than
@@ -53,7 +54,7 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
                 format!("no group `{group}` in the log (ids look like org:icat)"),
             ));
         }
-        let land = crate::projection::state_at(store, day, knowledge, group.as_deref())?;
+        let land = crate::query::state_at(store, day, knowledge, group.as_deref())?;
         pretty(&land, cancel)
     })
     .await
@@ -75,17 +76,17 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
         ));
     }
     let section = params.one("section")?.map(str::to_owned);
-    if let Some(s) = &section
-        && !crate::diff::SECTIONS.contains(&s.as_str())
-    {
+    let only = section.as_deref().map(Section::parse_diff_name);
+    if let (Some(s), Some(None)) = (&section, only) {
         return Err(ApiError::bad(
             "section",
             format!(
                 "`{s}` is not a section; one of {}",
-                crate::diff::SECTIONS.join(", ")
+                Section::COMPARED.map(Section::diff_name).join(", ")
             ),
         ));
     }
+    let only = only.flatten();
     let knowledge = params.knowledge()?;
     let key = format!(
         "diff?from={}&to={}&section={}&{}",
@@ -96,7 +97,7 @@ pub async fn diff(State(app): State<App>, params: Params) -> Result<Response, Ap
     );
     cached(&app, key, move |store, cancel| {
         let knowledge = knowledge.resolve(store)?;
-        let diff = crate::diff::diff_at(store, from, to, knowledge, section.as_deref())?;
+        let diff = crate::query::diff_at(store, from, to, knowledge, only)?;
         pretty(&diff, cancel)
     })
     .await
@@ -202,7 +203,7 @@ pub async fn entity(
     let body = app
         .inner
         .pool
-        .read(move |store, cancel| pretty(&crate::history::history(store, &id)?, cancel))
+        .read(move |store, cancel| pretty(&crate::query::history(store, &id)?, cancel))
         .await?;
     Ok(json(body))
 }

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 
 use super::ApiError;
 use crate::date::{Day, parse_query_day};
-use crate::projection::{Knowledge, resolve_known_at};
+use crate::query::{Knowledge, resolve_known_at};
 use crate::store::Store;
 
 /// The decoded `name=value` pairs of a request's query string.

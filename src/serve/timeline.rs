@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use crate::date::{ValidTime, day_string};
 use crate::error::Result;
+use crate::event::Envelope as Fact;
 use crate::event::{EntityRegistered, Event};
-use crate::projection::{Fact, HeadRef, Knowledge, Timeline as Folded, head_at, replay};
+use crate::projection::{Fold as Folded, HeadRef};
+use crate::query::{Knowledge, head_at, replay};
 use crate::store::{EventFilter, Store};
 
 #[derive(Serialize)]

@@ -8,11 +8,12 @@
 use std::borrow::Cow;
 
 use rusqlite::Row;
-use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
 
-use super::{EVENT_COLUMNS, Store};
-use crate::canonical::hex_string;
+use super::Store;
+use super::events::EVENT_COLUMNS;
+use super::row::lenient_text;
+use crate::canonical::{hex_string, push_string};
 use crate::error::Result;
 use crate::event::StoredEvent;
 
@@ -53,23 +54,23 @@ impl<'a> Link<'a> {
     pub fn canonical(&self, out: &mut String) {
         out.clear();
         out.push_str("{\"id\":");
-        push_json_string(out, self.id);
+        push_string(out, self.id);
         out.push_str(",\"kind\":");
-        push_json_string(out, self.kind);
+        push_string(out, self.kind);
         out.push_str(",\"payload\":");
         out.push_str(self.payload);
         out.push_str(",\"quote\":");
         push_opt(out, self.quote);
         out.push_str(",\"recorded_at\":");
-        push_json_string(out, self.recorded_at);
+        push_string(out, self.recorded_at);
         out.push_str(",\"recorded_by\":");
-        push_json_string(out, self.recorded_by);
+        push_string(out, self.recorded_by);
         out.push_str(",\"seq\":");
         push_integer(out, self.seq);
         out.push_str(",\"source\":");
         push_opt(out, self.source);
         out.push_str(",\"valid\":");
-        push_json_string(out, self.valid);
+        push_string(out, self.valid);
         out.push_str(",\"version\":");
         push_integer(out, i64::from(self.version));
         out.push('}');
@@ -182,20 +183,6 @@ impl Store {
     }
 }
 
-/// A text column whatever its bytes; `std::str::from_utf8` first because it is much faster
-/// than the lossy decoder on the valid text that nearly every row holds.
-fn lenient_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
-    Ok(match r.get_ref(i)? {
-        ValueRef::Null => None,
-        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        }),
-        ValueRef::Integer(n) => Some(Cow::Owned(n.to_string())),
-        ValueRef::Real(x) => Some(Cow::Owned(x.to_string())),
-    })
-}
-
 /// `hex == hex_string(digest)`, without building the string.
 fn hex_equals(digest: &[u8; 32], hex: &str) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -208,7 +195,7 @@ fn hex_equals(digest: &[u8; 32], hex: &str) -> bool {
 
 fn push_opt(out: &mut String, value: Option<&str>) {
     match value {
-        Some(v) => push_json_string(out, v),
+        Some(v) => push_string(out, v),
         None => out.push_str("null"),
     }
 }
@@ -216,69 +203,6 @@ fn push_opt(out: &mut String, value: Option<&str>) {
 fn push_integer(out: &mut String, n: i64) {
     use std::fmt::Write;
     write!(out, "{n}").expect("writing to a String cannot fail");
-}
-
-/// Appends `value` as a JSON string, escaped exactly as serde_json (and Python's
-/// `json.dumps(..., ensure_ascii=False)`) escape it.
-///
-/// Runs of bytes that need no escape are copied whole, found eight bytes at a time: this
-/// runs for every field of every event on ingest and `verify`, and almost no text needs an
-/// escape. Every byte that does is ASCII, so slicing at it never splits a UTF-8 sequence.
-fn push_json_string(out: &mut String, value: &str) {
-    out.push('"');
-    let bytes = value.as_bytes();
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8)
-            && !needs_escape(u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(&value[copied..i]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        } else {
-            out.push_str(escape);
-        }
-        i += 1;
-        copied = i;
-    }
-    out.push_str(&value[copied..]);
-    out.push('"');
-}
-
-/// Whether any of the eight bytes is a control character, `"` or `\\` (may also answer
-/// yes for other bytes next to one of those; the byte loop then decides).
-fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte is zero in `x` → its high bit is set in `has_zero(x)` (the classic bit trick;
-    // borrows can only add false positives above a true zero).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    // Bytes below 0x20: `b - 0x20` borrows. Bytes >= 0x80 never count (masked by `!word`).
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    control | has_zero(word ^ (ONES * u64::from(b'"'))) | has_zero(word ^ (ONES * u64::from(b'\\')))
-        != 0
 }
 
 #[cfg(test)]
@@ -325,40 +249,6 @@ mod tests {
         assert_ne!(link("{}", None).hash(GENESIS, &mut s), base);
         assert_ne!(link("{}", Some("q")).hash(&base, &mut s), base);
         assert_eq!(link("{}", Some("q")).hash(GENESIS, &mut s), base);
-    }
-
-    #[test]
-    fn escaping_matches_serde_json_around_every_chunk_boundary() {
-        // Each special byte at every position of a 20-byte ASCII/UTF-8 string, so that the
-        // eight-byte scan meets it at each offset within a word and in the tail.
-        let specials = [
-            '"', '\\', '\n', '\r', '\t', '\u{08}', '\u{0c}', '\u{0}', '\u{1f}', '\u{7f}', 'é', ' ',
-            '!', '#', '[', ']',
-        ];
-        for special in specials {
-            for at in 0..20 {
-                let mut text: String = "abcdéfghijklmnopqrs".chars().take(19).collect();
-                let at = text
-                    .char_indices()
-                    .nth(at.min(18))
-                    .map_or(text.len(), |(i, _)| i);
-                text.insert(at, special);
-                let mut out = String::new();
-                push_json_string(&mut out, &text);
-                assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn escaping_matches_serde_json(text in "(?s).{0,40}", ascii in "[\\x00-\\x7f]{0,40}") {
-            for text in [&text, &ascii] {
-                let mut out = String::new();
-                push_json_string(&mut out, text);
-                proptest::prop_assert_eq!(out, serde_json::to_string(text).unwrap());
-            }
-        }
     }
 
     #[test]

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use policylog::diff::diff_at;
 use policylog::error::Location;
 use policylog::event::{EventLine, StoredEvent};
 use policylog::ingest::{self, Added, Session};
-use policylog::projection::{self, Knowledge, Landscape};
+use policylog::projection::Landscape;
+use policylog::query::{self, Knowledge, diff_at};
 use policylog::store::{Access, EventFilter, Store};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, params, params_from_iter};
@@ -326,7 +326,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
     let mut state_entries = Vec::new();
     let state_ms = sample(5, 50, Duration::from_secs(20), |_| {
         let day = random_day(&mut rng);
-        let (land, took) = timed(|| projection::state_at(&store, day, k, None))?;
+        let (land, took) = timed(|| query::state_at(&store, day, k, None))?;
         state_entries.push(entries(&land));
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
@@ -334,7 +334,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
     let group_ms = sample(20, 300, Duration::from_secs(10), |_| {
         let day = random_day(&mut rng);
         let group = Shape::group_id(rng.below(shape.groups));
-        let (land, took) = timed(|| projection::state_at(&store, day, k, Some(&group)))?;
+        let (land, took) = timed(|| query::state_at(&store, day, k, Some(&group)))?;
         group_entries.push(entries(&land));
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
@@ -354,7 +354,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
         diff_year_changes.push(d.sections.iter().map(|s| s.changes.len()).sum());
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
-    let last = projection::state_at(&store, year_end(2025), k, None)?;
+    let last = query::state_at(&store, year_end(2025), k, None)?;
     Ok(QueryOut {
         state_ms,
         state_entries,
@@ -371,7 +371,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReplayOut {
-    /// Full replay of the log, then `Timeline::at(day)`.
+    /// Full replay of the log, then `Fold::at(day)`.
     pub state_ms: Vec<f64>,
     /// Full replay, then `at(day)` narrowed to one group.
     pub group_ms: Vec<f64>,
@@ -395,20 +395,20 @@ fn replay(work: &Workdir, events: usize, seed: u64) -> Result<ReplayOut> {
     let state_ms = sample(3, 10, Duration::from_secs(30), |_| {
         let day = random_day(&mut rng);
         let group = Shape::group_id(rng.below(shape.groups));
-        let (timeline, replayed) = timed(|| projection::replay(&store, k))?;
+        let (fold, replayed) = timed(|| query::replay(&store, k))?;
         let started = Instant::now();
-        let whole = timeline.at(day);
+        let whole = fold.at(day);
         let at = started.elapsed();
         let started = Instant::now();
-        let mut narrowed = timeline.at(day);
+        let mut narrowed = fold.at(day);
         narrowed.only_group(&group);
         let at_group = started.elapsed();
-        drop(timeline);
+        drop(fold);
         group_ms.push((replayed + at_group).as_secs_f64() * 1e3);
         replay_ms.push(replayed.as_secs_f64() * 1e3);
         for (answer, only) in [(&whole, None), (&narrowed, Some(group.as_str()))] {
             compared += 1;
-            let fast = projection::state_at(&store, day, k, only)?;
+            let fast = query::state_at(&store, day, k, only)?;
             if !same_answer(fast, answer) {
                 mismatches.push(format!("{day} {}", only.unwrap_or("(whole landscape)")));
             }

@@ -2,23 +2,35 @@
 //! at commit for every key a batch touched; read by `state` and `diff`, so that their cost
 //! follows the answer rather than the history behind it.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rusqlite::params;
 
-use crate::date::ValidTime;
 use crate::error::{Error, Result};
-use crate::event::{Event, upcast};
-use crate::projection::materialize::{KeyEntry, OPEN_END, OPEN_START, periods};
-use crate::projection::{Entry, Evidence, Fact};
+use crate::event::Envelope;
+use crate::projection::periods::{OPEN_END, OPEN_START, periods};
+use crate::projection::{Entry, Section};
 use crate::store::{Batch, Store};
-
-/// The section of statistics (see `section_key`).
-const STATISTICS: u8 = 6;
 
 /// Added to a day number (within `OPEN_START..=OPEN_END`) to make it a non-negative
 /// 32-bit number.
 const DAY_OFFSET: i64 = 1 << 31;
+
+/// A stored period read back, with the key it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    pub key_id: i64,
+    pub from_day: i32,
+    pub to_day: i32,
+    pub entry: Entry,
+    pub cites: Vec<i64>,
+}
+
+impl KeyEntry {
+    pub fn shows_on(&self, day: i32) -> bool {
+        self.from_day <= day && day <= self.to_day
+    }
+}
 
 /// A period's id (schema 8): its key in the high 32 bits, its last day in the low ones,
 /// so that the table's b-tree keeps each key's periods together in the order of their days.
@@ -44,7 +56,7 @@ pub(super) struct PeriodRow {
 }
 
 /// The periods a key's facts give now (no table touched: see `settle`).
-pub(super) fn period_rows(key_id: i64, section: u8, facts: &[Fact]) -> Vec<PeriodRow> {
+pub(super) fn period_rows(key_id: i64, section: Section, facts: &[Envelope]) -> Vec<PeriodRow> {
     periods(section, facts.iter().collect())
         .into_iter()
         .map(|p| {
@@ -70,7 +82,7 @@ impl Batch<'_> {
     pub(super) fn write_periods(
         &mut self,
         key_id: i64,
-        section: u8,
+        section: Section,
         created: bool,
         rows: Vec<PeriodRow>,
         groups: &[String],
@@ -105,7 +117,7 @@ impl Batch<'_> {
             )?;
             for (id, from_day, to_day) in &old {
                 span.execute([id])?;
-                if section == STATISTICS {
+                if section == Section::Statistics {
                     reporter.execute([id])?;
                 }
                 for grp in &listed_under {
@@ -142,6 +154,57 @@ impl Batch<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Batch<'_> {
+    /// Writes the pending spans of periods into their R*Tree, in day order, and the
+    /// pending periods under their groups, in the table's order.
+    pub(super) fn insert_pending_periods(&mut self) -> Result<()> {
+        let mut spans = std::mem::take(&mut self.derived.period_spans);
+        if !spans.is_empty() {
+            spans.sort_unstable();
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_spans (period_id, from_day, to_day) VALUES (?, ?, ?)",
+            )?;
+            for (from_day, to_day, id) in &spans {
+                insert.execute(params![id, from_day, to_day])?;
+            }
+        }
+        let mut grouped = std::mem::take(&mut self.derived.period_groups);
+        if !grouped.is_empty() {
+            let ranks = self.derived.group_names.ranks();
+            grouped.sort_unstable_by_key(|&(grp, to_day, from_day, id)| {
+                (ranks[grp as usize], to_day, from_day, id)
+            });
+            let names = &self.derived.group_names.names;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO key_period_groups (grp, to_day, from_day, period_id) VALUES (?, ?, ?, ?)",
+            )?;
+            for (grp, to_day, from_day, id) in &grouped {
+                insert.execute(params![names[*grp as usize], to_day, from_day, id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The groups the periods of these keys are listed under, as `(key_id, group)`: one
+    /// pass over the listings, which are kept by group, not by key.
+    pub(super) fn listings_of(
+        &self,
+        keys: &HashMap<i64, Option<Section>>,
+    ) -> Result<Vec<(i64, String)>> {
+        let mut listed = Vec::new();
+        let mut stmt = self
+            .tx
+            .prepare("SELECT period_id >> 32, grp FROM key_period_groups")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (key_id, grp) = row?;
+            if keys.contains_key(&key_id) {
+                listed.push((key_id, grp));
+            }
+        }
+        Ok(listed)
     }
 }
 
@@ -264,55 +327,5 @@ impl Store {
             });
         }
         Ok(())
-    }
-
-    /// The evidence of the events at these seqs, by event id: a correction cites the kind
-    /// and date of its replacement.
-    pub fn evidence(&self, seqs: &[i64]) -> Result<BTreeMap<String, Evidence>> {
-        let mut seqs = seqs.to_vec();
-        seqs.sort_unstable();
-        seqs.dedup();
-        let list = serde_json::to_string(&seqs).expect("numbers");
-        // One statement for them all, in seq order: a walk along the table, not a lookup
-        // (and a statement) per event. A join on the sorted list, not `seq IN (...)`,
-        // which would first copy the list into a temporary b-tree.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.kind, e.version, e.valid, e.source, e.quote,
-                    CASE e.kind WHEN 'event.corrected' THEN e.payload END
-             FROM json_each(?) j JOIN events e ON e.seq = j.value",
-        )?;
-        let rows = stmt.query_map([list], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })?;
-        let mut evidence = BTreeMap::new();
-        for row in rows {
-            let (id, mut kind, version, mut valid, source, quote, payload) = row?;
-            if let Some(payload) = payload
-                && let Ok(Event::EventCorrected(c)) = upcast::decode(&kind, version, &payload)
-            {
-                kind = c.replacement.event.kind().to_owned();
-                if ValidTime::parse(&c.replacement.valid).is_ok() {
-                    valid = c.replacement.valid.clone();
-                }
-            }
-            evidence.insert(
-                id,
-                Evidence {
-                    kind,
-                    valid,
-                    source,
-                    quote,
-                },
-            );
-        }
-        Ok(evidence)
     }
 }

@@ -1,19 +1,20 @@
-//! Settling the keys a batch touched: each key's facts are read back, decoded, and what
-//! they give now (its name, its periods) replaces what was stored. Reading and
-//! writing go through the batch's one connection; decoding and computing touch no table,
-//! so on a large batch they run on a second thread while this one reads the next keys and
-//! writes the last ones (docs/performance.md).
+//! Settling the keys a batch touched: each key's facts (in hand when the batch created the
+//! key, else read back and decoded) give its name or its periods now, which replace what
+//! was stored. Reading and writing go through the batch's one connection; decoding and
+//! computing touch no table, so on a large batch they run on a second thread while this
+//! one reads the next keys and writes the last ones (docs/performance.md).
 
 use std::sync::mpsc;
 
-use rusqlite::params;
-
+use super::entities::NameRow;
+use super::facts::{FactColumns, read_fact};
 use super::periods::{PeriodRow, period_rows};
-use super::{FACT_COLUMNS, FactColumns, PENDING_PERIODS_AT, fact_row, read_fact};
+use super::{InHand, PENDING_PERIODS_AT};
 use crate::error::Result;
+use crate::event::Envelope;
 use crate::event::Event;
-use crate::projection::Fact;
-use crate::projection::materialize::{NAMES, groups};
+use crate::projection::Section;
+use crate::projection::periods::groups;
 use crate::store::Batch;
 
 /// Fewer touched keys than this are settled on this thread: a thread costs more than it
@@ -30,7 +31,8 @@ const KEYS_AHEAD: usize = 64;
 #[derive(Debug, Clone, Copy)]
 struct Touched {
     key_id: i64,
-    section: u8,
+    /// None for a names key.
+    section: Option<Section>,
     /// Created in this batch: nothing derived from it is stored yet.
     created: bool,
 }
@@ -43,19 +45,14 @@ enum Settled {
         latest: Option<NameRow>,
     },
     Key {
-        touched: Touched,
+        key_id: i64,
+        section: Section,
+        /// Created in this batch: nothing derived from it is stored yet.
+        created: bool,
         periods: Vec<PeriodRow>,
         /// The groups its facts name, under which its periods are listed.
         groups: Vec<String>,
     },
-}
-
-struct NameRow {
-    id: String,
-    entity_type: String,
-    name: String,
-    acronym: Option<String>,
-    aliases: String,
 }
 
 impl Batch<'_> {
@@ -63,7 +60,7 @@ impl Batch<'_> {
     /// order, from one read of each key's facts.
     pub(in crate::store) fn settle_keys(&mut self) -> Result<()> {
         self.flush()?;
-        let mut touched: Vec<(i64, u8)> = self.derived.touched.drain().collect();
+        let mut touched: Vec<(i64, Option<Section>)> = self.derived.touched.drain().collect();
         touched.sort_unstable();
         let touched: Vec<Touched> = touched
             .into_iter()
@@ -75,14 +72,15 @@ impl Batch<'_> {
             .collect();
         if touched.len() < SECOND_THREAD_FROM {
             for key in touched {
-                let rows = self.key_fact_rows(key.key_id)?;
-                self.write_settled(settle(key, rows)?)?;
+                let facts = self.facts_of(key.key_id)?;
+                self.write_settled(settle(key, facts)?)?;
             }
         } else {
             self.settle_beside(touched)?;
         }
         self.derived.created.clear();
         self.derived.dropped_groups.clear();
+        self.derived.in_hand = InHand::up_to(0);
         self.insert_pending_periods()
     }
 
@@ -90,31 +88,39 @@ impl Batch<'_> {
     pub(super) fn settle_name(&mut self, key_id: i64) -> Result<()> {
         let key = Touched {
             key_id,
-            section: NAMES,
+            section: None,
             created: false,
         };
-        let rows = self.key_fact_rows(key_id)?;
-        self.write_settled(settle(key, rows)?)
+        let facts = self.facts_of(key_id)?;
+        self.write_settled(settle(key, facts)?)
+    }
+
+    /// A key's facts: in hand when the batch created the key, else read from the table.
+    fn facts_of(&mut self, key_id: i64) -> Result<KeyFacts> {
+        Ok(match self.derived.in_hand.take(key_id) {
+            Some(facts) => KeyFacts::InHand(facts),
+            None => KeyFacts::Stored(self.key_fact_rows(key_id)?),
+        })
     }
 
     /// Settles the keys with a second thread decoding and computing them: results come
     /// back in the order the keys were sent, so the writes are those of one thread.
     fn settle_beside(&mut self, touched: Vec<Touched>) -> Result<()> {
         std::thread::scope(|scope| {
-            let (to_settle, read) = mpsc::sync_channel::<(Touched, Vec<FactColumns>)>(KEYS_AHEAD);
+            let (to_settle, read) = mpsc::sync_channel::<(Touched, KeyFacts)>(KEYS_AHEAD);
             // Unbounded, so that the second thread never waits for this one while this one
             // waits for room; no more results wait than keys were in flight.
             let (to_write, settled) = mpsc::channel::<Result<Settled>>();
             scope.spawn(move || {
-                for (key, rows) in read {
-                    if to_write.send(settle(key, rows)).is_err() {
+                for (key, facts) in read {
+                    if to_write.send(settle(key, facts)).is_err() {
                         return;
                     }
                 }
             });
             for key in touched {
-                let rows = self.key_fact_rows(key.key_id)?;
-                if to_settle.send((key, rows)).is_err() {
+                let facts = self.facts_of(key.key_id)?;
+                if to_settle.send((key, facts)).is_err() {
                     // The thread only ends early by panicking, which the scope passes on
                     // when it joins it.
                     break;
@@ -131,31 +137,17 @@ impl Batch<'_> {
         })
     }
 
-    /// A key's facts in (from day, seq) order.
-    fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {FACT_COLUMNS}
-             FROM facts f JOIN events e ON e.seq = f.seq WHERE f.key_id = ? ORDER BY f.from_day, f.seq"
-        ))?;
-        let rows = stmt.query_map([key_id], fact_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     fn write_settled(&mut self, settled: Settled) -> Result<()> {
         match settled {
             Settled::Name { key_id, latest } => self.write_name(key_id, latest),
             Settled::Key {
-                touched,
+                key_id,
+                section,
+                created,
                 periods,
                 groups,
             } => {
-                self.write_periods(
-                    touched.key_id,
-                    touched.section,
-                    touched.created,
-                    periods,
-                    &groups,
-                )?;
+                self.write_periods(key_id, section, created, periods, &groups)?;
                 if self.derived.period_spans.len() >= PENDING_PERIODS_AT
                     || self.derived.period_groups.len() >= PENDING_PERIODS_AT
                 {
@@ -165,56 +157,43 @@ impl Batch<'_> {
             }
         }
     }
+}
 
-    /// Stores an entity's name, or none when no registration counts any more.
-    fn write_name(&mut self, key_id: i64, latest: Option<NameRow>) -> Result<()> {
-        match latest {
-            Some(r) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
-                         VALUES (?, ?, ?, ?, ?)",
-                    )?
-                    .execute(params![r.id, r.entity_type, r.name, r.acronym, r.aliases])?;
-            }
-            None => {
-                // A names key is the entity's id.
-                self.tx
-                    .prepare_cached(
-                        "DELETE FROM entity_names
-                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
-                    )?
-                    .execute([key_id])?;
-            }
-        }
-        Ok(())
-    }
+/// A key's facts in (from day, seq) order: in hand, or as the table's rows, to decode.
+enum KeyFacts {
+    InHand(Vec<Envelope>),
+    Stored(Vec<FactColumns>),
 }
 
 /// What a key's facts give now: decoding and computing only, no table touched.
-fn settle(key: Touched, rows: Vec<FactColumns>) -> Result<Settled> {
-    let facts = rows
-        .into_iter()
-        .map(read_fact)
-        .collect::<Result<Vec<_>>>()?;
-    if key.section == NAMES {
+fn settle(key: Touched, facts: KeyFacts) -> Result<Settled> {
+    let facts = match facts {
+        KeyFacts::InHand(facts) => facts,
+        KeyFacts::Stored(rows) => rows
+            .into_iter()
+            .map(read_fact)
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let Some(section) = key.section else {
         return Ok(Settled::Name {
             key_id: key.key_id,
             latest: latest_name(&facts),
         });
-    }
+    };
     let mut groups: Vec<String> = facts.iter().flat_map(|f| groups(&f.event)).collect();
     groups.sort_unstable();
     groups.dedup();
     Ok(Settled::Key {
-        touched: key,
-        periods: period_rows(key.key_id, key.section, &facts),
+        key_id: key.key_id,
+        section,
+        created: key.created,
+        periods: period_rows(key.key_id, section, &facts),
         groups,
     })
 }
 
 /// The name the latest registration that counts gives, if any (all may be retracted).
-fn latest_name(facts: &[Fact]) -> Option<NameRow> {
+fn latest_name(facts: &[Envelope]) -> Option<NameRow> {
     facts
         .iter()
         .filter_map(|f| match &f.event {

@@ -1,4 +1,4 @@
-//! The landscape as of a day: the query over a `Timeline`. Its JSON form is a contract
+//! The landscape as of a day: what the fold shows (`Fold::at`), entry by entry. Its JSON form is a contract
 //! (docs/json-contract.md): add fields, never rename or remove them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::entry::{Entry, entry_at, section_key};
-use super::{Fact, Timeline};
 use crate::date::{Certainty, Day, day_string};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -187,68 +185,38 @@ pub struct Evidence {
     pub quote: Option<String>,
 }
 
-impl Timeline {
-    /// The landscape as of `day`, as far as this timeline knows, with the names of the
-    /// entities it mentions.
-    pub fn at(&self, day: Day) -> Landscape {
-        let mut land = self.at_unnamed(day);
-        let mentioned: Vec<String> = land
-            .mentioned_ids()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        for id in mentioned {
-            if let Some(e) = self.entity(&id) {
-                land.entities.insert(
-                    id,
-                    EntityEntry {
-                        entity_type: e.entity_type.as_str().to_owned(),
-                        name: e.name.clone(),
-                        acronym: e.acronym.clone(),
-                        aliases: e.aliases.clone(),
-                    },
-                );
-            }
-        }
-        land
-    }
+/// What one fold key shows on a day: a membership pair's member, a role holder's role, a
+/// call, ... Stored as JSON for each period in which it stays the same (`key_periods`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Entry {
+    Member(String, Member),
+    Role(String, Role),
+    Representative(Representation),
+    Call(Call),
+    Commitment(Commitment),
+    Instrument(Instrument),
+    Statistic(Statistic),
+    Meeting(Meeting),
+    Publication(Publication),
+}
 
-    /// The landscape as of `day` with `entities` left empty (for the caller to name).
-    pub fn at_unnamed(&self, day: Day) -> Landscape {
-        let mut cited: BTreeSet<&str> = BTreeSet::new();
-        let mut by_key: BTreeMap<(u8, String), Vec<&Fact>> = BTreeMap::new();
-        for fact in self.facts() {
-            if let Some(key) = section_key(&fact.event) {
-                by_key.entry(key).or_default().push(fact);
-            }
-        }
-        let mut land = Landscape::empty(day);
-        for ((section, _), facts) in &by_key {
-            let mut facts = facts.clone();
-            facts.sort_by_key(|f| (f.valid.from(), f.seq));
-            if let Some(entry) = entry_at(*section, &facts, day) {
-                land.push(entry);
-            }
-        }
-        land.finish();
-        for id in land.cited_ids() {
-            cited.insert(id);
-        }
-        let cited: BTreeSet<String> = cited.into_iter().map(str::to_owned).collect();
-        for fact in self.facts() {
-            if cited.contains(&fact.id) {
-                land.evidence.insert(
-                    fact.id.clone(),
-                    Evidence {
-                        kind: fact.event.kind().to_owned(),
-                        valid: fact.valid.as_str().to_owned(),
-                        source: fact.source.clone(),
-                        quote: fact.quote.clone(),
-                    },
-                );
-            }
-        }
-        land
+impl Entry {
+    /// The event ids this entry cites as evidence or as conflicting claims.
+    pub fn cited_ids(&self) -> Vec<&str> {
+        let (evidence, conflict): (&[String], &[Claim]) = match self {
+            Entry::Member(_, m) => (&m.evidence, &m.conflict),
+            Entry::Role(_, r) => (&r.evidence, &[]),
+            Entry::Representative(r) => (&r.evidence, &[]),
+            Entry::Call(c) => (&c.evidence, &c.conflict),
+            Entry::Commitment(c) => (&c.evidence, &[]),
+            Entry::Instrument(i) => (&i.evidence, &i.conflict),
+            Entry::Statistic(s) => (&s.evidence, &s.conflict),
+            Entry::Meeting(m) => (&m.evidence, &m.conflict),
+            Entry::Publication(p) => (&p.evidence, &p.conflict),
+        };
+        let mut ids: Vec<&str> = evidence.iter().map(String::as_str).collect();
+        ids.extend(conflict.iter().map(|c| c.event.as_str()));
+        ids
     }
 }
 

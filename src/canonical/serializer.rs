@@ -1,33 +1,63 @@
-//! Canonical JSON (see `crate::canonical`) written straight from a typed value: the bytes
-//! `crate::canonical::to_string` gives, without building a `serde_json::Value` first.
-//! Ingest writes every payload through here, so the allocations of a `Value` per event
-//! (a map node and a string per field) are what it spares.
+//! The canonical writer as a serde `Serializer`: any serialisable value written straight
+//! into canonical text, without building a `serde_json::Value` first. Ingest writes every
+//! payload through here, so the allocations of a `Value` per event (a map node and a
+//! string per field) are what it spares.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 use serde_json::Error;
 
-/// Canonical JSON of `value`; the same text as `crate::canonical::to_string`.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut out = Vec::with_capacity(128);
-    value
-        .serialize(Canon { out: &mut out })
-        .expect("values of the vocabulary serialise");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+use super::push_string;
+
+/// Writes one JSON value at the end of `out`: compact, or (`pretty`: the depth it is
+/// written at) laid out as serde_json's pretty printer does, two spaces per level.
+pub(super) struct Canon<'a> {
+    pub(super) out: &'a mut String,
+    pub(super) pretty: Option<usize>,
 }
 
-/// Writes one JSON value at the end of `out`.
-struct Canon<'a> {
-    out: &'a mut Vec<u8>,
+/// Before a member or element: a comma after the first and, laid out, a line break and
+/// the indentation of `depth`.
+fn separate(out: &mut String, first: bool, pretty: Option<usize>) {
+    if !first {
+        out.push(',');
+    }
+    if let Some(depth) = pretty {
+        out.push('\n');
+        indent(out, depth);
+    }
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// After the last member or element, laid out: a line break and the enclosing depth.
+fn close_layout(out: &mut String, empty: bool, pretty: Option<usize>) {
+    if let Some(depth) = pretty
+        && !empty
+    {
+        out.push('\n');
+        indent(out, depth - 1);
+    }
 }
 
 impl Canon<'_> {
-    /// Leaves are written by serde_json itself, so that numbers and string escapes are
-    /// exactly the ones a `Value` would print.
+    /// Integers in decimal, as serde_json (and a `Value`) print them.
+    fn integer(self, value: impl std::fmt::Display) -> Result<(), Error> {
+        write!(self.out, "{value}").expect("writing to a String cannot fail");
+        Ok(())
+    }
+
+    /// Floats and byte strings as serde_json prints them (shortest round-trip digits).
     fn leaf<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
-        serde_json::to_writer(&mut *self.out, value)
+        self.out.push_str(&serde_json::to_string(value)?);
+        Ok(())
     }
 }
 
@@ -43,33 +73,32 @@ impl<'a> ser::Serializer for Canon<'a> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        self.out
-            .extend_from_slice(if v { b"true" } else { b"false" });
+        self.out.push_str(if v { "true" } else { "false" });
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.leaf(&v)
+        self.integer(v)
     }
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         // A `Value` holds every float as f64.
@@ -79,16 +108,18 @@ impl<'a> ser::Serializer for Canon<'a> {
         self.leaf(&v)
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
-        self.leaf(&v)
+        push_string(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.leaf(v)
+        push_string(self.out, v);
+        Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
         self.leaf(v)
     }
     fn serialize_none(self) -> Result<(), Error> {
-        self.out.extend_from_slice(b"null");
+        self.out.push_str("null");
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
@@ -106,7 +137,7 @@ impl<'a> ser::Serializer for Canon<'a> {
         _: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
-        self.leaf(variant)
+        self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -127,10 +158,11 @@ impl<'a> ser::Serializer for Canon<'a> {
         ser::SerializeMap::end(object)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a>, Error> {
-        self.out.push(b'[');
+        self.out.push('[');
         Ok(Seq {
             out: self.out,
             first: true,
+            pretty: self.pretty.map(|d| d + 1),
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<Seq<'a>, Error> {
@@ -151,13 +183,14 @@ impl<'a> ser::Serializer for Canon<'a> {
         ))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Error> {
-        self.out.push(b'{');
+        self.out.push('{');
         let start = self.out.len();
         Ok(Object {
             out: self.out,
             start,
             fields: Vec::new(),
             key: None,
+            pretty: self.pretty.map(|d| d + 1),
         })
     }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Object<'a>, Error> {
@@ -176,20 +209,24 @@ impl<'a> ser::Serializer for Canon<'a> {
     }
 }
 
-struct Seq<'a> {
-    out: &'a mut Vec<u8>,
+pub(super) struct Seq<'a> {
+    out: &'a mut String,
     first: bool,
+    /// The depth of the elements, when laid out.
+    pretty: Option<usize>,
 }
 
 impl Seq<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        if !std::mem::take(&mut self.first) {
-            self.out.push(b',');
-        }
-        value.serialize(Canon { out: self.out })
+        separate(self.out, std::mem::take(&mut self.first), self.pretty);
+        value.serialize(Canon {
+            out: self.out,
+            pretty: self.pretty,
+        })
     }
     fn close(self) -> Result<(), Error> {
-        self.out.push(b']');
+        close_layout(self.out, self.first, self.pretty);
+        self.out.push(']');
         Ok(())
     }
 }
@@ -229,14 +266,16 @@ impl ser::SerializeTupleStruct for Seq<'_> {
 
 /// An object being written: members go out in the order they come, each remembered with
 /// its key and place; `end` puts them in key order (rarely needed more than a swap).
-struct Object<'a> {
-    out: &'a mut Vec<u8>,
+pub(super) struct Object<'a> {
+    out: &'a mut String,
     /// Where the first member starts (just after `{`).
     start: usize,
     /// (key, start, end) of each member's `"key":value` text, without commas.
     fields: Vec<(Cow<'static, str>, usize, usize)>,
     /// A map key given before its value.
     key: Option<Cow<'static, str>>,
+    /// The depth of the members, when laid out.
+    pretty: Option<usize>,
 }
 
 impl Object<'_> {
@@ -245,20 +284,26 @@ impl Object<'_> {
         key: Cow<'static, str>,
         value: &T,
     ) -> Result<(), Error> {
-        if !self.fields.is_empty() {
-            self.out.push(b',');
-        }
+        separate(self.out, self.fields.is_empty(), self.pretty);
         let start = self.out.len();
-        serde_json::to_writer(&mut *self.out, key.as_ref())?;
-        self.out.push(b':');
-        value.serialize(Canon { out: self.out })?;
+        push_string(self.out, key.as_ref());
+        self.out
+            .push_str(if self.pretty.is_some() { ": " } else { ":" });
+        value.serialize(Canon {
+            out: self.out,
+            pretty: self.pretty,
+        })?;
         self.fields.push((key, start, self.out.len()));
         Ok(())
     }
 
     fn close(self) -> Result<(), Error> {
         let Object {
-            out, start, fields, ..
+            out,
+            start,
+            fields,
+            pretty,
+            ..
         } = self;
         let sorted = fields.windows(2).all(|w| w[0].0 < w[1].0);
         if !sorted {
@@ -274,14 +319,15 @@ impl Object<'_> {
                 {
                     continue;
                 }
-                if !std::mem::take(&mut first) {
-                    out.push(b',');
-                }
+                // `written` starts with the first member's separator; each member's text
+                // is `"key":value` without one.
+                separate(out, std::mem::take(&mut first), pretty);
                 let (_, s, e) = &fields[i];
-                out.extend_from_slice(&written[s - start..e - start]);
+                out.push_str(&written[s - start..e - start]);
             }
         }
-        out.push(b'}');
+        close_layout(out, fields.is_empty(), pretty);
+        out.push('}');
         Ok(())
     }
 }
@@ -328,11 +374,14 @@ impl ser::SerializeMap for Object<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::to_string;
+    use serde::Serialize;
     use serde_json::json;
 
     #[test]
-    fn same_text_as_through_a_value() {
+    fn same_text_as_a_value_prints() {
+        // `serde_json::Value` keeps objects in a `BTreeMap` (no `preserve_order`): its text
+        // has sorted keys, which is canonical JSON by another road.
         let values = [
             json!({"b": 1, "a": {"z": [3, {"y": true, "x": null}], "c": "é\n\u{1}\"\\"}}),
             json!([]),
@@ -340,7 +389,7 @@ mod tests {
             json!({"n": [1.5, -2, 18446744073709551615u64, 1e300], "s": "\u{7f}"}),
         ];
         for v in values {
-            assert_eq!(to_string(&v), crate::canonical::to_string(&v));
+            assert_eq!(to_string(&v), v.to_string());
         }
     }
 
@@ -367,6 +416,8 @@ mod tests {
             to_string(&s),
             r#"{"alpha":null,"beta":{"x":2,"y":1},"type":"org","zeta":1}"#
         );
-        assert_eq!(to_string(&s), crate::canonical::to_string(&s));
+        assert_eq!(to_string(&s), serde_json::to_value(&s).unwrap().to_string());
+        let laid_out = serde_json::to_string_pretty(&serde_json::to_value(&s).unwrap()).unwrap();
+        assert_eq!(super::super::to_pretty(&s), laid_out);
     }
 }

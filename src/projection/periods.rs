@@ -1,8 +1,8 @@
-//! What the materialised projection keeps: each fact under its fold key and each key's
-//! periods (the entry it shows, stretch of days by stretch of days). Pure: `store` runs
-//! the SQL.
+//! What a fold key shows, period by period: the entry it shows, stretch of days by
+//! stretch of days, which the store keeps for every key (`key_periods`). Pure: `store`
+//! runs the SQL.
 //!
-//! A fold key is what `Timeline::at` groups facts by (a membership pair, a role holder, a
+//! A fold key is what `Fold::at` groups facts by (a membership pair, a role holder, a
 //! call, an indicator, ...). Its periods come from running the same per-key fold
 //! (`entry_at`) on every day a fact's certainty can change, so a query for day D reads
 //! the periods in force on D and gets the answer a full replay gives, at a cost that
@@ -10,13 +10,10 @@
 
 use chrono::Datelike;
 
-use super::Fact;
-use super::entry::{Entry, entry_at, section_key};
-use crate::date::{Day, ValidTime};
-use crate::event::{Event, upcast};
-
-/// The section under which registrations are kept: never loaded by day, only by id.
-pub const NAMES: u8 = 9;
+use super::entry::entry_at;
+use super::{Entry, Section};
+use crate::date::Day;
+use crate::event::{Envelope, Event};
 
 /// Day numbers for open ends.
 pub const OPEN_START: i32 = -10_000_000;
@@ -24,69 +21,6 @@ pub const OPEN_END: i32 = 10_000_000;
 
 pub fn day_number(day: Day) -> i32 {
     day.num_days_from_ce()
-}
-
-/// One row of `facts`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FactRow {
-    pub seq: i64,
-    pub section: u8,
-    pub key: String,
-    pub from_day: i32,
-    pub to_day: i32,
-    /// From this day on the fact has certainly happened; `OPEN_END` for a qualified date
-    /// (`~`, `?`), which is never more than possible.
-    pub certain_day: i32,
-    pub kind: &'static str,
-    pub valid: String,
-}
-
-impl FactRow {
-    /// The row for the fact an event asserts at `seq` (`None` for retractions and
-    /// corrections, which assert none of their own).
-    pub fn of(seq: i64, valid: &ValidTime, event: &Event) -> Option<FactRow> {
-        let (section, key) = match event {
-            // Registrations name things; no section shows them, answers look them up.
-            Event::EntityRegistered(e) => (NAMES, e.id.to_string()),
-            event => section_key(event)?,
-        };
-        Some(FactRow {
-            seq,
-            section,
-            key,
-            from_day: valid.from().map_or(OPEN_START, day_number),
-            to_day: valid.to().map_or(OPEN_END, day_number),
-            certain_day: if valid.is_qualified() {
-                OPEN_END
-            } else {
-                valid.to().map_or(OPEN_END, day_number)
-            },
-            kind: event.kind(),
-            valid: valid.as_str().to_owned(),
-        })
-    }
-}
-
-/// Reads a stored fact row back into the fact the fold uses.
-#[allow(clippy::too_many_arguments)]
-pub fn fact_from_row(
-    seq: i64,
-    id: String,
-    kind: &str,
-    version: u32,
-    valid: &str,
-    payload: &str,
-    source: Option<String>,
-    quote: Option<String>,
-) -> Result<Fact, String> {
-    Ok(Fact {
-        seq,
-        id,
-        valid: ValidTime::parse(valid).map_err(|e| e.to_string())?,
-        event: upcast::decode(kind, version, payload)?,
-        source,
-        quote,
-    })
 }
 
 /// A stretch of days over which a key shows the same entry.
@@ -100,27 +34,11 @@ pub struct Period {
     pub cites: Vec<i64>,
 }
 
-/// A stored period read back, with the key it belongs to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KeyEntry {
-    pub key_id: i64,
-    pub from_day: i32,
-    pub to_day: i32,
-    pub entry: Entry,
-    pub cites: Vec<i64>,
-}
-
-impl KeyEntry {
-    pub fn shows_on(&self, day: i32) -> bool {
-        self.from_day <= day && day <= self.to_day
-    }
-}
-
 /// What a key shows, period by period: the entry `entry_at` gives on each day, merged
 /// where consecutive days agree. Entries only change on the days a fact's certainty can
 /// change (`ValidTime::changes`), so evaluating those days is enough. Days showing
 /// nothing have no period.
-pub fn periods(section: u8, facts: Vec<&Fact>) -> Vec<Period> {
+pub fn periods(section: Section, facts: Vec<&Envelope>) -> Vec<Period> {
     let mut sorted = facts;
     sorted.sort_by_key(|f| (f.valid.from(), f.seq));
     let mut days: Vec<Day> = sorted.iter().flat_map(|f| f.valid.changes()).collect();
@@ -193,11 +111,12 @@ pub fn groups(event: &Event) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Certainty;
+    use crate::date::{Certainty, ValidTime};
+    use crate::event::upcast;
 
-    fn fact(seq: i64, kind: &str, valid: &str) -> Fact {
+    fn fact(seq: i64, kind: &str, valid: &str) -> Envelope {
         let payload = r#"{"group":"org:g","member":"org:m"}"#;
-        Fact {
+        Envelope {
             seq,
             id: format!("e{seq}"),
             valid: ValidTime::parse(valid).unwrap(),
@@ -224,7 +143,7 @@ mod tests {
             fact(1, "membership.joined", "2019-03"),
             fact(2, "membership.left", "2021-06-15"),
         ];
-        let p = periods(0, facts.iter().collect());
+        let p = periods(Section::Members, facts.iter().collect());
         let spans: Vec<(i32, i32, Certainty)> = p
             .iter()
             .map(|p| (p.from_day, p.to_day, certainty(p)))
@@ -245,7 +164,7 @@ mod tests {
             fact(1, "membership.joined", "2019-03-02"),
             fact(2, "membership.left", "2021~"),
         ];
-        let p = periods(0, facts.iter().collect());
+        let p = periods(Section::Members, facts.iter().collect());
         let last = p.last().unwrap();
         assert_eq!(
             (last.to_day, certainty(last)),
@@ -256,8 +175,11 @@ mod tests {
         for period in &p {
             for d in [period.from_day, period.to_day.min(day("2030-01-01"))] {
                 let on = chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap();
-                let sorted: Vec<&Fact> = facts.iter().collect();
-                assert_eq!(entry_at(0, &sorted, on).as_ref(), Some(&period.entry));
+                let sorted: Vec<&Envelope> = facts.iter().collect();
+                assert_eq!(
+                    entry_at(Section::Members, &sorted, on).as_ref(),
+                    Some(&period.entry)
+                );
             }
         }
     }

@@ -1,0 +1,126 @@
+//! `state`: the landscape as of a day, from the stored periods in force on it when the
+//! head's knowledge is asked for, else from a replay.
+
+use std::collections::HashMap;
+
+use super::knowledge::is_materialised;
+use super::{Knowledge, head_at, replay};
+use crate::date::Day;
+use crate::error::Result;
+use crate::projection::periods::day_number;
+use crate::projection::{EntityEntry, HeadRef, Landscape};
+use crate::store::{KeyEntry, Store};
+
+/// The landscape as of `day`: what `state` prints and `serve` returns. Stamped with the
+/// head it was read at; `group` keeps one group and what involves it.
+///
+/// With the head's knowledge it reads the stored periods in force on `day` (cost follows
+/// the answer); `--known-at` earlier than the head and `--reported-by` replay the log.
+pub fn state_at(
+    store: &Store,
+    day: Day,
+    knowledge: Knowledge,
+    group: Option<&str>,
+) -> Result<Landscape> {
+    store.read(|| state_read(store, day, knowledge, group))
+}
+
+fn state_read(
+    store: &Store,
+    day: Day,
+    knowledge: Knowledge,
+    group: Option<&str>,
+) -> Result<Landscape> {
+    let head = head_at(store, knowledge.known_at)?;
+    let mut land = if is_materialised(store, knowledge)? {
+        // Narrowed to the group by `Assembly::finish`, before evidence and names are read.
+        let mut assembly = Assembly::new(day, group);
+        store.each_entry_at(day_number(day), group, |e| assembly.add(e))?;
+        let mut land = assembly.finish(store)?;
+        name_entities(store, &mut land)?;
+        land
+    } else {
+        let mut land = replay(store, knowledge)?.at(day);
+        if let Some(group) = group {
+            land.only_group(group);
+        }
+        land
+    };
+    land.known_at = knowledge.known_at;
+    land.reported_by = knowledge.reported_by.map(crate::date::day_string);
+    land.log_head = HeadRef {
+        seq: head.seq,
+        hash: head.hash,
+    };
+    Ok(land)
+}
+
+/// The landscape of stored entries on a day, built one entry at a time in the order a
+/// replay gives, with the evidence they cite (entities left unnamed); with a group,
+/// narrowed to it before the evidence is read, so that only what is shown is looked up.
+pub(super) struct Assembly<'g> {
+    land: Landscape,
+    group: Option<&'g str>,
+    cites: Vec<i64>,
+    seq_of: HashMap<String, i64>,
+}
+
+impl<'g> Assembly<'g> {
+    pub(super) fn new(day: Day, group: Option<&'g str>) -> Self {
+        Assembly {
+            land: Landscape::empty(day),
+            group,
+            cites: Vec::new(),
+            seq_of: HashMap::new(),
+        }
+    }
+
+    pub(super) fn add(&mut self, e: KeyEntry) {
+        if self.group.is_some() {
+            // `cites` lists the seqs of `cited_ids`, in the same order.
+            for (id, seq) in e.entry.cited_ids().into_iter().zip(&e.cites) {
+                self.seq_of.insert(id.to_owned(), *seq);
+            }
+        } else {
+            self.cites.extend(&e.cites);
+        }
+        self.land.push(e.entry);
+    }
+
+    pub(super) fn finish(self, store: &Store) -> Result<Landscape> {
+        let Assembly {
+            mut land,
+            group,
+            mut cites,
+            seq_of,
+        } = self;
+        land.finish();
+        if let Some(group) = group {
+            land.only_group(group);
+            cites = land
+                .cited_ids()
+                .into_iter()
+                .filter_map(|id| seq_of.get(id).copied())
+                .collect();
+        }
+        land.evidence = store.evidence(&cites)?;
+        Ok(land)
+    }
+}
+
+pub(super) fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
+    let ids: Vec<&str> = land.mentioned_ids().into_iter().collect();
+    let names = store.entity_names(&ids)?;
+    for name in names {
+        land.entities.insert(
+            name.id,
+            EntityEntry {
+                entity_type: name.entity_type,
+                name: name.name,
+                acronym: name.acronym,
+                aliases: name.aliases,
+            },
+        );
+    }
+    Ok(())
+}

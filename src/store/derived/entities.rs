@@ -1,0 +1,137 @@
+//! The derived tables of entities: which are known (declared by an event), which events
+//! name each, and the name each has (from its latest registration that counts).
+
+use rusqlite::{Connection, params};
+
+use crate::error::{Error, Result};
+use crate::store::{Batch, Store};
+
+/// A registered entity's name, as the derived `entities` table keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityName {
+    pub id: String,
+    pub entity_type: String,
+    pub name: String,
+    pub acronym: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// An entity's name as `entity_names` keeps it.
+pub(super) struct NameRow {
+    pub(super) id: String,
+    pub(super) entity_type: String,
+    pub(super) name: String,
+    pub(super) acronym: Option<String>,
+    pub(super) aliases: String,
+}
+
+impl Store {
+    /// Names of the given entities, from the latest registration of each that counts.
+    pub fn entity_names(&self, ids: &[&str]) -> Result<Vec<EntityName>> {
+        let list = serde_json::to_string(ids).expect("strings");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, entity_type, name, acronym, aliases FROM entity_names
+             WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok((
+                EntityName {
+                    id: r.get(0)?,
+                    entity_type: r.get(1)?,
+                    name: r.get(2)?,
+                    acronym: r.get(3)?,
+                    aliases: Vec::new(),
+                },
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (mut name, aliases) = row?;
+            name.aliases = serde_json::from_str(&aliases).map_err(|e| {
+                Error::VerifyFailed(format!(
+                    "the derived name of {} cannot be read: {e}; run `policylog rebuild`",
+                    name.id
+                ))
+            })?;
+            Ok(name)
+        })
+        .collect()
+    }
+
+    /// Entity ids the derived table knows, with the seq that declared them.
+    pub fn entity_ids(&self) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, type, seq FROM entities ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The references the derived table holds, as (entity, seq, field).
+    pub fn event_refs(&self) -> Result<Vec<(String, i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, seq, field FROM event_refs ORDER BY entity, seq, field")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn entity_known(&self, id: &str) -> Result<bool> {
+        entity_known(&self.conn, id)
+    }
+}
+
+impl Batch<'_> {
+    pub fn entity_known(&self, id: &str) -> Result<bool> {
+        entity_known(&self.tx, id)
+    }
+
+    /// Notes the entity an event declares, unless the log knows it already.
+    pub(super) fn insert_entity(&self, id: &str, entity_type: &str, seq: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)")?
+            .execute(params![id, entity_type, seq])?;
+        Ok(())
+    }
+
+    /// Writes the entities events name, as `(entity, seq, field)`, sorted.
+    pub(super) fn insert_refs(&self, refs: &[(String, i64, &'static str)]) -> Result<()> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO event_refs (entity, seq, field) VALUES (?, ?, ?)",
+        )?;
+        for (entity, seq, field) in refs {
+            insert.execute(params![entity, seq, field])?;
+        }
+        Ok(())
+    }
+
+    /// Stores an entity's name, or none when no registration counts any more.
+    pub(super) fn write_name(&mut self, key_id: i64, latest: Option<NameRow>) -> Result<()> {
+        match latest {
+            Some(r) => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO entity_names (id, entity_type, name, acronym, aliases)
+                         VALUES (?, ?, ?, ?, ?)",
+                    )?
+                    .execute(params![r.id, r.entity_type, r.name, r.acronym, r.aliases])?;
+            }
+            None => {
+                // A names key is the entity's id.
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM entity_names
+                         WHERE id = (SELECT key FROM fact_keys WHERE key_id = ?)",
+                    )?
+                    .execute([key_id])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn entity_known(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM entities WHERE id = ?")?
+        .exists([id])?)
+}
