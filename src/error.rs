@@ -194,15 +194,10 @@ pub enum Problem {
         "{path} already exists and add never overwrites a file; move it away, or give another --title; nothing was written"
     )]
     WouldOverwrite { path: String },
-    /// A date given where EDTF is required.
-    #[error(
-        "`{value}` is not an EDTF date{}; dates are EDTF, e.g. 2021-11-15 for 15 November 2021, 2020-04 for April 2020",
-        suggestion.as_ref().map(|s| format!(": did you mean {s}?")).unwrap_or_default()
-    )]
-    NotEdtf {
-        value: String,
-        suggestion: Option<String>,
-    },
+    /// A date given where EDTF is required, refused in `date`'s words (with "did you
+    /// mean" when it is a date written otherwise).
+    #[error("{0}")]
+    NotEdtf(String),
     /// An entity id that the log and the events folder do not know.
     #[error(
         "`{entity}` is not an entity the log or the events folder knows{}; `policylog entities` lists them",

@@ -246,13 +246,10 @@ impl Request {
                 "--title is empty or holds a control character; give the document's title".into(),
             ));
         }
-        if ValidTime::parse(&published).is_err() {
+        if let Err(refusal) = ValidTime::parse(&published) {
             return Err(argument(
                 "--published",
-                Problem::NotEdtf {
-                    suggestion: extract::dates::phrase_to_edtf(&published),
-                    value: published,
-                },
+                Problem::NotEdtf(refusal.to_string()),
             ));
         }
         if let Some(url) = &args.url

@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 mod parse;
+pub mod phrase;
 mod refusal;
 
 /// A calendar day. Serialised as `YYYY-MM-DD`.

@@ -32,6 +32,9 @@ pub(super) fn not_edtf(text: &str, error: ParseError) -> DateError {
     if text == ".." {
         return no_dated_end(text);
     }
+    if let Some(refusal) = natural(text) {
+        return refusal;
+    }
     if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
         return non_ascii(text, c);
     }
@@ -159,6 +162,63 @@ pub(super) fn not_edtf(text: &str, error: ParseError) -> DateError {
             )
         }
     }
+}
+
+/// Two dates in EDTF and what they mean, for a date written otherwise.
+const EXAMPLES: &str = "write e.g. 2021-11-15 for 15 November 2021, 2020-04 for April 2020";
+
+/// A date written in words or day first (`15 November 2021`, `on 9 March, 2023`,
+/// `15/11/2021`, `2019 – 2020`): refused with the EDTF it means, read by the one reader of
+/// such dates (`phrase`). A day-first date that could be read either way (`03/04/2021`)
+/// gets both readings. Text of EDTF's own characters never comes here, so the candidates
+/// `phrase` checks (digits, `-` and `/` alone) are worded without it.
+fn natural(text: &str) -> Option<DateError> {
+    let day_first = day_first(text);
+    let words = text.chars().any(|c| c.is_alphabetic() || c.is_whitespace());
+    if !words && day_first.is_none() {
+        return None;
+    }
+    if let Some(edtf) = super::phrase::phrase_to_edtf(text) {
+        return Some(refuse(
+            text,
+            format_args!("is not an EDTF date; dates are EDTF: did you mean {edtf}? ({EXAMPLES})"),
+        ));
+    }
+    let (a, b, year) = day_first?;
+    let reading = |day: u32, month: u32| {
+        accepted(format!("{year:04}-{month:02}-{day:02}")).map(|d| {
+            let name = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(|day| day.format("%-d %B").to_string())
+                .unwrap_or_default();
+            format!("{d} for {name}")
+        })
+    };
+    let readings: Vec<String> = [reading(a, b), reading(b, a)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let (first, second) = match readings.as_slice() {
+        [first, second] => (first, second),
+        _ => return None,
+    };
+    Some(refuse(
+        text,
+        format_args!(
+            "is not an EDTF date; dates are EDTF, year first, and this one reads two ways: \
+             write {first} or {second}"
+        ),
+    ))
+}
+
+/// `D/M/YYYY` (or `M/D/YYYY`): its two small numbers and its year.
+fn day_first(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.split('/');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let small = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !small(a) || !small(b) || y.len() != 4 {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
 }
 
 /// "at character N (`c`)", or "at its end".

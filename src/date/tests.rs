@@ -400,6 +400,20 @@ fn every_refusal_is_worded_by_policylog() {
             "is not an EDTF date (it goes wrong at character 5 (`3`))",
         ),
         ("hello", "write a day (`2023-07-18`)"),
+        // A date written in words or day first gets the EDTF it means (`phrase`).
+        (
+            "15 November 2021",
+            "is not an EDTF date; dates are EDTF: did you mean 2021-11-15? (write e.g. \
+             2021-11-15 for 15 November 2021, 2020-04 for April 2020)",
+        ),
+        ("15/11/2021", "dates are EDTF: did you mean 2021-11-15?"),
+        ("on 9 March, 2023", "did you mean 2023-03-09?"),
+        ("April 2020", "did you mean 2020-04?"),
+        ("2019 \u{2013} 2020", "did you mean 2019/2020?"),
+        (
+            "03/04/2021",
+            "reads two ways: write 2021-04-03 for 3 April or 2021-03-04 for 4 March",
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, expected) in cases {

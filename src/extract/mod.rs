@@ -4,7 +4,6 @@
 //! no files; `cli/add.rs` gives it the text, its date and the entities already known.
 //! What it is unsure of it leaves out.
 
-pub mod dates;
 mod entities;
 pub mod measure;
 mod names;

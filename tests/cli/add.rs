@@ -598,14 +598,17 @@ fn bad_dates_and_unknown_publishers_are_refused_with_a_suggestion() {
         .args(["--title", "T", "--published", "15 November 2021"])
         .arg("--events")
         .arg(&events)
-        .stderr_contains("`15 November 2021` is not an EDTF date: did you mean 2021-11-15?")
+        .stderr_contains(
+            "`15 November 2021` is not an EDTF date; dates are EDTF: did you mean 2021-11-15?",
+        )
         .failure(2);
     t.run(["add"])
         .arg(&text)
         .args(["--title", "T", "--published", "sometime"])
         .arg("--events")
         .arg(&events)
-        .stderr_contains("`sometime` is not an EDTF date; dates are EDTF")
+        .stderr_contains("`sometime` is not an EDTF date")
+        .stderr_contains("write a day (`2023-07-18`)")
         .failure(2);
     assert_eq!(files_under(&events), before);
     refused(

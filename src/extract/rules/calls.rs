@@ -7,7 +7,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::{Ctx, NAME, bare, count, shape, span, whole};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::entities::Resolved;
 use crate::extract::names;
 use crate::extract::proposal::Draft;
@@ -48,7 +48,7 @@ fn statement_title(ctx: &Ctx) -> Option<Titled> {
         let mut end = run.end;
         let mut date = None;
         if let Some(rest) = text[run.end..].strip_prefix(", ")
-            && let Some(d) = dates::find(rest).first()
+            && let Some(d) = phrase::find(rest).first()
             && d.start == 0
             && !d.is_year()
         {
@@ -296,7 +296,7 @@ pub fn joint_statements_in_years(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = STATEMENTS.captures(sentence) else {
         return Vec::new();
     };
-    let years = dates::find(&caps["rest"]);
+    let years = phrase::find(&caps["rest"]);
     if years.iter().any(|d| !d.is_year()) || count(&caps["n"]) != Some(years.len() as u32) {
         return Vec::new();
     }

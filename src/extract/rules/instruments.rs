@@ -8,7 +8,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::{Ctx, bare, shape};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::entities::Resolved;
 use crate::extract::proposal::Draft;
 
@@ -124,7 +124,7 @@ pub fn status(ctx: &Ctx, i: usize) -> Vec<Draft> {
                 continue;
             };
             let valid = match caps.name("date") {
-                Some(d) => match dates::phrase_to_edtf(d.as_str()) {
+                Some(d) => match phrase::phrase_to_edtf(d.as_str()) {
                     Some(v) => v,
                     None => continue,
                 },
@@ -152,7 +152,7 @@ pub fn status(ctx: &Ctx, i: usize) -> Vec<Draft> {
                 }
             }
             if let Some(d) = DEADLINE.captures(sentence)
-                && let Some(deadline) = dates::phrase_to_edtf(&d["date"])
+                && let Some(deadline) = phrase::phrase_to_edtf(&d["date"])
             {
                 payload["transposition_deadline"] = Value::from(deadline);
             }

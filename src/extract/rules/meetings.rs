@@ -7,7 +7,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::{Ctx, shape, span, whole};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::entities::Resolved;
 use crate::extract::names;
 use crate::extract::proposal::Draft;
@@ -94,7 +94,7 @@ pub fn held_its(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = HELD_ITS.captures(sentence) else {
         return Vec::new();
     };
-    let Some(valid) = dates::phrase_to_edtf(&caps["date"]) else {
+    let Some(valid) = phrase::phrase_to_edtf(&caps["date"]) else {
         return Vec::new();
     };
     let Some(org) = span(base, &caps, "org").and_then(|s| ctx.org(s)) else {
@@ -172,7 +172,7 @@ pub fn was_held(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = WAS_HELD.captures(sentence) else {
         return Vec::new();
     };
-    let Some(valid) = dates::phrase_to_edtf(&caps["date"]) else {
+    let Some(valid) = phrase::phrase_to_edtf(&caps["date"]) else {
         return Vec::new();
     };
     let title_span = span(base, &caps, "title").expect("title");
@@ -217,7 +217,7 @@ pub fn during_the_meeting(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = DURING.captures(sentence) else {
         return Vec::new();
     };
-    let Some(valid) = dates::phrase_to_edtf(&caps["date"]) else {
+    let Some(valid) = phrase::phrase_to_edtf(&caps["date"]) else {
         return Vec::new();
     };
     let title_span = span(base, &caps, "title").expect("title");
@@ -301,7 +301,7 @@ pub fn event_heading(ctx: &Ctx, i: usize) -> Vec<Draft> {
         return Vec::new();
     }
     let (base, heading) = ctx.sentence(i);
-    let found = dates::find(heading);
+    let found = phrase::find(heading);
     let [date] = found.as_slice() else {
         return Vec::new();
     };

@@ -7,7 +7,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::{Ctx, bare, shape, span};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::proposal::Draft;
 
 static JOINED: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,7 +24,7 @@ pub fn joined(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = JOINED.captures(sentence) else {
         return Vec::new();
     };
-    let Some(valid) = dates::phrase_to_edtf(&caps["date"]) else {
+    let Some(valid) = phrase::phrase_to_edtf(&caps["date"]) else {
         return Vec::new();
     };
     let member = span(base, &caps, "member").and_then(|s| ctx.org(s));

@@ -85,7 +85,7 @@ pub fn released(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let valid = if caps.name("when").is_some() {
         ctx.published.to_owned()
     } else {
-        match crate::extract::dates::find(sentence)
+        match crate::date::phrase::find(sentence)
             .into_iter()
             .find(|d| d.lead.is_some())
         {

@@ -8,7 +8,7 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::{Ctx, NAME, bare, shape, span, whole};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::entities::Resolved;
 use crate::extract::proposal::Draft;
 
@@ -176,7 +176,7 @@ pub fn titled_co_chair(ctx: &Ctx, i: usize) -> Vec<Draft> {
     else {
         return Vec::new();
     };
-    let Some(valid) = dates::phrase_to_edtf(&caps["years"]) else {
+    let Some(valid) = phrase::phrase_to_edtf(&caps["years"]) else {
         return Vec::new();
     };
     let group = span(base, &caps, "group").and_then(|s| ctx.org(s));
@@ -210,7 +210,7 @@ pub fn endorsed_for_a_later_year(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let Some(caps) = ENDORSED.captures(sentence) else {
         return Vec::new();
     };
-    let Some(decided) = dates::phrase_to_edtf(&caps["date"]) else {
+    let Some(decided) = phrase::phrase_to_edtf(&caps["date"]) else {
         return Vec::new();
     };
     let year = caps["year"].to_owned();

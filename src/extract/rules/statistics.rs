@@ -10,7 +10,7 @@ use regex::Regex;
 use serde_json::{Number, Value, json};
 
 use super::{Ctx, shape};
-use crate::extract::dates;
+use crate::date::phrase;
 use crate::extract::entities::Resolved;
 use crate::extract::names;
 use crate::extract::proposal::Draft;
@@ -104,7 +104,7 @@ fn number(value: f64) -> Option<Number> {
 
 /// The figures of `sentence` (offsets within it).
 fn figures(sentence: &str) -> Vec<Figure> {
-    let dates = dates::find(sentence);
+    let dates = phrase::find(sentence);
     let mut out = Vec::new();
     for caps in FIGURE.captures_iter(sentence) {
         let whole = caps.get(0).expect("match");
@@ -296,7 +296,7 @@ fn clause_start(ctx: &Ctx, base: usize, sentence: &str, at: usize) -> usize {
 /// Where the clause holding a figure ends: at the next comma, semicolon, "and that" or
 /// the sentence's end.
 fn clause_end(sentence: &str, from: usize) -> usize {
-    let dates = dates::find(sentence);
+    let dates = phrase::find(sentence);
     let in_date = |at: usize| dates.iter().any(|d| d.start <= at && at < d.end);
     [", ", "; ", ";", " and that "]
         .iter()
@@ -315,12 +315,12 @@ fn period(clause: &str, published: &str) -> String {
         .filter_map(|c| clause.find(c).map(|at| at + c.len()))
         .min();
     if let Some(at) = compared
-        && let Some(d) = dates::find(&clause[at..]).first()
+        && let Some(d) = phrase::find(&clause[at..]).first()
         && d.start == 0
     {
         return format!("{}/{published}", d.edtf);
     }
-    match dates::find(clause).first() {
+    match phrase::find(clause).first() {
         Some(d) if d.lead.as_deref() == Some("as of") => format!("../{}", d.edtf),
         Some(d) if d.lead.as_deref() == Some("since") => format!("{}/{published}", d.edtf),
         Some(d) => d.edtf.clone(),

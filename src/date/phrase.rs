@@ -1,7 +1,9 @@
-//! Natural-language dates to EDTF: "On 15 November 2021" → `2021-11-15`, "in April 2020"
-//! → `2020-04`, "In 2021" → `2021`, "2019 – 2020" → `2019/2020`, "9 March, 2023" →
-//! `2023-03-09`. `phrase_to_edtf` reads one whole phrase (for "did you mean" messages
-//! too); `find` lists the dates a sentence mentions, with the word that leads each.
+//! Dates written in words, or day first, read as EDTF: "On 15 November 2021" →
+//! `2021-11-15`, "in April 2020" → `2020-04`, "In 2021" → `2021`, "2019 – 2020" →
+//! `2019/2020`, "9 March, 2023" → `2023-03-09`, "15/11/2021" → `2021-11-15`. One reader
+//! for both its users: `phrase_to_edtf` reads one whole phrase (the "did you mean" of
+//! every date refusal, `refusal.rs`), `find` lists the dates a sentence mentions, with the
+//! word that leads each (`policylog add`'s extractor).
 
 use std::sync::LazyLock;
 
@@ -193,7 +195,7 @@ fn edtf_of(caps: &regex::Captures<'_>) -> Option<String> {
     } else {
         return None;
     };
-    crate::date::ValidTime::parse(&text).ok().map(|_| text)
+    super::ValidTime::parse(&text).ok().map(|_| text)
 }
 
 #[cfg(test)]
