@@ -152,9 +152,15 @@ pub enum Problem {
         closest: Option<Box<crate::closest::Mismatch>>,
     },
     #[error(
-        "`{field}` refers to `{entity}`, which is not registered in the log or this batch (register it with an entity.registered event, or fix the typo)"
+        "`{field}` refers to `{entity}`, which is not registered in the log or this batch; fix the typo, or register it with an entity.registered event (`policylog entities` lists the ids){}",
+        crate::suggest::did_you_mean(nearest)
     )]
-    UnknownEntity { field: &'static str, entity: String },
+    UnknownEntity {
+        field: &'static str,
+        entity: String,
+        /// The nearest ids the log and the batch know (`crate::suggest`).
+        nearest: Vec<String>,
+    },
     #[error(
         "event `{0}` is already in the log with different content; history is immutable: record an event.corrected instead"
     )]
@@ -201,7 +207,7 @@ pub enum Problem {
     /// An entity id that the log and the events folder do not know.
     #[error(
         "`{entity}` is not an entity the log or the events folder knows{}; `policylog entities` lists them",
-        if nearest.is_empty() { String::new() } else { format!(": did you mean {}?", nearest.join(", ")) }
+        crate::suggest::did_you_mean(nearest)
     )]
     NoSuchEntity {
         entity: String,

@@ -258,11 +258,22 @@ impl<'s> Session<'s> {
     pub fn commit(self) -> Result<Head> {
         for (at, field, entity) in &self.pending {
             if !self.batch.entity_known(entity)? {
+                let known = self.batch.known_entities()?;
+                let nearest = crate::suggest::nearest_ids(
+                    entity,
+                    known.iter().map(|e| crate::suggest::Candidate {
+                        id: &e.id,
+                        name: &e.name,
+                        acronym: e.acronym.as_deref(),
+                        aliases: &e.aliases,
+                    }),
+                );
                 return Err(Error::input(
                     at.clone(),
                     Problem::UnknownEntity {
                         field,
                         entity: entity.clone(),
+                        nearest,
                     },
                 ));
             }

@@ -30,6 +30,7 @@ pub mod render;
 pub mod serve;
 pub mod snapshot;
 pub mod store;
+pub mod suggest;
 pub mod terminal;
 pub mod timeline;
 pub mod verify;

@@ -374,50 +374,17 @@ fn publisher_name(id: &str, known: &[KnownEntity]) -> Result<String> {
     }
 }
 
-/// Up to three ids close to `wanted`: by spelling, or whose name, acronym or alias
-/// holds it ("iom" → `org:iom`).
+/// The known ids nearest to `wanted` (`crate::suggest`).
 fn nearest_ids(wanted: &str, known: &[KnownEntity]) -> Vec<String> {
-    let wanted_lower = wanted.to_lowercase();
-    let bare = wanted_lower.rsplit(':').next().unwrap_or(&wanted_lower);
-    let mut scored: Vec<(usize, &str)> = known
-        .iter()
-        .filter_map(|e| {
-            let id_bare = e.id.rsplit(':').next().unwrap_or(&e.id);
-            let names_it = !bare.is_empty()
-                && (e.name.to_lowercase().contains(bare)
-                    || e.acronym.as_ref().is_some_and(|a| a.to_lowercase() == bare)
-                    || e.aliases.iter().any(|a| a.to_lowercase().contains(bare)));
-            let distance = edit_distance(bare, id_bare).min(edit_distance(&wanted_lower, &e.id));
-            let close = distance <= (bare.chars().count() / 3).max(2);
-            (names_it || close).then_some((if names_it { 0 } else { distance }, e.id.as_str()))
-        })
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, id)| id.to_owned())
-        .collect()
-}
-
-/// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    crate::suggest::nearest_ids(
+        wanted,
+        known.iter().map(|e| crate::suggest::Candidate {
+            id: &e.id,
+            name: &e.name,
+            acronym: e.acronym.as_deref(),
+            aliases: &e.aliases,
+        }),
+    )
 }
 
 /// The title's first words as a file name part.
@@ -487,7 +454,6 @@ mod tests {
         assert_eq!(nearest_ids("iom", &k)[0], "org:iom");
         assert_eq!(nearest_ids("org:icta", &k), ["org:icat"]);
         assert!(nearest_ids("org:zzzzzzzz", &k).is_empty());
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         )));
     }
     let store = super::open_read(db)?;
+    // A filter on an entity the log does not know would list nothing, silently.
+    if let Some(entity) = &args.entity {
+        crate::query::require_entity(&store, "entity", entity)?;
+    }
     let source = match &args.source {
         Some(prefix) => match store.documents_by_prefix(prefix)?.as_slice() {
             [one] => Some(one.to_string()),

@@ -65,12 +65,8 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     };
     let store = super::open_read(db)?;
     let knowledge = args.knowledge.resolve(&store)?;
-    if let Some(group) = &args.group
-        && !store.entity_known(group)?
-    {
-        return Err(Error::NotFound(format!(
-            "no group `{group}` in the log (ids look like org:icat)"
-        )));
+    if let Some(group) = &args.group {
+        query::require_entity(&store, "group", group)?;
     }
     let land = query::state_at(&store, day, knowledge, args.group.as_deref())?;
     if args.format == Format::Csv {

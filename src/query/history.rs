@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event::Event;
 use crate::store::{EventFilter, Store};
 
@@ -39,11 +39,7 @@ pub struct SourceRef {
 }
 
 pub fn history(store: &Store, entity: &str) -> Result<History> {
-    if !store.entity_known(entity)? {
-        return Err(Error::NotFound(format!(
-            "no entity `{entity}` in the log; `policylog state` lists the entities (ids look like org:iom)"
-        )));
-    }
+    super::require_entity(store, "entity", entity)?;
     let documents: HashMap<String, SourceRef> = store
         .documents()?
         .into_iter()

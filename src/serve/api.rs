@@ -15,7 +15,9 @@ use super::{ApiError, App, HEAVY_AT_ONCE, HEAVY_RETRY_AFTER, HEAVY_WAIT};
 use crate::date::{ValidTime, day_string, today};
 use crate::event::Event;
 use crate::projection::Section;
+use crate::query::nearest_ids;
 use crate::store::{EventFilter, Store};
+use crate::suggest::did_you_mean;
 
 /// `/api/log` pages: this many events unless `limit` says otherwise, and never more than
 /// `MAX_LOG_LIMIT`.
@@ -51,7 +53,10 @@ pub async fn state(State(app): State<App>, params: Params) -> Result<Response, A
         {
             return Err(ApiError::bad(
                 "group",
-                format!("no group `{group}` in the log (ids look like org:icat)"),
+                format!(
+                    "no group `{group}` in the log{} (ids look like org:icat)",
+                    did_you_mean(&nearest_ids(store, group)?)
+                ),
             ));
         }
         let land = crate::query::state_at(store, day, knowledge, group.as_deref())?;
@@ -161,7 +166,10 @@ pub async fn log(State(app): State<App>, params: Params) -> Result<Response, Api
             {
                 return Err(ApiError::bad(
                     "entity",
-                    format!("no entity `{entity}` in the log (ids look like org:iom)"),
+                    format!(
+                        "no entity `{entity}` in the log{} (ids look like org:iom)",
+                        did_you_mean(&nearest_ids(store, entity)?)
+                    ),
                 ));
             }
             if let Some(prefix) = filter.source.take() {

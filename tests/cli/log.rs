@@ -81,7 +81,12 @@ fn log_entity_keeps_events_that_name_it() {
         ids(&t, &["--entity", "org:iom"]),
         ["reg-iom", "cochair-iom-2023"]
     );
-    assert!(ids(&t, &["--entity", "org:imo"]).is_empty());
+    // An entity the log does not know is refused (it would list nothing, silently),
+    // with the nearest ids it does know.
+    t.run(["log", "--entity", "org:imo"])
+        .stderr_contains("no entity `org:imo` in the log: did you mean")
+        .stderr_contains("org:iom")
+        .failure(2);
 }
 
 #[test]
