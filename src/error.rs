@@ -1,6 +1,7 @@
 //! The library's one error type. Messages are worded for users: what went wrong, where,
 //! and what to do next. `main` prints them once and exits with `exit_code()`.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -72,6 +73,11 @@ pub enum Error {
         at: Box<Location>,
         problem: Box<Problem>,
     },
+
+    /// Every problem of a batch the log refuses (`ingest`); nothing of it was written.
+    /// Shown as its summary line; `Refusals::problems` lists them.
+    #[error("{0}")]
+    Refused(Box<Refusals>),
 
     /// A command-line value that does not parse.
     #[error("{0}")]
@@ -161,6 +167,17 @@ pub enum Problem {
         /// The nearest ids the log and the batch know (`crate::suggest`).
         nearest: Vec<String>,
     },
+    /// A line that fails only because a line it needs (`on`) is refused, or not checked.
+    #[error(
+        "depends on {on}: {reference}, and that line is {}",
+        if *unchecked { "not checked (its file's header is refused); fix the header first" } else { "refused; fix it first" }
+    )]
+    DependsOn {
+        on: Location,
+        /// What it needs of that line: "`member` refers to `org:x`, which that line registers".
+        reference: String,
+        unchecked: bool,
+    },
     #[error(
         "event `{0}` is already in the log with different content; history is immutable: record an event.corrected instead"
     )]
@@ -249,12 +266,102 @@ impl Error {
         match self {
             Error::VerifyFailed(_) => EXIT_CHECK_FAILED,
             Error::Input { .. }
+            | Error::Refused(_)
             | Error::Usage(_)
             | Error::HeadMoved { .. }
             | Error::NotFound(_) => EXIT_BAD_INPUT,
             Error::NewerSchema { .. } | Error::Io { .. } | Error::Sqlite(_) => EXIT_ENVIRONMENT,
         }
     }
+}
+
+/// Where a problem is: its file and line, when it has them.
+fn place(error: &Error) -> (Option<&std::path::Path>, usize) {
+    match error {
+        Error::Input { at, .. } => match &**at {
+            Location::Line { file, line, .. } => (Some(file), *line),
+            Location::File(file) => (Some(file), 0),
+            Location::Argument { .. } => (None, 0),
+        },
+        _ => (None, 0),
+    }
+}
+
+/// Every problem of a refused batch (`Error::Refused`): nothing of it was written.
+#[derive(Debug)]
+pub struct Refusals {
+    problems: Vec<Error>,
+    /// The limit was reached: there may be more.
+    truncated: bool,
+    unchecked: usize,
+}
+
+impl Refusals {
+    /// `problems` sorted by file and line; `truncated`: a limit stopped the collection;
+    /// `unchecked`: event lines not checked because their file's header is refused.
+    pub fn new(mut problems: Vec<Error>, truncated: bool, unchecked: usize) -> Refusals {
+        // By file and line; problems without a file last.
+        problems.sort_by(|a, b| {
+            let (a, b) = (place(a), place(b));
+            (a.0.is_none(), a).cmp(&(b.0.is_none(), b))
+        });
+        Refusals {
+            problems,
+            truncated,
+            unchecked,
+        }
+    }
+
+    /// The problems, in file and line order, each naming its file, line and event.
+    pub fn problems(&self) -> &[Error] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for Refusals {
+    /// The summary line: how many problems in how many files, and that nothing was written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        let files: BTreeSet<&std::path::Path> =
+            self.problems.iter().filter_map(|p| place(p).0).collect();
+        let dependent = self
+            .problems
+            .iter()
+            .filter(|p| matches!(p, Error::Input { problem, .. } if matches!(**problem, Problem::DependsOn { .. })))
+            .count();
+        write!(
+            f,
+            "{n} problem{} in {} events file{}",
+            plural(n),
+            files.len(),
+            plural(files.len())
+        )?;
+        if dependent > 0 {
+            write!(
+                f,
+                " ({dependent} of them only because a line they depend on is refused)"
+            )?;
+        }
+        if self.unchecked > 0 {
+            write!(
+                f,
+                "; {} event line{} not checked, their file's header being refused",
+                self.unchecked,
+                plural(self.unchecked)
+            )?;
+        }
+        if self.truncated {
+            write!(
+                f,
+                "; stopped at {n}, there may be more (--max-errors N shows more)"
+            )?;
+        }
+        write!(f, "; nothing was written")
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn describe_sqlite(error: &rusqlite::Error) -> String {

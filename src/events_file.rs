@@ -128,6 +128,15 @@ pub struct EventsFile {
 impl EventsFile {
     /// Opens a file and reads its header line, loading and checking the document it names.
     pub fn open(path: &Path) -> Result<EventsFile> {
+        let (events, header) = EventsFile::open_reporting(path)?;
+        header.map(|()| events)
+    }
+
+    /// `open`, with a refused header (or an unreadable first line) given back beside the
+    /// file rather than instead of it, so that ingest can report every problem of a batch
+    /// and still read the file's other lines. Only what is not the input's fault (the
+    /// file cannot be opened or read) fails it.
+    pub fn open_reporting(path: &Path) -> Result<(EventsFile, Result<()>)> {
         let whole = Location::File(path.to_owned());
         let (file, _) = open_regular(path, "events file", &whole)?;
         let mut events = EventsFile {
@@ -138,25 +147,34 @@ impl EventsFile {
             line: String::new(),
             document: None,
         };
+        let refused = |e: Error| match e {
+            Error::Input { .. } => Ok(Err(e)),
+            other => Err(other),
+        };
         // Peek at the first non-empty line: a header, or already an event.
         let header_line = loop {
-            if !events.read_raw_line()? {
-                break None;
-            }
-            if !events.line.trim().is_empty() {
-                break Some(events.line.clone());
+            match events.read_raw_line() {
+                Ok(false) => break None,
+                Ok(true) if events.line.trim().is_empty() => {}
+                Ok(true) => break Some(events.line.clone()),
+                Err(e) => return refused(e).map(|header| (events, header)),
             }
         };
         if let Some(text) = header_line {
             if is_header(&text) {
                 let at = events.location();
-                let header: Header = serde_json::from_str(&text).map_err(|e| {
-                    Error::input(
-                        at.clone(),
-                        Problem::BadHeader(format!("bad document header: {e}")),
-                    )
-                })?;
-                events.document = Some(load_document(path, header, at)?);
+                let loaded = serde_json::from_str::<Header>(&text)
+                    .map_err(|e| {
+                        Error::input(
+                            at.clone(),
+                            Problem::BadHeader(format!("bad document header: {e}")),
+                        )
+                    })
+                    .and_then(|header| load_document(path, header, at));
+                match loaded {
+                    Ok(document) => events.document = Some(document),
+                    Err(e) => return refused(e).map(|header| (events, header)),
+                }
             } else {
                 // No header: rewind so the first event is read again.
                 let (file, _) = open_regular(path, "events file", &Location::File(path.into()))?;
@@ -164,7 +182,7 @@ impl EventsFile {
                 events.line_no = 0;
             }
         }
-        Ok(events)
+        Ok((events, Ok(())))
     }
 
     /// Reads the next non-empty line and returns its number (its text is `text()`); a
@@ -217,6 +235,11 @@ impl EventsFile {
         }
         self.line_no += 1;
         if n as u64 >= limit && !self.buf.ends_with(b"\n") {
+            // The rest of the line is passed over, so that the next line read is the next
+            // line of the file (ingest reports every problem, not only the first).
+            self.reader
+                .skip_until(b'\n')
+                .map_err(|e| Error::io(&self.path, e))?;
             return Err(Error::input(
                 self.location(),
                 Problem::MalformedJson(format!(

@@ -1,6 +1,10 @@
 //! The write path shared by `ingest` and `append`: validate each line, resolve its source
 //! and references against the log plus the batch, skip what the log already holds, and
-//! append the rest to the chain, all in one transaction.
+//! append the rest to the chain, all in one transaction. A batch with problems is refused
+//! with all of them (`problems.rs`); a dry run takes the same path and rolls back.
+
+mod document_names;
+mod problems;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,6 +21,8 @@ use crate::event::validate::{self, Source};
 use crate::event::{Event, Line, StoredEvent};
 use crate::events_file::{self, EventsFile};
 use crate::store::{Batch, Head, Store};
+use document_names::check_document_names;
+use problems::{Glimpse, Problems};
 
 /// What an `ingest` call did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -27,6 +33,26 @@ pub struct IngestReport {
     pub events_new: usize,
     pub events_present: usize,
     pub head: Option<Head>,
+}
+
+/// How `ingest_with` takes a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Validate every line exactly as ingest does, then write nothing: the batch's
+    /// transaction is rolled back (`ingest --dry-run`).
+    pub dry_run: bool,
+    /// Stop after this many problems: a batch refused is refused with every problem up
+    /// to this many, not only the first.
+    pub max_problems: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dry_run: false,
+            max_problems: 50,
+        }
+    }
 }
 
 /// The outcome of adding one event.
@@ -255,32 +281,54 @@ impl<'s> Session<'s> {
     }
 
     /// Checks that every reference resolved, then commits.
-    pub fn commit(self) -> Result<Head> {
-        for (at, field, entity) in &self.pending {
-            if !self.batch.entity_known(entity)? {
-                let known = self.batch.known_entities()?;
-                let nearest = crate::suggest::nearest_ids(
-                    entity,
-                    known.iter().map(|e| crate::suggest::Candidate {
-                        id: &e.id,
-                        name: &e.name,
-                        acronym: e.acronym.as_deref(),
-                        aliases: &e.aliases,
-                    }),
-                );
-                return Err(Error::input(
-                    at.clone(),
-                    Problem::UnknownEntity {
-                        field,
-                        entity: entity.clone(),
-                        nearest,
-                    },
-                ));
-            }
+    pub fn commit(mut self) -> Result<Head> {
+        if let Some(first) = self.unresolved()?.into_iter().next() {
+            return Err(first);
         }
         let head = self.batch.head().clone();
         self.batch.commit()?;
         Ok(head)
+    }
+
+    /// The references of the batch that name no entity of the log or the batch, each as
+    /// the problem of the event that makes it, with the nearest ids there are.
+    pub fn unresolved(&mut self) -> Result<Vec<Error>> {
+        let mut unknown = Vec::new();
+        for (at, field, entity) in std::mem::take(&mut self.pending) {
+            if !self.batch.entity_known(&entity)? {
+                unknown.push((at, field, entity));
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Read once, and only for a batch that refers to what it does not know.
+        let known = self.batch.known_entities()?;
+        let nearest = |entity: &str| {
+            crate::suggest::nearest_ids(
+                entity,
+                known.iter().map(|e| crate::suggest::Candidate {
+                    id: &e.id,
+                    name: &e.name,
+                    acronym: e.acronym.as_deref(),
+                    aliases: &e.aliases,
+                }),
+            )
+        };
+        Ok(unknown
+            .into_iter()
+            .map(|(at, field, entity)| {
+                let nearest = nearest(&entity);
+                Error::input(
+                    at,
+                    Problem::UnknownEntity {
+                        field,
+                        entity,
+                        nearest,
+                    },
+                )
+            })
+            .collect())
     }
 
     pub fn head(&self) -> &Head {
@@ -346,6 +394,20 @@ pub fn ingest_observed(
     recorder: String,
     observe: &mut dyn FnMut(&Path, bool),
 ) -> Result<IngestReport> {
+    ingest_with(store, paths, recorder, Options::default(), observe)
+}
+
+/// `ingest_observed` as `options` say: for real, or as a dry run that validates the same
+/// way and writes nothing. Either way a refused batch is `Error::Refused` with every
+/// problem found (up to `max_problems`): a refused line is skipped, and a later line that
+/// needs it is told that it depends on it. Nothing of a refused batch is written.
+pub fn ingest_with(
+    store: &mut Store,
+    paths: &[PathBuf],
+    recorder: String,
+    options: Options,
+    observe: &mut dyn FnMut(&Path, bool),
+) -> Result<IngestReport> {
     let files = events_file::collect(paths)?;
     if files.is_empty() {
         return Err(Error::Usage(format!(
@@ -357,28 +419,44 @@ pub fn ingest_observed(
                 .join(", ")
         )));
     }
-    let mut readers = files
-        .iter()
-        .map(|path| EventsFile::open(path))
-        .collect::<Result<Vec<_>>>()?;
+    let mut problems = Problems::new(options.max_problems);
+    let mut readers = Vec::with_capacity(files.len());
+    // Files whose header is refused: their lines are not checked (they have no document).
+    let mut headless = vec![false; files.len()];
+    for (i, path) in files.iter().enumerate() {
+        let (reader, header) = EventsFile::open_reporting(path)?;
+        if let Err(e) = header {
+            problems.note(e)?;
+            headless[i] = true;
+        }
+        readers.push(reader);
+    }
     let mut report = IngestReport {
         files: files.len(),
         ..IngestReport::default()
     };
-    check_document_names(store, &readers)?;
+    check_document_names(store, &readers, &mut problems)?;
     let mut session = Session::begin(store, recorder)?;
-    for reader in &readers {
+    for (i, reader) in readers.iter().enumerate() {
         if let Some(doc) = &reader.document {
             let at = Location::Line {
                 file: reader.path.clone(),
                 line: 1,
                 event: None,
             };
-            if session.add_document(doc, &at)? {
-                report.documents_new += 1;
-            } else {
-                report.documents_present += 1;
+            match session.add_document(doc, &at) {
+                Ok(true) => report.documents_new += 1,
+                Ok(false) => report.documents_present += 1,
+                Err(e) => {
+                    problems.note(e)?;
+                    headless[i] = true;
+                }
             }
+        }
+    }
+    for (i, reader) in readers.iter_mut().enumerate() {
+        if headless[i] {
+            pass_over(reader, &mut problems)?;
         }
     }
     let documents: Vec<Option<Sha256>> = readers
@@ -399,8 +477,12 @@ pub fn ingest_observed(
     // by the lines' `order` hints, so that an exported log, split into one file per
     // document, rebuilds the same chain.
     let mut heads: Vec<Option<Pending>> = Vec::with_capacity(readers.len());
-    for reader in &mut readers {
-        heads.push(next_pending(reader)?);
+    for (i, reader) in readers.iter_mut().enumerate() {
+        heads.push(if headless[i] {
+            None
+        } else {
+            next_pending(reader, &mut problems)?
+        });
     }
     loop {
         let next = heads
@@ -414,95 +496,66 @@ pub fn ingest_observed(
         if let Location::Line { line, .. } = &mut places[i] {
             *line = pending.line_no;
         }
-        let new = matches!(
-            session.add(pending.line, documents[i].as_ref(), &places[i])?,
-            Added::New(_)
-        );
-        if new {
-            report.events_new += 1;
-        } else {
-            report.events_present += 1;
+        match session.add(pending.line, documents[i].as_ref(), &places[i]) {
+            Ok(added) => {
+                let new = matches!(added, Added::New(_));
+                if new {
+                    report.events_new += 1;
+                } else {
+                    report.events_present += 1;
+                }
+                observe(&readers[i].path, new);
+            }
+            // The line's text is still the reader's: it reads ahead only after this.
+            Err(e) => problems.refuse_line(e, &Glimpse::of(readers[i].text()))?,
         }
-        observe(&readers[i].path, new);
-        heads[i] = next_pending(&mut readers[i])?;
+        if problems.is_full() {
+            break;
+        }
+        heads[i] = next_pending(&mut readers[i], &mut problems)?;
+    }
+    if !problems.is_full() {
+        for unknown in session.unresolved()? {
+            problems.unresolved(unknown)?;
+        }
+    }
+    if !problems.is_empty() {
+        // The session is dropped unfinished: its transaction writes nothing.
+        return Err(problems.into_error());
+    }
+    if options.dry_run {
+        // The head the batch would reach; the transaction is rolled back as it drops.
+        report.head = Some(session.head().clone());
+        return Ok(report);
     }
     report.head = Some(session.commit()?);
     Ok(report)
 }
 
-/// Export writes every document at its `file` and every events file by its name into one
-/// folder: two documents with one `file` (or one events file name) would overwrite each
-/// other there, and a document at a top-level `.jsonl` would be read back as events. Such
-/// a document is refused, naming both. Checked against the log as it stands before the
-/// batch (export checks again before it writes anything).
-fn check_document_names(store: &Store, readers: &[EventsFile]) -> Result<()> {
-    let batch: Vec<(&Document, &Path)> = readers
-        .iter()
-        .filter_map(|r| r.document.as_ref().map(|d| (d, r.path.as_path())))
-        .collect();
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let at = |path: &Path| Location::Line {
-        file: path.to_owned(),
-        line: 1,
-        event: None,
-    };
-    let stored = store.documents()?;
-    // (sha256, file, events file, where it is): the log's documents, then the batch's.
-    let mut known: Vec<(&Sha256, &str, &str, String)> = stored
-        .iter()
-        .map(|d| {
-            (
-                &d.sha256,
-                d.file.as_str(),
-                d.events_file.as_str(),
-                "in the log".to_owned(),
-            )
-        })
-        .collect();
-    for (doc, path) in batch {
-        if known.iter().any(|(sha, ..)| **sha == doc.sha256) {
-            continue;
-        }
-        let file = Path::new(&doc.file);
-        if file.components().count() == 1 && file.extension().is_some_and(|x| x == "jsonl") {
-            return Err(Error::input(
-                at(path),
-                Problem::BadHeader(format!(
-                    "document `file` {} is a .jsonl beside the events files: an export would read it back as events; put the document under sources/",
-                    doc.file
-                )),
-            ));
-        }
-        let clash = known.iter().find_map(|(sha, file, events_file, place)| {
-            if *file == doc.file {
-                Some(format!("`file` {file}"))
-            } else if *events_file == doc.events_file {
-                Some(format!("the events file name {events_file}"))
-            } else {
-                None
+/// Reads the lines of a file whose header is refused without checking them (they have
+/// no document to be checked against), noting what each would declare for the lines
+/// elsewhere that need it, and the problems of lines that do not even parse.
+fn pass_over(reader: &mut EventsFile, problems: &mut Problems) -> Result<()> {
+    loop {
+        let line_no = match reader.next_line() {
+            Ok(Some(n)) => n,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                problems.note(e)?;
+                continue;
             }
-            .map(|what| (what, sha, place))
-        });
-        if let Some((what, sha, place)) = clash {
-            return Err(Error::input(
-                at(path),
-                Problem::BadHeader(format!(
-                    "document {} has {what}, as document {} ({place}) has; each document needs its own file and events file name, or an export would write one over the other: rename this one",
-                    doc.sha256.short(),
-                    sha.short()
-                )),
-            ));
+        };
+        let at = Location::Line {
+            file: reader.path.clone(),
+            line: line_no,
+            event: None,
+        };
+        let glimpse = Glimpse::of(reader.text());
+        match validate::read_line(reader.text()) {
+            Ok(_) => problems.unchecked_line(at, &glimpse),
+            Err(p) => problems.refuse_line(Error::input(at, p), &glimpse)?,
         }
-        known.push((
-            &doc.sha256,
-            &doc.file,
-            &doc.events_file,
-            format!("in {}", path.display()),
-        ));
     }
-    Ok(())
 }
 
 /// What ingest merges the files' lines by: lines without `recorded_at` last, then by
@@ -514,24 +567,42 @@ pub fn merge_key(time: Option<DateTime<Utc>>, order: Option<u64>) -> MergeKey {
     (time.is_none(), time, order.unwrap_or(0))
 }
 
-fn next_pending(reader: &mut EventsFile) -> Result<Option<Pending>> {
-    let Some(line_no) = reader.next_line()? else {
-        return Ok(None);
-    };
-    let line = validate::read_line(reader.text()).map_err(|p| {
-        let at = Location::Line {
-            file: reader.path.clone(),
-            line: line_no,
-            event: None,
+/// The file's next line that parses, the problems of those before it noted.
+fn next_pending(reader: &mut EventsFile, problems: &mut Problems) -> Result<Option<Pending>> {
+    loop {
+        let line_no = match reader.next_line() {
+            Ok(Some(n)) => n,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                problems.note(e)?;
+                if problems.is_full() {
+                    return Ok(None);
+                }
+                continue;
+            }
         };
-        Error::input(at, p)
-    })?;
-    // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
-    let time = line.recorded_at.as_ref().and_then(|t| t.time().ok());
-    let order = merge_key(time, line.order);
-    Ok(Some(Pending {
-        line_no,
-        line,
-        order,
-    }))
+        let line = match validate::read_line(reader.text()) {
+            Ok(line) => line,
+            Err(p) => {
+                let at = Location::Line {
+                    file: reader.path.clone(),
+                    line: line_no,
+                    event: None,
+                };
+                problems.refuse_line(Error::input(at, p), &Glimpse::of(reader.text()))?;
+                if problems.is_full() {
+                    return Ok(None);
+                }
+                continue;
+            }
+        };
+        // An unparseable stamp sorts last here and is refused with its line by `Session::add`.
+        let time = line.recorded_at.as_ref().and_then(|t| t.time().ok());
+        let order = merge_key(time, line.order);
+        return Ok(Some(Pending {
+            line_no,
+            line,
+            order,
+        }));
+    }
 }

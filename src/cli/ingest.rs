@@ -1,33 +1,80 @@
+//! `ingest`: events files into the log as one transaction; `--dry-run` validates them the
+//! same way and writes nothing. Either way every problem of a refused batch is listed (up
+//! to `--max-errors`), then a summary line.
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Verbosity;
 use super::progress::Progress;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ingest::Options;
+use crate::store::Store;
+
+const LONG_ABOUT: &str = "\
+Reads events files (JSONL: a document header, then one event per line) into the log as
+one transaction: documents checked against their sha256, quotes against their documents,
+references resolved against the log and the batch. Re-ingesting appends nothing.
+
+A batch with a problem writes nothing, and every problem is listed (up to --max-errors),
+each naming its file, line and event and what to fix, then a summary line: a refused line
+is skipped, and a later line that needs it (an entity it registers, an event a retraction
+names) is told that it depends on it. --dry-run checks a batch exactly so and writes
+nothing, not even a new log file: run it on a new document's events file before ingesting.";
 
 #[derive(Debug, clap::Args)]
+#[command(long_about = LONG_ABOUT)]
 pub struct Args {
     /// Events files or folders of them (`*.jsonl`); default `events/`.
     paths: Vec<PathBuf>,
+    /// Check the batch as ingest would, list every problem, and write nothing (the log is
+    /// not changed, nor created if it does not exist).
+    #[arg(long)]
+    dry_run: bool,
+    /// List at most this many problems before stopping.
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_problems as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_errors: u32,
+    /// Print the newest vocabulary version this ingest reads, and nothing else (for
+    /// scripts and tests that hold lines of a newer vocabulary back).
+    #[arg(long, hide = true, exclusive = true)]
+    vocabulary: bool,
 }
 
 pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
+    if args.vocabulary {
+        return super::out(&format!("{}\n", crate::event::VOCABULARY_VERSION));
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("events")]
     } else {
         args.paths
     };
-    let mut store = super::open_write(db)?;
+    let options = Options {
+        dry_run: args.dry_run,
+        max_problems: args.max_errors as usize,
+    };
+    // A dry run against no log checks against an empty one, in memory: it creates no file.
+    let mut store = if args.dry_run && !db.exists() {
+        Store::in_memory()?
+    } else {
+        super::open_write(db)?
+    };
     let progress = Progress::new(
         Progress::visible(verbosity).then(|| line_count(&paths)),
-        "ingesting",
+        if args.dry_run {
+            "checking"
+        } else {
+            "ingesting"
+        },
         verbosity,
     );
     let mut per_file: BTreeMap<PathBuf, (usize, usize)> = BTreeMap::new();
-    let report = crate::ingest::ingest_observed(
+    let result = crate::ingest::ingest_with(
         &mut store,
         &paths,
         crate::clock::recorder(),
+        options,
         &mut |file, new| {
             progress.inc(1);
             if verbosity == Verbosity::Verbose {
@@ -39,12 +86,24 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
                 }
             }
         },
-    )?;
+    );
     progress.finish();
-    let head = report
-        .head
-        .clone()
-        .unwrap_or_else(|| store.head().expect("head readable"));
+    let report = match result {
+        Ok(report) => report,
+        Err(Error::Refused(refusals)) => {
+            // Each problem on its own line, as every error is printed; `main` prints the
+            // summary last.
+            for problem in refusals.problems() {
+                super::note(&format!("policylog: {problem}"));
+            }
+            return Err(Error::Refused(refusals));
+        }
+        Err(e) => return Err(e),
+    };
+    let head = match report.head.clone() {
+        Some(head) => head,
+        None => store.head()?,
+    };
     let mut text = String::new();
     for (file, (new, present)) in &per_file {
         text.push_str(&format!(
@@ -60,6 +119,13 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
         report.events_new,
         report.events_present
     ));
+    if args.dry_run {
+        text.push_str(&format!(
+            "no problem found; nothing was written (dry run): ingest would take them and reach head {} {}\n",
+            head.seq, head.hash
+        ));
+        return super::info(verbosity, &text);
+    }
     if report.events_new == 0 && report.documents_new == 0 {
         text.push_str("nothing new: the log is unchanged\n");
     }

@@ -51,7 +51,7 @@ impl ApiError {
     /// A library error met while answering for `parameter` (when one is to blame).
     pub fn from_library(error: Error, parameter: Option<&str>) -> ApiError {
         let status = match &error {
-            Error::Usage(_) | Error::Input { .. } => StatusCode::BAD_REQUEST,
+            Error::Usage(_) | Error::Input { .. } | Error::Refused(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => match parameter {
                 // An unknown id in a query parameter is a bad parameter; in the path, a 404.
                 Some(_) => StatusCode::BAD_REQUEST,

@@ -94,6 +94,19 @@ impl Store {
         Ok(store)
     }
 
+    /// An empty log in memory, migrated like a new file: what `ingest --dry-run` checks a
+    /// batch against when there is no log, so that it creates no file. Gone when dropped.
+    pub fn in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            // Never a file: the write path opens a second connection only on a log that
+            // held events before the batch, which this one never does.
+            path: ":memory:".into(),
+        };
+        store.migrate(&|_, _| {})?;
+        Ok(store)
+    }
+
     /// A log on a read-only file system, opened with SQLite's `immutable`: refused when
     /// its write-ahead file holds commits (immutable would not see them) or when its schema
     /// needs an upgrade (which would write).

@@ -7,6 +7,7 @@ mod append;
 mod curated;
 mod diff;
 mod documents;
+mod dry_run;
 mod edtf;
 mod entities;
 mod export;
