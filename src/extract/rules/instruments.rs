@@ -131,7 +131,19 @@ pub fn status(ctx: &Ctx, i: usize) -> Vec<Draft> {
                 None if form.present => ctx.published.to_owned(),
                 None => continue,
             };
-            let mut payload = json!({"instrument": instr.id, "status": form.status});
+            // "The revised Directive was adopted": the revision's adoption, a status of the
+            // instrument that was revised, not a new instrument's adoption.
+            let revised = slot
+                .as_str()
+                .trim_start()
+                .to_lowercase()
+                .trim_start_matches("the ")
+                .starts_with("revised ");
+            let status = match form.status {
+                "adopted" if revised => "revised",
+                other => other,
+            };
+            let mut payload = json!({"instrument": instr.id, "status": status});
             if form.present {
                 payload["attested"] = Value::Bool(true);
             }
@@ -175,7 +187,7 @@ pub fn status(ctx: &Ctx, i: usize) -> Vec<Draft> {
                     format!(
                         "{}-{}-{}",
                         bare(&instr.id),
-                        form.status.replace('_', "-"),
+                        status.replace('_', "-"),
                         valid.replace('/', "-")
                     ),
                 )
@@ -232,5 +244,30 @@ mod tests {
             json!(["instrument:directive-2011-36-eu"])
         );
         assert_eq!(d[1].payload["transposition_deadline"], "2026-07-15");
+    }
+
+    #[test]
+    fn the_revised_instrument_adopted_is_a_revision() {
+        let known = [crate::extract::rules::test_support::known(
+            "instrument:eu-anti-trafficking-directive",
+            "EU Anti-Trafficking Directive",
+            None,
+        )];
+        let text = "The revised EU Anti-Trafficking Directive was adopted in June 2024.";
+        let d = run(status, text, "2025-03", &known);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].valid.as_str(), &d[0].payload),
+            (
+                "2024-06",
+                &json!({"instrument": "instrument:eu-anti-trafficking-directive", "status": "revised"})
+            )
+        );
+        // Adopted as it is, it is an adoption.
+        let text = "The EU Anti-Trafficking Directive was adopted in April 2011.";
+        assert_eq!(
+            run(status, text, "2025-03", &known)[0].payload["status"],
+            "adopted"
+        );
     }
 }

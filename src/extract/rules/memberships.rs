@@ -13,15 +13,22 @@ use crate::extract::proposal::Draft;
 static JOINED: LazyLock<Regex> = LazyLock::new(|| {
     shape(r"(?:^|, )(?P<member>[^,]+?) (?:joined|became a member of|was admitted to) (?P<group>[^,]+?) (?P<date>(?:in|on) [^,.;]+?\d{4})\b").expect("compiles")
 });
+static JOINED_DATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    shape(r"^(?P<date>(?:In|On|in|on) [^,]+?\d{4}),? (?P<member>.+?) (?:joined|became a member of|was admitted to) (?P<group>.+?)\s*\.?$").expect("compiles")
+});
 static IS_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     shape(r"^(?P<member>.+?) (?:is|remains) (?:a|an) (?:full |active )?member of (?P<group>.+?)\s*\.?$").expect("compiles")
 });
 
 /// "The Council of the Baltic Sea States joined the ICAT in April 2020" → the
-/// membership from April 2020, quoting the clause up to its date.
+/// membership from April 2020, quoting the clause up to its date; "In March 2025 the
+/// ILO joined ICAT." alike, quoting the sentence.
 pub fn joined(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let (base, sentence) = ctx.sentence(i);
-    let Some(caps) = JOINED.captures(sentence) else {
+    let Some(caps) = JOINED
+        .captures(sentence)
+        .or_else(|| JOINED_DATE_FIRST.captures(sentence))
+    else {
         return Vec::new();
     };
     let Some(valid) = phrase::phrase_to_edtf(&caps["date"]) else {
@@ -32,8 +39,14 @@ pub fn joined(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let (Some(member), Some(group)) = (member, group) else {
         return Vec::new();
     };
-    let start = base + caps.name("member").expect("member").start();
-    let end = base + caps.name("date").expect("date").end();
+    // From the first of member and date to the last of group and date.
+    let (member_at, date_at, group_at) = (
+        caps.name("member").expect("member"),
+        caps.name("date").expect("date"),
+        caps.name("group").expect("group"),
+    );
+    let start = base + member_at.start().min(date_at.start());
+    let end = base + group_at.end().max(date_at.end());
     vec![
         Draft::new(
             "joined",
@@ -103,6 +116,24 @@ mod tests {
         assert_eq!(
             quote(text, &d[0]),
             "The Council of the Baltic Sea States joined the ICAT in April 2020"
+        );
+    }
+
+    #[test]
+    fn joined_with_the_date_first() {
+        let text = "In March 2025 the International Labour Organization (ILO) joined ICAT.";
+        let d = run(joined, text, "2025-03", &corpus());
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].valid.as_str(), &d[0].payload),
+            (
+                "2025-03",
+                &json!({"member": "org:ilo", "group": "org:icat"})
+            )
+        );
+        assert_eq!(
+            quote(text, &d[0]),
+            "In March 2025 the International Labour Organization (ILO) joined ICAT"
         );
     }
 

@@ -56,20 +56,21 @@ fn group_of(ctx: &Ctx, slot: Option<(usize, usize)>) -> Option<Resolved> {
 }
 
 static IN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    shape(r"\bIn (?P<year>\d{4}), (?P<holders>.+?) (?P<role>co-chairs?|chairs?)\b(?:, along with (?P<with>[^,]+),)? (?P<group>.+?)\s*\.?$").expect("compiles")
+    shape(r"\bIn (?P<year>\d{4}), (?P<holders>.+?) (?P<role>co-chair(?:s|ed)?|chair(?:s|ed)?)\b(?:, along with (?P<with>[^,]+),)? (?P<group>.+?)\s*\.?$").expect("compiles")
 });
 static IN_YEAR_PASSIVE: LazyLock<Regex> = LazyLock::new(|| {
     shape(r"\bIn (?P<year>\d{4}), (?P<group>.+?) (?:is|was) (?P<role>co-chaired|chaired) by (?P<holders>.+?)\s*\.?$").expect("compiles")
 });
 
 /// "In 2022, ICMPD and UNODC co-chair the Group." / "In 2023, IOM co-chairs, along with
-/// X, ICAT." / "In 2023, ICAT is co-chaired by X and Y." → one term per holder, `valid`
-/// the year. A holder the extractor cannot name is left out; the others stay.
+/// X, ICAT." / "In 2021, the ILO co-chaired the Group." / "In 2023, ICAT is co-chaired by
+/// X and Y." → one term per holder, `valid` the year. A holder the extractor cannot name is left out; the others stay.
 pub fn in_year(ctx: &Ctx, i: usize) -> Vec<Draft> {
     let (base, sentence) = ctx.sentence(i);
-    let caps = IN_YEAR
+    // The passive first: "ICAT is co-chaired by X" would read as the active "co-chaired".
+    let caps = IN_YEAR_PASSIVE
         .captures(sentence)
-        .or_else(|| IN_YEAR_PASSIVE.captures(sentence));
+        .or_else(|| IN_YEAR.captures(sentence));
     let Some(caps) = caps else { return Vec::new() };
     let year = caps["year"].to_owned();
     let role = role_of(&caps["role"]);
@@ -359,6 +360,12 @@ mod tests {
         assert_eq!(
             holders(&run(in_year, text, "2023-03-09", &corpus())),
             [t("org:iom", "co-chair", "2023")]
+        );
+        // A year in the past tense (a new note written in 2025).
+        let text = "A note on ICAT. In 2021, the IOM co-chaired the Group.";
+        assert_eq!(
+            holders(&run(in_year, text, "2025-03", &corpus())),
+            [t("org:iom", "co-chair", "2021")]
         );
         // 000
         let text = "In 2023, ICAT is co-chaired by the International Organization for Migration (IOM) and the Office of the Special Representative of the Secretary-General on Violence against Children (OSRSG-VAC).";
