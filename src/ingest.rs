@@ -33,6 +33,10 @@ pub struct IngestReport {
     pub events_new: usize,
     pub events_present: usize,
     pub head: Option<Head>,
+    /// New events whose line gave no `recorded_at`, stamped with this run's clock: the
+    /// same files ingested elsewhere reach another head. The first one's place.
+    pub unstamped: usize,
+    pub first_unstamped: Option<String>,
 }
 
 /// How `ingest_with` takes a batch.
@@ -496,11 +500,18 @@ pub fn ingest_with(
         if let Location::Line { line, .. } = &mut places[i] {
             *line = pending.line_no;
         }
+        let unstamped = pending.line.recorded_at.is_none();
         match session.add(pending.line, documents[i].as_ref(), &places[i]) {
             Ok(added) => {
                 let new = matches!(added, Added::New(_));
                 if new {
                     report.events_new += 1;
+                    if unstamped {
+                        report.unstamped += 1;
+                        if report.first_unstamped.is_none() {
+                            report.first_unstamped = Some(places[i].to_string());
+                        }
+                    }
                 } else {
                     report.events_present += 1;
                 }

@@ -23,7 +23,8 @@ Adds a document: copies FILE byte for byte into DIR/sources/, and writes a new e
 DIR/<published>-<title>.jsonl whose header names the document, followed by the events the
 extractor proposes. Each proposal is a complete event line quoting the sentence that
 supports it, dated as the text dates it; what the extractor is unsure of it leaves out.
-Review the file, then `policylog ingest DIR`.
+Review the file, check it with `policylog ingest --dry-run DIR` (every problem at once,
+nothing written), then `policylog ingest DIR`.
 
 The entities the extractor knows are those of the log (--db, read only; never created)
 and of DIR's events files. `add` refuses a text already in the log or in DIR, and never
@@ -227,7 +228,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     super::info(
         verbosity,
         &format!(
-            "review the file (every line quotes its sentence), then `policylog ingest {}`\n",
+            "review the file (every line quotes its sentence), check it with `policylog ingest --dry-run {0}`, then `policylog ingest {0}`\n",
             args.events.display()
         ),
     )
