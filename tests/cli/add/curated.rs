@@ -189,7 +189,7 @@ fn each_curated_document_drafted_without_its_own_events_meets_the_targets() {
         assert_eq!(header["document"]["published"], doc.header["published"]);
         assert_eq!(header["document"]["sha256"], doc.header["sha256"]);
         let (recall, precision, found, correct) = figures(proposals, &doc.events);
-        // Printed for tracking: `cargo test --test cli add -- --nocapture`.
+        // Printed for tracking: `cargo test --test integration cli::add -- --nocapture`.
         eprintln!(
             "{}: {found} of {} curated events proposed ({:.0}%), {correct} of {} proposals correct ({:.0}%)",
             doc.name(),
