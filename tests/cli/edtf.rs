@@ -156,3 +156,44 @@ fn a_refused_date_says_why_and_what_to_write_and_writes_nothing() {
         out.stderr
     );
 }
+
+/// A date written in words or day first is answered with the EDTF it means, wherever a
+/// date is read: a query date, a payload date, a document's `published`.
+#[test]
+fn a_date_in_words_or_day_first_says_which_edtf_it_means() {
+    let t = Test::with_fixture();
+    t.run(["state", "--as-of", "15 November 2021"])
+        .stderr_contains(
+            "--as-of: `15 November 2021` is not an EDTF date; dates are EDTF: did you mean 2021-11-15? (write e.g. 2021-11-15 for 15 November 2021, 2020-04 for April 2020)",
+        )
+        .failure(2);
+    t.run(["diff", "15/11/2021", "2023"])
+        .stderr_contains(
+            "`15/11/2021` is not an EDTF date; dates are EDTF: did you mean 2021-11-15?",
+        )
+        .failure(2);
+    t.run(["state", "--as-of", "03/04/2021"])
+        .stderr_contains("reads two ways: write 2021-04-03 for 3 April or 2021-03-04 for 4 March")
+        .failure(2);
+    let statistic = sourced(
+        "children-share-2024",
+        "statistic.reported",
+        "2024",
+        json!({"indicator": "indicator:children-share", "label": "Children", "value": 35,
+               "unit": "percent", "period": "March 2024"}),
+        FIXTURE_STATISTIC_SENTENCE,
+    );
+    t.refuse(
+        t.run(["append", "--json", &statistic])
+            .stderr_contains("bad date in `period`: `March 2024` is not an EDTF date; dates are EDTF: did you mean 2024-03?"),
+    );
+    let note = Doc {
+        published: "15 November 2021",
+        ..ILO_NOTE
+    };
+    t.write_events("batch", ILO_EVENTS, &note, &[reg_ilo()]);
+    t.refuse(
+        t.run(["ingest", "--dry-run", "batch"])
+            .stderr_contains("bad date in `document.published`: `15 November 2021` is not an EDTF date; dates are EDTF: did you mean 2021-11-15?"),
+    );
+}
