@@ -24,6 +24,15 @@ fn since(date: &str, attested: &Option<Attestation>) -> String {
     }
 }
 
+/// A column of a group's members or roles: an attestation, which runs past the column,
+/// in brackets, so that the certainty after it reads apart from it.
+fn column(text: String, attested: &Option<Attestation>) -> String {
+    match attested {
+        Some(_) => format!("({text})"),
+        None => text,
+    }
+}
+
 /// The term of a role: "term 2023", "term 2022 (endorsed 2021-11-15)", or its
 /// attestations for an attested role.
 fn term(term: &str, decided: &Option<String>, attested: &Option<Attestation>) -> String {
@@ -89,7 +98,7 @@ pub fn text(land: &Landscape, style: Style) -> String {
                     o,
                     "    {:<14} {:<18} {:<9} {}{}",
                     n(&m.member),
-                    since(&m.since, &m.attestation),
+                    column(since(&m.since, &m.attestation), &m.attestation),
                     mark(m.certainty),
                     style.dim(&cites(&m.evidence)),
                     if m.conflict.is_empty() {
@@ -112,7 +121,7 @@ pub fn text(land: &Landscape, style: Style) -> String {
                     "    {:<12} {:<28} {:<19} {:<9} {}",
                     r.role,
                     who,
-                    term(&r.term, &r.decided, &r.attestation),
+                    column(term(&r.term, &r.decided, &r.attestation), &r.attestation),
                     mark(r.certainty),
                     style.dim(&cites(&r.evidence))
                 );
