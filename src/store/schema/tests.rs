@@ -361,17 +361,15 @@ const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
 
 /// Schema 11 undone on a current log: its tables dropped and the views of schema 3 back
 /// in place of its own (the views of 11 read tables older logs do not have).
-fn before_schema_11() -> String {
-    format!(
-        "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
-         DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
-         DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
-         DROP VIEW names; DROP VIEW live_facts;
-         DROP TABLE fact_days; DROP TABLE entity_name_periods;
-         {}",
-        MIGRATIONS[2].sql
-    )
-}
+const BEFORE_SCHEMA_11: &str = concat!(
+    "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+     DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
+     DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
+     DROP VIEW names; DROP VIEW live_facts;
+     DROP TABLE fact_days; DROP TABLE entity_name_periods;
+     ",
+    include_str!("../sql/0003_views.sql")
+);
 
 #[test]
 fn a_log_of_schema_10_gains_the_days_of_its_facts_and_views_that_read_them() {
@@ -433,11 +431,10 @@ fn a_log_of_schema_3_gains_its_periods_when_opened() {
     store
         .connection()
         .execute_batch(&format!(
-            "{}
+            "{BEFORE_SCHEMA_11}
                  {SCHEMA_8_GROUPS}
                  DROP TABLE statistic_period_groups; DROP TABLE key_period_spans;
-                 DROP TABLE key_periods; DROP TABLE entity_names; PRAGMA user_version = 3;",
-            before_schema_11()
+                 DROP TABLE key_periods; DROP TABLE entity_names; PRAGMA user_version = 3;"
         ))
         .unwrap();
     drop(store);
@@ -451,10 +448,7 @@ fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
     let store = corrected(&dir);
     let before = store.derived_tables_dump().unwrap();
     let path = store.path().to_owned();
-    store
-        .connection()
-        .execute_batch(&before_schema_11())
-        .unwrap();
+    store.connection().execute_batch(BEFORE_SCHEMA_11).unwrap();
     store.connection().execute_batch(SCHEMA_8_GROUPS).unwrap();
     // Schema 4 linked every indicator to every group that reported it.
     let linked = store
