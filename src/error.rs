@@ -182,6 +182,17 @@ pub enum Problem {
         "event `{0}` is already in the log with different content; history is immutable: record an event.corrected instead"
     )]
     ConflictingEvent(String),
+    /// An id registered again under another name or acronym (docs/vocabulary.md): a
+    /// rename or a new spelling is an event of its own.
+    #[error(
+        "`{entity}` is already registered by event `{earlier}` as {earlier_name}, and this registration calls it {name}: registering again does not rename. To call it so from a date on, record an `entity.renamed` (vocabulary 2: add \"version\":2); to add a spelling, an `entity.aliased` (vocabulary 2); if `{earlier}` named it wrongly, correct that event (`policylog correct {earlier} ...`)"
+    )]
+    Reregistered {
+        entity: String,
+        earlier: String,
+        earlier_name: String,
+        name: String,
+    },
     #[error("{0}")]
     UnknownDocument(String),
     #[error("{0}")]

@@ -18,7 +18,7 @@ use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
 use crate::event::standing::Standing;
 use crate::event::validate::{self, Source};
-use crate::event::{Event, Line, StoredEvent};
+use crate::event::{EntityRegistered, Event, Line, StoredEvent};
 use crate::events_file::{self, EventsFile};
 use crate::store::{Batch, Head, Store};
 use document_names::check_document_names;
@@ -90,6 +90,9 @@ pub struct Session<'s> {
     db: PathBuf,
     /// This batch's retractions and corrections before `standing` was read.
     batch_meta: Vec<(String, Event)>,
+    /// The registration each entity id has, by event id, as checked in this batch: a
+    /// later one must name it alike (`validate::same_registration`).
+    registered: HashMap<String, (String, EntityRegistered)>,
 }
 
 impl<'s> Session<'s> {
@@ -113,6 +116,7 @@ impl<'s> Session<'s> {
             standing: None,
             db,
             batch_meta: Vec::new(),
+            registered: HashMap::new(),
         })
     }
 
@@ -210,6 +214,9 @@ impl<'s> Session<'s> {
             let standing = self.standing.as_ref().expect("just read");
             standing.check(&new.event, &stored).map_err(bad)?;
         }
+        if let Some(problem) = self.check_registration(&new.event)? {
+            return Err(bad(problem));
+        }
         let recorded_at = match &new.recorded_at {
             Some(stamp) => {
                 let text = stamp.text();
@@ -236,6 +243,7 @@ impl<'s> Session<'s> {
         };
         let recorded_by = new.recorded_by.as_deref().unwrap_or(&self.recorder);
         let stored = self.batch.append(&new, recorded_at, recorded_by)?;
+        self.note_registration(new.id.as_str(), &new.event);
         if new.event.is_meta() {
             match &mut self.standing {
                 Some(standing) => standing.apply(new.id.as_str(), &new.event),
@@ -254,6 +262,46 @@ impl<'s> Session<'s> {
             }
         }
         Ok(Added::New(stored))
+    }
+
+    /// A registration (or a correction's replacement registering) of an id registered
+    /// already must name it as before: a rename is `entity.renamed`. A correction is
+    /// checked against the registrations other than its target, which it replaces.
+    fn check_registration(&mut self, event: &Event) -> Result<Option<Problem>> {
+        let (new, replaces) = match event {
+            Event::EntityRegistered(r) => (r, None),
+            Event::EventCorrected(c) => match c.replacement.event.as_ref() {
+                Event::EntityRegistered(r) => (r, Some(c.target.as_str())),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let id = new.id.as_str();
+        let earlier = match self.registered.get(id) {
+            Some((by, r)) if Some(by.as_str()) != replaces => Some((by.clone(), r.clone())),
+            Some(_) => None,
+            None if self.fresh_ids.is_some() => None,
+            None => self
+                .batch
+                .registrations_of(id)?
+                .into_iter()
+                .find(|(by, _)| Some(by.as_str()) != replaces),
+        };
+        Ok(earlier.and_then(|(by, r)| validate::same_registration(new, &by, &r).err()))
+    }
+
+    /// Notes a registration appended in this batch.
+    fn note_registration(&mut self, id: &str, event: &Event) {
+        let r = match event {
+            Event::EntityRegistered(r) => r,
+            Event::EventCorrected(c) => match c.replacement.event.as_ref() {
+                Event::EntityRegistered(r) => r,
+                _ => return,
+            },
+            _ => return,
+        };
+        self.registered
+            .insert(r.id.to_string(), (id.to_owned(), r.clone()));
     }
 
     /// `Standing` as the log holds it before this batch (read through a second, read-only

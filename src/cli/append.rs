@@ -97,20 +97,24 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
         (Some(json), _) if json != "-" => {
             parse_line(json).map_err(|p| Error::input(at.clone(), p))?
         }
-        (None, Some(kind)) => EventLine {
-            id: args.id.clone(),
-            kind: kind.clone(),
-            version: None,
-            valid: args
-                .valid
-                .clone()
-                .ok_or_else(|| Error::Usage("--valid is required with --kind".into()))?,
-            payload: payload_from_pairs(kind, &args.set).map_err(Error::Usage)?,
-            source: args.source.clone(),
-            quote: args.quote.clone(),
-            recorded_at: None,
-            recorded_by: None,
-        },
+        (None, Some(kind)) => {
+            let payload = payload_from_pairs(kind, &args.set).map_err(Error::Usage)?;
+            EventLine {
+                id: args.id.clone(),
+                kind: kind.clone(),
+                // The line is the tool's, not the user's: it says the version its fields need.
+                version: version_needed(kind, &payload),
+                valid: args
+                    .valid
+                    .clone()
+                    .ok_or_else(|| Error::Usage("--valid is required with --kind".into()))?,
+                payload,
+                source: args.source.clone(),
+                quote: args.quote.clone(),
+                recorded_at: None,
+                recorded_by: None,
+            }
+        }
         _ => {
             if std::io::stdin().is_terminal() {
                 return Err(Error::Usage(
@@ -237,16 +241,19 @@ pub fn correct(db: &Path, args: CorrectArgs) -> Result<()> {
             )),
         }
     };
+    let payload = json!({
+        "target": args.target,
+        "replacement": {"kind": kind, "valid": valid, "payload": payload},
+        "reason": args.reason,
+    });
     let line = EventLine {
         id: args.id,
         kind: "event.corrected".into(),
-        version: None,
+        // The correction says the version its replacement needs (a correction's version
+        // is its replacement's): the target's fields it keeps, and those given.
+        version: version_needed("event.corrected", &payload),
         valid: as_string(&valid, "valid")?.unwrap_or_default(),
-        payload: json!({
-            "target": args.target,
-            "replacement": {"kind": kind, "valid": valid, "payload": payload},
-            "reason": args.reason,
-        }),
+        payload,
         source: as_string(&source, "source")?,
         quote: as_string(&quote, "quote")?,
         recorded_at: None,
@@ -261,6 +268,17 @@ pub fn correct(db: &Path, args: CorrectArgs) -> Result<()> {
         },
         args.expect_head.as_deref(),
     )
+}
+
+/// The vocabulary version a line the tool writes needs, when it is later than 1 (`None`:
+/// the line says none, which is 1). A payload that does not read is left to validation,
+/// which names what is wrong.
+fn version_needed(kind: &str, payload: &Value) -> Option<u32> {
+    let event =
+        crate::event::upcast::from_value(kind, crate::event::VOCABULARY_VERSION, payload.clone())
+            .ok()?;
+    let (needed, _) = event.vocabulary_needed();
+    (needed > 1).then_some(needed)
 }
 
 fn append_line(

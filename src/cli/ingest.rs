@@ -35,16 +35,9 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = Options::default().max_problems as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     max_errors: u32,
-    /// Print the newest vocabulary version this ingest reads, and nothing else (for
-    /// scripts and tests that hold lines of a newer vocabulary back).
-    #[arg(long, hide = true, exclusive = true)]
-    vocabulary: bool,
 }
 
 pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
-    if args.vocabulary {
-        return super::out(&format!("{}\n", crate::event::VOCABULARY_VERSION));
-    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("events")]
     } else {

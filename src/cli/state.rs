@@ -12,8 +12,10 @@ use crate::render;
     long_about = "Fold the log into the landscape as of a date (valid time): members of each \
 group with the date they joined, roles in office, calls issued so far, commitments in force, each \
 instrument's latest status, the latest value of each statistic, meetings and publications so far. \
-Every entry says whether it is certain or only possible at that date and cites the events behind it. \
-A bare year means its last day (2023 = 2023-12-31), a month its last day.
+Every entry says whether it is certain or only possible at that date, or attested: stated by a \
+source at an earlier date and carried on since (\"attested 2023-07-18; no later source\"), \
+and cites the events behind it. Terms endorsed that have not begun are listed apart. Entities \
+are named as they were called on that date. A bare year means its last day (2023 = 2023-12-31), a month its last day.
 
 --format csv gives one table per section (members, roles, representatives, calls, commitments \
 with one row per item, instruments, statistics, meetings, publications), each row with its \

@@ -68,11 +68,14 @@ impl Side {
     }
 }
 
-/// How surely a fact holds at a date.
+/// How surely a fact holds at a date, weakest first (the order `max` and `min` follow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Certainty {
     Possible,
+    /// Carried on past the last source that attests it, until an event ends or replaces
+    /// it (decision 0006): the fold gives it, never a date alone.
+    Attested,
     Certain,
 }
 
@@ -80,6 +83,7 @@ impl Certainty {
     pub fn as_str(self) -> &'static str {
         match self {
             Certainty::Possible => "possible",
+            Certainty::Attested => "attested",
             Certainty::Certain => "certain",
         }
     }

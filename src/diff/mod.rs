@@ -94,12 +94,19 @@ pub fn add_in_between(
                 if shown(a, g, &held) || shown(b, g, &held) {
                     continue;
                 }
-                let value = serde_json::json!({"role": r.role, "holder": h, "term": fact.valid.as_str(), "representative": r.representative});
+                let mut value = serde_json::json!({"role": r.role, "holder": h, "term": fact.valid.as_str(), "representative": r.representative});
+                // Attested in between and ended before the later day: no term is known.
+                let what = if r.attested {
+                    value["attested"] = fact.valid.as_str().into();
+                    "attested as"
+                } else {
+                    "served as"
+                };
                 (
                     Section::Roles,
                     format!("{g} / {} / {h}", r.role),
                     value,
-                    "served as",
+                    what,
                 )
             }
             Event::MembershipLeft(m) => {
@@ -162,10 +169,11 @@ pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -
             changes: changes(section, a, b),
         })
         .collect();
-    let names = b
+    // The later day's names over the earlier's.
+    let names = a
         .entities
         .iter()
-        .chain(&a.entities)
+        .chain(&b.entities)
         .map(|(id, e)| {
             (
                 id.clone(),
@@ -184,17 +192,45 @@ pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -
 }
 
 fn changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
+    let mut changes = section_changes(section, a, b);
+    for c in &mut changes {
+        if c.change == "added"
+            && c.after
+                .as_ref()
+                .is_some_and(|v| v.get("attested").is_some())
+        {
+            c.what = first_attested(section, c.what);
+        }
+    }
+    changes
+}
+
+fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
     match section {
         Section::Members => compare(
             keyed(a, members),
             keyed(b, members),
             ("joined", "left", "changed"),
         ),
-        Section::Roles => compare(
-            keyed(a, roles),
-            keyed(b, roles),
-            ("began as", "no longer recorded as", "term changed as"),
-        ),
+        Section::Roles => {
+            let mut changes = compare(
+                keyed(a, roles),
+                keyed(b, roles),
+                ("began as", "no longer recorded as", "term changed as"),
+            );
+            // Terms endorsed by the later day that had not been by the earlier one: what
+            // a decision adds. One that is gone has begun (and shows as a role) or ended.
+            changes.extend(
+                compare(
+                    keyed(a, endorsed),
+                    keyed(b, endorsed),
+                    ("endorsed as", "", ""),
+                )
+                .into_iter()
+                .filter(|c| c.change == "added"),
+            );
+            changes
+        }
         Section::Calls => compare(
             keyed(a, |l| {
                 l.calls
@@ -336,6 +372,21 @@ fn roles(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
         .collect()
 }
 
+fn endorsed(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+    l.groups
+        .iter()
+        .flat_map(|(g, group)| {
+            group.endorsed.iter().map(move |e| {
+                (
+                    format!("{g} / {} / {} / {}", e.role, e.holder, e.term),
+                    to_value(e),
+                    e.evidence.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
 fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
     l.commitments
         .iter()
@@ -351,18 +402,44 @@ fn items_by_commitment(l: &Landscape) -> HashMap<&str, &[String]> {
         .collect()
 }
 
-/// What counts as a change: the entry's values other than its evidence list.
+/// The fields of an entry that are not what it says of its own key: its evidence, which
+/// attestation is the latest and the next (decision 0006), and `amended_by`, the inverse
+/// of other instruments' `amends`, whose change is theirs (a diff reports it there).
+const SUPPORT: [&str; 4] = ["evidence", "attested", "attested_next", "amended_by"];
+
+/// What counts as a change: the entry's values other than those of `SUPPORT`. An
+/// attested continuation carried on from one attestation to the next does not change,
+/// nor does it when a source attests it again (certain on that day, attested after).
 fn differ(a: &Value, b: &Value) -> bool {
     match (a.as_object(), b.as_object()) {
         (Some(a), Some(b)) => {
-            let fields = |o: &'_ serde_json::Map<String, Value>| {
-                o.keys().filter(|k| *k != "evidence").count()
+            let both_attested = a.contains_key("attested") && b.contains_key("attested");
+            let said = |o: &serde_json::Map<String, Value>| -> Vec<(String, Value)> {
+                o.iter()
+                    .filter(|(k, _)| !SUPPORT.contains(&k.as_str()))
+                    .map(|(k, v)| {
+                        let v = match (k.as_str(), v.as_str()) {
+                            ("certainty", Some("certain")) if both_attested => "attested".into(),
+                            _ => v.clone(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect()
             };
-            fields(a) != fields(b)
-                || a.iter()
-                    .any(|(k, v)| k != "evidence" && b.get(k) != Some(v))
+            said(a) != said(b)
         }
         _ => a != b,
+    }
+}
+
+/// How a historian names an entry that appears, when it rests on attestations only:
+/// it was first attested, not begun.
+fn first_attested(section: Section, what: &'static str) -> &'static str {
+    match section {
+        Section::Members => "first attested as a member of",
+        Section::Roles if what == "began as" => "first attested as",
+        Section::Commitments | Section::Instruments | Section::Publications => "first attested",
+        _ => what,
     }
 }
 

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::{Event, EventLine, Line, NewEvent, Payload, VOCABULARY_VERSION, upcast};
+use super::{EntityRegistered, Event, EventLine, Line, NewEvent, Payload, upcast};
 use crate::clock::Stamp;
 use crate::date::ValidTime;
 use crate::document::SearchableText;
@@ -158,8 +158,12 @@ impl<'de> Visitor<'de> for LineVisitor {
             }
         }
         // kind, valid and payload are required; the payload is read as the current
-        // vocabulary, so an older version goes through the upcasters instead.
-        if seen & 0b11010 != 0b11010 || line.version.is_some_and(|v| v != VOCABULARY_VERSION) {
+        // vocabulary, so a version that needs upcasting goes through the upcasters instead.
+        if seen & 0b11010 != 0b11010
+            || line
+                .version
+                .is_some_and(|v| !upcast::reads_directly(&line.kind, v))
+        {
             return Err(de::Error::custom("not for the fast path"));
         }
         Ok(Decoded(line))
@@ -219,7 +223,9 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
             })?
         }
     };
+    check_version(&event, version, line.version.is_some())?;
     check_payload(&event)?;
+    check_decided(&event, &valid)?;
 
     let quote = line.quote.filter(|q| !q.trim().is_empty());
     let needs_evidence = !matches!(event, Event::EventRetracted(_));
@@ -296,6 +302,28 @@ pub fn check(line: impl Into<Line>, source: Option<Source<'_>>) -> Result<NewEve
     })
 }
 
+/// A line is stored with the version it says (none is 1): a payload that uses what a
+/// later version added must say so, or an older reader of the line would take it for
+/// what it is not (docs/vocabulary.md, "Which version a line is").
+fn check_version(event: &Event, version: u32, given: bool) -> Result<(), Problem> {
+    let (needed, what) = event.vocabulary_needed();
+    if needed <= version {
+        return Ok(());
+    }
+    let what = what.unwrap_or("the payload");
+    let said = if given {
+        format!("the line says `\"version\":{version}`")
+    } else {
+        "the line gives no `version`, which means 1".to_owned()
+    };
+    Err(Problem::BadPayload {
+        kind: event.kind().into(),
+        reason: format!(
+            "{what} belongs to vocabulary {needed}, but {said}: add `\"version\":{needed}` to the line (docs/vocabulary.md)"
+        ),
+    })
+}
+
 fn check_payload(event: &Event) -> Result<(), Problem> {
     for (field, text) in event.payload_dates() {
         ValidTime::parse(text).map_err(|e| Problem::BadDate {
@@ -320,6 +348,24 @@ fn check_payload(event: &Event) -> Result<(), Problem> {
             kind: event.kind().into(),
             reason: "`role` is empty".into(),
         }),
+        Event::RoleAssigned(r) if r.attested && r.decided.is_some() => Err(Problem::BadPayload {
+            kind: event.kind().into(),
+            reason: "`decided` dates a term endorsed before it began, and an attested role has no known term: give one of `attested` and `decided`".into(),
+        }),
+        Event::MembershipLeft(m) if m.attested => Err(Problem::BadPayload {
+            kind: event.kind().into(),
+            reason: "`attested` is for `membership.joined` (a member at a date); a departure is dated by its `valid`".into(),
+        }),
+        Event::EntityRenamed(r) if r.name.trim().is_empty() => Err(Problem::BadPayload {
+            kind: event.kind().into(),
+            reason: "`name` is empty".into(),
+        }),
+        Event::EntityAliased(a) if a.aliases.iter().all(|s| s.trim().is_empty()) => {
+            Err(Problem::BadPayload {
+                kind: event.kind().into(),
+                reason: "`aliases` holds no spelling: give at least one".into(),
+            })
+        }
         Event::RoleAssigned(r)
             if r.representative
                 .as_ref()
@@ -335,12 +381,65 @@ fn check_payload(event: &Event) -> Result<(), Problem> {
             reason: "a replacement must be a fact, not another retraction or correction".into(),
         }),
         Event::EventCorrected(c) => {
-            ValidTime::parse(&c.replacement.valid).map_err(|e| Problem::BadDate {
+            let valid = ValidTime::parse(&c.replacement.valid).map_err(|e| Problem::BadDate {
                 field: "replacement.valid",
                 reason: e.to_string(),
             })?;
-            check_payload(&c.replacement.event)
+            check_payload(&c.replacement.event)?;
+            check_decided(&c.replacement.event, &valid)
         }
+        _ => Ok(()),
+    }
+}
+
+/// How a registration names its entity, for messages: `"Name" (ACRONYM)`.
+fn registered_as(r: &EntityRegistered) -> String {
+    match &r.acronym {
+        Some(a) => format!("\"{}\" ({a})", r.name),
+        None => format!("\"{}\" (no acronym)", r.name),
+    }
+}
+
+/// A registration of an id that `earlier` (an event of the log or the batch) registered
+/// already must give the same name and acronym: registering again is a second source for
+/// the same name, never a rename (`entity.renamed`) or a new spelling (`entity.aliased`).
+/// Aliases may differ: a later registration lists the spellings its document uses.
+pub fn same_registration(
+    new: &EntityRegistered,
+    earlier_event: &str,
+    earlier: &EntityRegistered,
+) -> Result<(), Problem> {
+    if new.name == earlier.name && new.acronym == earlier.acronym {
+        return Ok(());
+    }
+    Err(Problem::Reregistered {
+        entity: new.id.to_string(),
+        earlier: earlier_event.to_owned(),
+        earlier_name: registered_as(earlier),
+        name: registered_as(new),
+    })
+}
+
+/// `decided` is when a term was endorsed or announced before it began: not after the
+/// term's first possible day.
+fn check_decided(event: &Event, valid: &ValidTime) -> Result<(), Problem> {
+    let Event::RoleAssigned(r) = event else {
+        return Ok(());
+    };
+    let Some(decided) = r.decided.as_deref() else {
+        return Ok(());
+    };
+    // Parsed already by `check_payload` (`payload_dates`).
+    let Ok(decided) = ValidTime::parse(decided) else {
+        return Ok(());
+    };
+    match (decided.from(), valid.from()) {
+        (Some(d), Some(term)) if d > term => Err(Problem::BadPayload {
+            kind: event.kind().into(),
+            reason: format!(
+                "`decided` {decided} is after the term {valid} begins: `decided` dates a term endorsed or announced before it began (leave it out for a term announced once under way)"
+            ),
+        }),
         _ => Ok(()),
     }
 }
@@ -430,135 +529,4 @@ fn nesting_depth(text: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn depth_ignores_brackets_in_strings() {
-        assert_eq!(nesting_depth(r#"{"a":"[[[{{{"}"#), 1);
-        assert_eq!(nesting_depth(r#"{"a":[[1]]}"#), 3);
-        assert_eq!(nesting_depth(r#"{"a":"\"[["}"#), 1);
-    }
-
-    #[test]
-    fn unknown_kind_and_missing_field_are_named() {
-        let line =
-            parse_line(r#"{"kind":"membership.joind","valid":"2020","payload":{}}"#).unwrap();
-        assert!(
-            matches!(check(line, None), Err(Problem::UnknownKind { kind: k, .. }) if k == "membership.joind")
-        );
-        let line = parse_line(
-            r#"{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a"}}"#,
-        )
-        .unwrap();
-        let err = check(line, None).unwrap_err().to_string();
-        assert!(err.contains("missing field `group`"), "{err}");
-    }
-
-    /// One line of every kind, each optional field given, including a correction.
-    const EVERY_KIND: [&str; 15] = [
-        r#"{"kind":"entity.registered","valid":"2020","payload":{"type":"org","name":"N \"q\" é","id":"org:a","aliases":["x","y"],"acronym":"A"}}"#,
-        r#"{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a","group":"org:b"}}"#,
-        r#"{"kind":"membership.left","valid":"2020","payload":{"member":"org:a","group":"org:b"}}"#,
-        r#"{"kind":"role.assigned","valid":"2020","payload":{"role":"co-chair","holder":"org:a","group":"org:b","representative":"person:c"}}"#,
-        r#"{"kind":"role.ended","valid":"2020","payload":{"role":"co-chair","holder":"org:a","group":"org:b"}}"#,
-        r#"{"kind":"person.represents","valid":"2020","payload":{"title":"T","person":"person:c","org":"org:a"}}"#,
-        r#"{"kind":"call.issued","valid":"2020","payload":{"title":"T","target":"2025","issuers":["org:a","org:b"],"call":"call:x","addressees":["all"],"actions":["a1","a2"],"action_count":2}}"#,
-        r#"{"kind":"commitment.set","valid":"2020","payload":{"title":"T","owner":"org:a","items":["i"],"commitment":"commitment:x"}}"#,
-        r#"{"kind":"commitment.withdrawn","valid":"2020","payload":{"reason":"r","commitment":"commitment:x"}}"#,
-        r#"{"kind":"instrument.status","valid":"2020","payload":{"status":"in_force","note":"n","instrument":"instrument:x"}}"#,
-        r#"{"kind":"meeting.held","valid":"2020","payload":{"title":"T","place":"P","participants":["org:b"],"organisers":["org:a"],"meeting":"meeting:x"}}"#,
-        r#"{"kind":"publication.released","valid":"2020","payload":{"title":"T","publisher":"org:a","publication":"publication:x"}}"#,
-        r#"{"kind":"statistic.reported","valid":"2020","payload":{"value":1.5e3,"unit":"people","scope":"s","reported_by":"org:a","qualifier":"about","period":"2019","label":"L","indicator":"indicator:x"}}"#,
-        r#"{"kind":"event.retracted","valid":"2020","payload":{"target":"e1","reason":"r"}}"#,
-        r#"{"kind":"event.corrected","valid":"2020","payload":{"target":"e1","reason":"r","replacement":{"valid":"2019","payload":{"value":-7,"unit":"u","period":"2018","label":"L","indicator":"indicator:x"},"kind":"statistic.reported"}}}"#,
-    ];
-
-    /// Checks a line as if it quoted "the quote" from a document holding it.
-    fn checked(line: impl Into<Line>) -> Result<NewEvent, Problem> {
-        let mut line = line.into();
-        line.quote = Some("the quote".into());
-        let sha256 = Sha256::parse(&"ab".repeat(32)).unwrap();
-        let text = SearchableText::new("It says: the quote.");
-        check(
-            line,
-            Some(Source {
-                sha256: &sha256,
-                text: &text,
-            }),
-        )
-    }
-
-    #[test]
-    fn the_fast_read_decodes_every_kind_as_the_json_path_does() {
-        for text in EVERY_KIND {
-            let fast = read_line(text).unwrap();
-            assert!(matches!(fast.payload, Payload::Decoded(_)), "{text}");
-            let slow = checked(parse_line(text).unwrap());
-            let fast = checked(fast);
-            match (fast, slow) {
-                (Ok(fast), Ok(slow)) => {
-                    assert_eq!(fast.event, slow.event, "{text}");
-                    assert_eq!(fast.payload, slow.payload, "{text}");
-                    assert_eq!(
-                        fast.payload,
-                        crate::canonical::to_string(&slow.event.payload_value()),
-                        "{text}"
-                    );
-                }
-                (fast, slow) => panic!("{text}: {fast:?} / {slow:?}"),
-            }
-        }
-        assert_eq!(EVERY_KIND.len(), Event::KINDS.len());
-    }
-
-    #[test]
-    fn unusual_lines_take_the_json_path() {
-        let lines = [
-            // payload before kind; an array payload; version 2
-            r#"{"payload":{"member":"org:a","group":"org:b"},"kind":"membership.joined","valid":"2020"}"#,
-            r#"{"kind":"membership.joined","valid":"2020","payload":["org:a","org:b"]}"#,
-            r#"{"kind":"membership.joined","version":2,"valid":"2020","payload":{"member":"org:a","group":"org:b"}}"#,
-        ];
-        for text in lines {
-            assert!(
-                matches!(read_line(text).unwrap().payload, Payload::Json(_)),
-                "{text}"
-            );
-        }
-        assert!(read_line(r#"{"kind":"x","valid":"2020","payload":{},"extra":1}"#).is_err());
-    }
-
-    #[test]
-    fn a_key_given_twice_is_refused_on_every_path() {
-        for text in [
-            r#"{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a","member":"org:c","group":"org:b"}}"#,
-            r#"{"payload":{"member":"org:a","group":"org:b","group":"org:c"},"kind":"membership.joined","valid":"2020"}"#,
-            r#"{"kind":"event.corrected","valid":"2020","payload":{"target":"e","reason":"r","replacement":{"kind":"membership.joined","valid":"2020","payload":{"member":"org:a","group":"org:b","member":"org:c"}}}}"#,
-        ] {
-            for result in [read_line(text).map(|_| ()), parse_line(text).map(|_| ())] {
-                let err = result.unwrap_err().to_string();
-                assert!(err.contains("is given twice"), "{text}: {err}");
-            }
-        }
-    }
-
-    #[test]
-    fn control_characters_are_found_in_canonical_text() {
-        for (text, control) in [
-            (r"plain é ‘quotes’ \\b \\u", false),
-            (r"tab\t line\n return\r", false),
-            (r"bell\u0007", true),
-            (r"backspace\b", true),
-            (r"form feed\f", true),
-            (r"delete\u007f", true),
-            (r"c1\u0085", true),
-        ] {
-            let line = format!(
-                r#"{{"kind":"role.ended","valid":"2020","payload":{{"role":"{text}","holder":"org:a","group":"org:b"}}}}"#
-            );
-            let refused = checked(read_line(&line).unwrap()).is_err();
-            assert_eq!(refused, control, "{text}");
-        }
-    }
-}
+mod tests;

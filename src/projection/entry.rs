@@ -5,12 +5,13 @@
 use serde_json::{Value, json};
 
 use super::Section;
+use super::attested::{attestation, occurred_at, surest};
 use super::landscape::{
-    Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation, Role,
+    Call, Claim, Commitment, Entry, Instrument, Meeting, Member, Publication, Representation,
     Statistic,
 };
 use crate::date::{Certainty, Day};
-use crate::event::{Envelope, Event};
+use crate::event::{CommitmentSet, Envelope, Event};
 
 /// What the key of `section` shows on `day`, from its facts in (valid from, seq) order.
 pub fn entry_at(section: Section, facts: &[&Envelope], day: Day) -> Option<Entry> {
@@ -23,27 +24,19 @@ pub fn entry_at(section: Section, facts: &[&Envelope], day: Day) -> Option<Entry
     };
     match section {
         Section::Members => membership(facts, day),
-        Section::Roles => role(facts, day),
+        Section::Roles => super::roles::role(facts, day),
         Section::Representatives => representation(&occurred(), day).map(Entry::Representative),
         Section::Calls => call(&occurred(), day).map(Entry::Call),
-        Section::Commitments => commitment(&occurred(), day).map(Entry::Commitment),
-        Section::Instruments => instrument(&occurred(), day).map(Entry::Instrument),
+        Section::Commitments => commitment(facts, day).map(Entry::Commitment),
+        Section::Instruments => instrument(facts, day).map(Entry::Instrument),
         Section::Statistics => statistic(&occurred(), day).map(Entry::Statistic),
         Section::Meetings => meeting(&occurred(), day).map(Entry::Meeting),
-        Section::Publications => publication(&occurred(), day).map(Entry::Publication),
+        Section::Publications => publication(facts, day).map(Entry::Publication),
     }
 }
 
 fn ids(facts: &[&Envelope]) -> Vec<String> {
     facts.iter().map(|f| f.id.clone()).collect()
-}
-
-fn weakest(facts: &[&Envelope], day: Day) -> Certainty {
-    facts
-        .iter()
-        .filter_map(|f| f.valid.occurred_by(day))
-        .max()
-        .unwrap_or(Certainty::Possible)
 }
 
 /// Two dated claims disagree when their spans cannot both be right.
@@ -93,7 +86,7 @@ fn membership(facts: &[&Envelope], day: Day) -> Option<Entry> {
     let mut evidence: Vec<&Envelope> = Vec::new();
     let mut certainty = Certainty::Possible;
     for f in facts {
-        let Some(c) = f.valid.occurred_by(day) else {
+        let Some(c) = occurred_at(f, day) else {
             continue;
         };
         match f.event {
@@ -119,7 +112,23 @@ fn membership(facts: &[&Envelope], day: Day) -> Option<Entry> {
         }
     }
     let first = joins.first()?;
-    let conflict = conflicts(&joins, disjoint, |f| json!({"since": f.valid.as_str()}));
+    // Joins dated apart disagree; attestations at other dates do not (each says only
+    // that it was a member then).
+    let dated: Vec<&Envelope> = joins
+        .iter()
+        .copied()
+        .filter(|f| !f.event.is_attested())
+        .collect();
+    let conflict = conflicts(&dated, disjoint, |f| json!({"since": f.valid.as_str()}));
+    // Resting on attestations alone: no source dates the join.
+    let attested = dated.is_empty().then(|| {
+        attestation(joins.last().expect("a join"), facts, day, |f| {
+            match &f.event {
+                Event::MembershipJoined(j) => j.attested.then_some(true),
+                _ => Some(false),
+            }
+        })
+    });
     Some(Entry::Member(
         m.group.to_string(),
         Member {
@@ -128,52 +137,7 @@ fn membership(facts: &[&Envelope], day: Day) -> Option<Entry> {
             certainty,
             evidence: ids(&evidence),
             conflict,
-        },
-    ))
-}
-
-fn role(facts: &[&Envelope], day: Day) -> Option<Entry> {
-    let mut held: Vec<(&Envelope, Certainty)> = Vec::new();
-    for (i, f) in facts.iter().enumerate() {
-        let Event::RoleAssigned(_) = f.event else {
-            continue;
-        };
-        let Some(mut certainty) = f.valid.in_term(day) else {
-            continue;
-        };
-        let ended = facts[i + 1..]
-            .iter()
-            .filter(|e| matches!(e.event, Event::RoleEnded(_)))
-            .filter_map(|e| e.valid.occurred_by(day))
-            .max();
-        match ended {
-            Some(Certainty::Certain) => continue,
-            Some(Certainty::Possible) => certainty = Certainty::Possible,
-            None => {}
-        }
-        held.push((f, certainty));
-    }
-    // Cite every attestation; show the term of the surest one that starts earliest.
-    let (best, certainty) = held
-        .iter()
-        .max_by_key(|(f, c)| (*c, std::cmp::Reverse((f.valid.from(), f.seq))))
-        .copied()?;
-    let Event::RoleAssigned(r) = &best.event else {
-        return None;
-    };
-    let representative = held.iter().rev().find_map(|(f, _)| match &f.event {
-        Event::RoleAssigned(r) => r.representative.as_ref().map(|p| p.to_string()),
-        _ => None,
-    });
-    Some(Entry::Role(
-        r.group.to_string(),
-        Role {
-            role: r.role.clone(),
-            holder: r.holder.to_string(),
-            term: best.valid.as_str().to_owned(),
-            representative,
-            certainty,
-            evidence: held.iter().map(|(f, _)| f.id.clone()).collect(),
+            attestation: attested,
         },
     ))
 }
@@ -188,7 +152,7 @@ fn representation(facts: &[&Envelope], day: Day) -> Option<Representation> {
         org: p.org.to_string(),
         title: p.title.clone(),
         attested: last.valid.as_str().to_owned(),
-        certainty: weakest(facts, day),
+        certainty: surest(facts, day),
         evidence: ids(facts),
     })
 }
@@ -211,7 +175,7 @@ fn call(facts: &[&Envelope], day: Day) -> Option<Call> {
         actions: vec![],
         target: calls.iter().find_map(|c| c.target.clone()),
         issued: facts[0].valid.as_str().to_owned(),
-        certainty: weakest(facts, day),
+        certainty: surest(facts, day),
         evidence: ids(facts),
         conflict: vec![],
     };
@@ -237,75 +201,153 @@ fn call(facts: &[&Envelope], day: Day) -> Option<Call> {
     Some(merged)
 }
 
-fn commitment(occurred: &[&Envelope], day: Day) -> Option<Commitment> {
-    let last = occurred.last()?;
-    let revision = occurred
+/// Whether two versions of a commitment say the same.
+fn same_version(a: &CommitmentSet, b: &CommitmentSet) -> bool {
+    a.owner == b.owner && a.title == b.title && a.items == b.items
+}
+
+fn commitment(facts: &[&Envelope], day: Day) -> Option<Commitment> {
+    let occurred: Vec<&Envelope> = facts
         .iter()
-        .filter(|f| matches!(f.event, Event::CommitmentSet(_)))
-        .count();
-    match &last.event {
-        Event::CommitmentSet(c) => Some(Commitment {
-            commitment: c.commitment.to_string(),
-            owner: c.owner.to_string(),
-            title: c.title.clone(),
-            items: c.items.clone(),
-            since: last.valid.as_str().to_owned(),
-            revision,
-            certainty: weakest(&[last], day),
-            evidence: vec![last.id.clone()],
+        .copied()
+        .filter(|f| occurred_at(f, day).is_some())
+        .collect();
+    // Each version with the facts behind it: a set, then any attestations of the same
+    // items (an attested set saying what stands is no revision).
+    let mut versions: Vec<Vec<&Envelope>> = Vec::new();
+    let mut withdrawn = false;
+    for f in &occurred {
+        match &f.event {
+            Event::CommitmentSet(c) => {
+                let standing = versions.last_mut().filter(|v| {
+                    !withdrawn
+                        && matches!(&v[0].event, Event::CommitmentSet(first) if same_version(first, c))
+                });
+                match standing {
+                    Some(version) if c.attested => version.push(f),
+                    _ => versions.push(vec![f]),
+                }
+                withdrawn = false;
+            }
+            Event::CommitmentWithdrawn(_) => withdrawn = true,
+            _ => {}
+        }
+    }
+    let last = occurred.last()?;
+    let version = versions.last()?;
+    let revision = versions.len();
+    let Event::CommitmentSet(c) = &version[0].event else {
+        return None;
+    };
+    let mut entry = Commitment {
+        commitment: c.commitment.to_string(),
+        owner: c.owner.to_string(),
+        title: c.title.clone(),
+        items: c.items.clone(),
+        since: version[0].valid.as_str().to_owned(),
+        revision,
+        certainty: version
+            .iter()
+            .filter_map(|f| occurred_at(f, day))
+            .max()
+            .unwrap_or(Certainty::Possible),
+        evidence: ids(version),
+        attestation: c.attested.then(|| {
+            attestation(version[version.len() - 1], facts, day, |f| match &f.event {
+                Event::CommitmentSet(next) => Some(next.attested && same_version(c, next)),
+                Event::CommitmentWithdrawn(_) => Some(false),
+                _ => None,
+            })
         }),
-        // Possibly withdrawn: the previous version possibly still stands.
+    };
+    match &last.event {
+        Event::CommitmentSet(_) => Some(entry),
+        // Possibly withdrawn: the version before possibly still stands.
         Event::CommitmentWithdrawn(_)
             if last.valid.occurred_by(day) == Some(Certainty::Possible) =>
         {
-            let prev = occurred
-                .iter()
-                .rev()
-                .find(|f| matches!(f.event, Event::CommitmentSet(_)))?;
-            let Event::CommitmentSet(c) = &prev.event else {
-                return None;
-            };
-            Some(Commitment {
-                commitment: c.commitment.to_string(),
-                owner: c.owner.to_string(),
-                title: c.title.clone(),
-                items: c.items.clone(),
-                since: prev.valid.as_str().to_owned(),
-                revision: revision.max(1),
-                certainty: Certainty::Possible,
-                evidence: vec![prev.id.clone(), last.id.clone()],
-            })
+            entry.certainty = Certainty::Possible;
+            entry.evidence.push(last.id.clone());
+            Some(entry)
         }
         _ => None,
     }
 }
 
-fn instrument(occurred: &[&Envelope], day: Day) -> Option<Instrument> {
+fn instrument(facts: &[&Envelope], day: Day) -> Option<Instrument> {
+    let occurred: Vec<&Envelope> = facts
+        .iter()
+        .copied()
+        .filter(|f| occurred_at(f, day).is_some())
+        .collect();
     let last = occurred.last()?;
     let Event::InstrumentStatus(s) = &last.event else {
         return None;
     };
+    let status_of = |f: &Envelope| match &f.event {
+        Event::InstrumentStatus(s) => s.status.as_str(),
+        _ => "",
+    };
+    // The standing status from its first report: a status attested again is the same
+    // status, not a new one.
+    let mut first = occurred.len() - 1;
+    while first > 0
+        && occurred[first].event.is_attested()
+        && status_of(occurred[first - 1]) == s.status.as_str()
+    {
+        first -= 1;
+    }
+    let run = &occurred[first..];
     let same_date: Vec<&Envelope> = occurred
         .iter()
         .copied()
         .filter(|f| f.valid == last.valid)
         .collect();
-    let status_of = |f: &Envelope| match &f.event {
-        Event::InstrumentStatus(s) => s.status.as_str(),
-        _ => "",
+    // The standing status's reports and any other of the same date, in valid order.
+    let evidence: Vec<String> = occurred
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| *i >= first || f.valid == last.valid)
+        .map(|(_, f)| f.id.clone())
+        .collect();
+    let latest = |field: fn(&crate::event::InstrumentStatus) -> Option<&String>| {
+        occurred.iter().rev().find_map(|f| match &f.event {
+            Event::InstrumentStatus(s) => field(s).cloned(),
+            _ => None,
+        })
     };
+    let mut amends = Vec::new();
+    for f in &occurred {
+        if let Event::InstrumentStatus(s) = &f.event {
+            extend_unique(&mut amends, s.amends.iter().map(|a| a.to_string()));
+        }
+    }
     Some(Instrument {
         instrument: s.instrument.to_string(),
         status: s.status.as_str().to_owned(),
         note: s.note.clone(),
-        since: last.valid.as_str().to_owned(),
-        certainty: weakest(&[last], day),
-        evidence: ids(&same_date),
+        since: run[0].valid.as_str().to_owned(),
+        certainty: run
+            .iter()
+            .filter_map(|f| occurred_at(f, day))
+            .max()
+            .unwrap_or(Certainty::Possible),
+        evidence,
         conflict: conflicts(
             &same_date,
             |a, b| status_of(a) != status_of(b),
             |f| json!({"status": status_of(f)}),
         ),
+        published_in: latest(|s| s.published_in.as_ref()),
+        amends,
+        amended_by: vec![],
+        transposition_deadline: latest(|s| s.transposition_deadline.as_ref()),
+        attestation: run[0].event.is_attested().then(|| {
+            attestation(run[run.len() - 1], facts, day, |f| match &f.event {
+                Event::InstrumentStatus(next) => Some(next.attested && next.status == s.status),
+                _ => None,
+            })
+        }),
     })
 }
 
@@ -334,8 +376,9 @@ fn statistic(occurred: &[&Envelope], day: Day) -> Option<Statistic> {
         period: s.period.clone(),
         scope: s.scope.clone(),
         reported_by: s.reported_by.as_ref().map(|r| r.to_string()),
+        subject: s.subject.as_ref().map(|r| r.to_string()),
         reported: last.valid.as_str().to_owned(),
-        certainty: weakest(&[last], day),
+        certainty: surest(&[last], day),
         evidence: ids(&same),
         conflict: conflicts(&same, |a, b| value_of(a) != value_of(b), value_of),
     })
@@ -356,7 +399,7 @@ fn meeting(facts: &[&Envelope], day: Day) -> Option<Meeting> {
             _ => None,
         }),
         held: first.valid.as_str().to_owned(),
-        certainty: weakest(facts, day),
+        certainty: surest(facts, day),
         evidence: ids(facts),
         conflict: conflicts(facts, disjoint, |f| json!({"held": f.valid.as_str()})),
     };
@@ -376,18 +419,34 @@ fn meeting(facts: &[&Envelope], day: Day) -> Option<Meeting> {
 }
 
 fn publication(facts: &[&Envelope], day: Day) -> Option<Publication> {
-    let first = facts.first()?;
+    let occurred: Vec<&Envelope> = facts
+        .iter()
+        .copied()
+        .filter(|f| f.valid.occurred_by(day).is_some())
+        .collect();
+    let first = occurred.first()?;
     let Event::PublicationReleased(p) = &first.event else {
         return None;
     };
+    // Releases dated apart disagree; a source saying it exists by a date does not.
+    let dated: Vec<&Envelope> = occurred
+        .iter()
+        .copied()
+        .filter(|f| !f.event.is_attested())
+        .collect();
     Some(Publication {
         publication: p.publication.to_string(),
         title: p.title.clone(),
         publisher: p.publisher.to_string(),
         released: first.valid.as_str().to_owned(),
-        certainty: weakest(facts, day),
-        evidence: ids(facts),
-        conflict: conflicts(facts, disjoint, |f| json!({"released": f.valid.as_str()})),
+        certainty: surest(&occurred, day),
+        evidence: ids(&occurred),
+        conflict: conflicts(&dated, disjoint, |f| json!({"released": f.valid.as_str()})),
+        attestation: dated.is_empty().then(|| {
+            attestation(occurred[occurred.len() - 1], facts, day, |f| {
+                Some(f.event.is_attested())
+            })
+        }),
     })
 }
 

@@ -5,9 +5,21 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::entry::entry_at;
+use super::names::{Naming, naming};
 use super::{EntityEntry, Evidence, Landscape, Section, fold_key};
 use crate::date::{Day, ValidTime};
+use crate::entity::EntityId;
 use crate::event::{EntityRegistered, Envelope, Event};
+
+/// The entity a naming fact (registration, rename, alias) names.
+fn named(event: &Event) -> Option<&str> {
+    match event {
+        Event::EntityRegistered(e) => Some(e.id.as_str()),
+        Event::EntityRenamed(e) => Some(e.id.as_str()),
+        Event::EntityAliased(e) => Some(e.id.as_str()),
+        _ => None,
+    }
+}
 
 /// What the log says about the world, as far as the folded events go.
 #[derive(Debug, Clone, Default)]
@@ -18,8 +30,13 @@ pub struct Fold {
     by_id: HashMap<String, i64>,
     /// Facts taken out by a correction, kept so that retracting the correction restores them.
     replaced: HashMap<String, Envelope>,
-    /// Registrations that count, by entity id and seq: the latest one names the entity.
-    registrations: BTreeMap<String, BTreeMap<i64, EntityRegistered>>,
+    /// The registrations, renames and aliases that count, by entity id and seq.
+    naming_facts: BTreeMap<String, BTreeMap<i64, Envelope>>,
+    /// What they say of each entity (kept as they change).
+    namings: BTreeMap<String, Naming>,
+    /// Each entity as its latest registration names it, with the name and acronym of its
+    /// last rename and every alias: what `entity` lends out.
+    current: BTreeMap<String, EntityRegistered>,
     /// The last seq folded.
     pub seq: i64,
 }
@@ -57,11 +74,13 @@ impl Fold {
     }
 
     fn insert(&mut self, fact: Envelope) {
-        if let Event::EntityRegistered(e) = &fact.event {
-            self.registrations
-                .entry(e.id.to_string())
+        if let Some(entity) = named(&fact.event) {
+            let entity = entity.to_owned();
+            self.naming_facts
+                .entry(entity.clone())
                 .or_default()
-                .insert(fact.seq, e.clone());
+                .insert(fact.seq, fact.clone());
+            self.renamed(&entity);
         }
         self.by_id.insert(fact.id.clone(), fact.seq);
         self.facts.insert(fact.seq, fact);
@@ -70,33 +89,62 @@ impl Fold {
     fn remove(&mut self, id: &str) -> Option<Envelope> {
         let seq = self.by_id.remove(id)?;
         let fact = self.facts.remove(&seq)?;
-        if let Event::EntityRegistered(e) = &fact.event
-            && let Some(registrations) = self.registrations.get_mut(e.id.as_str())
+        if let Some(entity) = named(&fact.event).map(str::to_owned)
+            && let Some(facts) = self.naming_facts.get_mut(&entity)
         {
-            registrations.remove(&fact.seq);
-            if registrations.is_empty() {
-                self.registrations.remove(e.id.as_str());
+            facts.remove(&fact.seq);
+            if facts.is_empty() {
+                self.naming_facts.remove(&entity);
             }
+            self.renamed(&entity);
         }
         Some(fact)
+    }
+
+    /// Derives an entity's naming again after one of its naming facts came or went.
+    fn renamed(&mut self, entity: &str) {
+        let Some(named) = self
+            .naming_facts
+            .get(entity)
+            .and_then(|facts| naming(facts.values()))
+        else {
+            self.namings.remove(entity);
+            self.current.remove(entity);
+            return;
+        };
+        if let Ok(id) = EntityId::parse(entity) {
+            self.current.insert(
+                entity.to_owned(),
+                EntityRegistered {
+                    id,
+                    entity_type: named.entity_type,
+                    name: named.name.clone(),
+                    acronym: named.acronym.clone(),
+                    aliases: named.aliases.clone(),
+                },
+            );
+        }
+        self.namings.insert(entity.to_owned(), named);
     }
 
     pub fn facts(&self) -> impl Iterator<Item = &Envelope> {
         self.facts.values()
     }
 
+    /// The entity as it is called now: its latest registration that counts, with the
+    /// name and acronym of its last rename and every alias.
     pub fn entity(&self, id: &str) -> Option<&EntityRegistered> {
-        self.registrations
-            .get(id)
-            .and_then(|r| r.values().next_back())
+        self.current.get(id)
     }
 
-    /// Every named entity with its latest registration that counts.
+    /// Every named entity, as `entity` gives it.
     pub fn entities(&self) -> BTreeMap<String, EntityRegistered> {
-        self.registrations
-            .iter()
-            .filter_map(|(id, r)| r.values().next_back().map(|e| (id.clone(), e.clone())))
-            .collect()
+        self.current.clone()
+    }
+
+    /// The entity as it was called on `day` (a rename does not rewrite earlier days).
+    pub fn entity_on(&self, id: &str, day: Day) -> Option<EntityEntry> {
+        self.namings.get(id).map(|n| n.entry_on(day))
     }
 
     /// The landscape as of `day`, as far as this fold knows, with the names of the
@@ -109,16 +157,8 @@ impl Fold {
             .map(str::to_owned)
             .collect();
         for id in mentioned {
-            if let Some(e) = self.entity(&id) {
-                land.entities.insert(
-                    id,
-                    EntityEntry {
-                        entity_type: e.entity_type.as_str().to_owned(),
-                        name: e.name.clone(),
-                        acronym: e.acronym.clone(),
-                        aliases: e.aliases.clone(),
-                    },
-                );
+            if let Some(e) = self.entity_on(&id, day) {
+                land.entities.insert(id, e);
             }
         }
         land

@@ -49,26 +49,75 @@ pub struct EntityEntry {
 pub struct Group {
     pub members: Vec<Member>,
     pub roles: Vec<Role>,
+    /// Terms endorsed or announced that have not begun yet (`role.assigned` with
+    /// `decided`): designated holders, not holders.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endorsed: Vec<Endorsement>,
+}
+
+/// An entry that rests on attestations only (decision 0006): a source says the fact holds
+/// at a date, not when it began. Its latest attestation on or before the day, and the
+/// next one after it (`null`: no later source).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attestation {
+    /// The `valid` of the latest attestation on or before the day (EDTF).
+    pub attested: String,
+    /// The `valid` of the next attestation after the day, if a source gives one.
+    pub attested_next: Option<String>,
+}
+
+impl Attestation {
+    /// "attested 2023-07-18; no later source", "attested 2020-12; again 2023-07-18".
+    pub fn describe(&self) -> String {
+        match &self.attested_next {
+            Some(next) => format!("attested {}; again {next}", self.attested),
+            None => format!("attested {}; no later source", self.attested),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub member: String,
-    /// When it joined, as the source says it (EDTF).
+    /// When it joined, as the source says it (EDTF); for an attested membership, the
+    /// first date a source attests it.
     pub since: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Role {
     pub role: String,
     pub holder: String,
-    /// The term (EDTF): `2023`, `2019/2020`, `2020-12/..`.
+    /// The term (EDTF): `2023`, `2019/2020`, `2020-12/..`; for an attested role (see
+    /// `attested`), the first date a source attests it, which is no term.
     pub term: String,
     pub representative: Option<String>,
+    pub certainty: Certainty,
+    pub evidence: Vec<String>,
+    /// When the term was endorsed or announced, before it began (EDTF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<String>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
+}
+
+/// A term endorsed or announced on `decided` that has not begun on the day asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Endorsement {
+    pub role: String,
+    pub holder: String,
+    /// The term it is for (EDTF).
+    pub term: String,
+    /// When it was endorsed or announced (EDTF).
+    pub decided: String,
+    pub representative: Option<String>,
+    /// How surely the decision had been taken by the day.
     pub certainty: Certainty,
     pub evidence: Vec<String>,
 }
@@ -111,6 +160,8 @@ pub struct Commitment {
     pub revision: usize,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +174,20 @@ pub struct Instrument {
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
+    /// Where it was published, as the latest status reported by the day says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_in: Option<String>,
+    /// The instruments it amends, by every status reported by the day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amends: Vec<String>,
+    /// The instruments of the landscape that amend it (the inverse of their `amends`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended_by: Vec<String>,
+    /// By when it must be transposed (EDTF), as the latest status saying so gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transposition_deadline: Option<String>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +206,9 @@ pub struct Statistic {
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
+    /// The entity the figure is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,11 +230,15 @@ pub struct Publication {
     pub publication: String,
     pub title: String,
     pub publisher: String,
+    /// When it was released (EDTF); for an attested publication, the first date a source
+    /// says it exists.
     pub released: String,
     pub certainty: Certainty,
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflict: Vec<Claim>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
 }
 
 /// One source's version of a fact that sources disagree on.
@@ -191,6 +263,9 @@ pub struct Evidence {
 pub enum Entry {
     Member(String, Member),
     Role(String, Role),
+    /// A role key with terms endorsed but not begun on the day, and its role if it is
+    /// held then too (a holder endorsed for the next term while serving this one).
+    Endorsed(String, Option<Role>, Vec<Endorsement>),
     Representative(Representation),
     Call(Call),
     Commitment(Commitment),
@@ -206,6 +281,18 @@ impl Entry {
         let (evidence, conflict): (&[String], &[Claim]) = match self {
             Entry::Member(_, m) => (&m.evidence, &m.conflict),
             Entry::Role(_, r) => (&r.evidence, &[]),
+            Entry::Endorsed(_, role, endorsed) => {
+                let mut ids: Vec<&str> = role
+                    .iter()
+                    .flat_map(|r| &r.evidence)
+                    .chain(endorsed.iter().flat_map(|e| &e.evidence))
+                    .map(String::as_str)
+                    .collect();
+                // Once each, in order: `cites` lists one seq per id.
+                let mut seen = BTreeSet::new();
+                ids.retain(|id| seen.insert(*id));
+                return ids;
+            }
             Entry::Representative(r) => (&r.evidence, &[]),
             Entry::Call(c) => (&c.evidence, &c.conflict),
             Entry::Commitment(c) => (&c.evidence, &[]),
@@ -226,6 +313,11 @@ impl Landscape {
         match entry {
             Entry::Member(g, m) => self.groups.entry(g).or_default().members.push(m),
             Entry::Role(g, r) => self.groups.entry(g).or_default().roles.push(r),
+            Entry::Endorsed(g, role, endorsed) => {
+                let group = self.groups.entry(g).or_default();
+                group.roles.extend(role);
+                group.endorsed.extend(endorsed);
+            }
             Entry::Representative(r) => self.representatives.push(r),
             Entry::Call(c) => self.calls.push(c),
             Entry::Commitment(c) => self.commitments.push(c),
@@ -240,12 +332,15 @@ impl Landscape {
     /// fold key's order), dated lists by date.
     pub fn finish(&mut self) {
         self.groups
-            .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty());
+            .retain(|_, g| !g.members.is_empty() || !g.roles.is_empty() || !g.endorsed.is_empty());
         for g in self.groups.values_mut() {
             g.members.sort_by(|a, b| a.member.cmp(&b.member));
             g.roles
                 .sort_by(|a, b| (&a.role, &a.holder).cmp(&(&b.role, &b.holder)));
+            g.endorsed
+                .sort_by(|a, b| (&a.term, &a.role, &a.holder).cmp(&(&b.term, &b.role, &b.holder)));
         }
+        self.link_amendments();
         let title = |r: &Representation| r.title.clone().unwrap_or_default();
         self.representatives
             .sort_by_cached_key(|r| (r.person.clone(), r.org.clone(), title(r)));
@@ -262,6 +357,23 @@ impl Landscape {
             .sort_by(|a, b| (&a.held, &a.meeting).cmp(&(&b.held, &b.meeting)));
         self.publications
             .sort_by(|a, b| (&a.released, &a.publication).cmp(&(&b.released, &b.publication)));
+    }
+
+    /// Each instrument's `amended_by`: the instruments of this landscape whose `amends`
+    /// names it. Across keys, so here and not in the per-key fold (stored periods hold
+    /// each key's entry alone).
+    fn link_amendments(&mut self) {
+        let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for i in &self.instruments {
+            for amended in &i.amends {
+                by.entry(amended.clone())
+                    .or_default()
+                    .push(i.instrument.clone());
+            }
+        }
+        for i in &mut self.instruments {
+            i.amended_by = by.remove(&i.instrument).unwrap_or_default();
+        }
     }
 
     pub(crate) fn empty(day: Day) -> Landscape {
@@ -294,6 +406,9 @@ impl Landscape {
                 .iter()
                 .for_each(|m| add(&mut ids, &m.evidence, &m.conflict));
             g.roles.iter().for_each(|r| add(&mut ids, &r.evidence, &[]));
+            g.endorsed
+                .iter()
+                .for_each(|e| add(&mut ids, &e.evidence, &[]));
         }
         self.representatives
             .iter()
@@ -332,6 +447,10 @@ impl Landscape {
                 add(&r.holder);
                 r.representative.iter().for_each(|p| add(p));
             }
+            for e in &group.endorsed {
+                add(&e.holder);
+                e.representative.iter().for_each(|p| add(p));
+            }
         }
         for r in &self.representatives {
             add(&r.person);
@@ -342,11 +461,14 @@ impl Landscape {
             .flat_map(|c| &c.issuers)
             .for_each(|i| add(i));
         self.commitments.iter().for_each(|c| add(&c.owner));
-        self.instruments.iter().for_each(|i| add(&i.instrument));
+        for i in &self.instruments {
+            add(&i.instrument);
+            i.amends.iter().chain(&i.amended_by).for_each(|a| add(a));
+        }
         self.statistics
             .iter()
-            .filter_map(|s| s.reported_by.as_deref())
-            .for_each(&mut add);
+            .flat_map(|s| s.reported_by.iter().chain(&s.subject))
+            .for_each(|id| add(id));
         for m in &self.meetings {
             m.organisers
                 .iter()
@@ -367,8 +489,9 @@ impl Landscape {
             .retain(|m| involves(m.organisers.iter()) || involves(m.participants.iter()));
         self.publications.retain(|p| p.publisher == group);
         self.representatives.retain(|r| r.org == group);
-        self.statistics
-            .retain(|s| s.reported_by.as_deref() == Some(group));
+        self.statistics.retain(|s| {
+            s.reported_by.as_deref() == Some(group) || s.subject.as_deref() == Some(group)
+        });
         self.instruments.clear();
         // Evidence and names are read after narrowing a stored landscape: nothing to drop.
         if !self.evidence.is_empty() {

@@ -4,10 +4,13 @@
 //! SQL and no I/O: `crate::query` feeds it from the store, and the store runs its per-key
 //! step (`periods.rs`) to keep its tables.
 
+mod attested;
 mod entry;
 mod fold;
 mod landscape;
+pub mod names;
 pub mod periods;
+mod roles;
 mod section;
 
 pub use entry::entry_at;
@@ -15,5 +18,7 @@ pub use fold::Fold;
 pub use landscape::*;
 pub use section::{Section, fold_key};
 
+#[cfg(test)]
+mod decision_0006;
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use chrono::Datelike;
 
 use super::entry::entry_at;
 use super::{Entry, Section};
-use crate::date::Day;
+use crate::date::{Day, ValidTime};
 use crate::event::{Envelope, Event};
 
 /// Day numbers for open ends.
@@ -41,7 +41,7 @@ pub struct Period {
 pub fn periods(section: Section, facts: Vec<&Envelope>) -> Vec<Period> {
     let mut sorted = facts;
     sorted.sort_by_key(|f| (f.valid.from(), f.seq));
-    let mut days: Vec<Day> = sorted.iter().flat_map(|f| f.valid.changes()).collect();
+    let mut days: Vec<Day> = sorted.iter().flat_map(|f| change_days(f)).collect();
     // Before the first change: what an open start (`../2020`) shows from the beginning.
     days.push(Day::MIN);
     days.sort_unstable();
@@ -81,6 +81,19 @@ pub fn periods(section: Section, facts: Vec<&Envelope>) -> Vec<Period> {
     periods
 }
 
+/// The days on which a fact may show otherwise than the day before: those of its `valid`
+/// (`ValidTime::changes`), and of the date a term was endorsed (`decided`), from which
+/// the term shows as endorsed before it begins.
+fn change_days(f: &Envelope) -> Vec<Day> {
+    let mut days = f.valid.changes();
+    if let Event::RoleAssigned(r) = &f.event
+        && let Some(decided) = r.decided.as_deref().and_then(|d| ValidTime::parse(d).ok())
+    {
+        days.extend(decided.changes());
+    }
+    days
+}
+
 /// The groups an event's fact is found under with `--group`: its group, owner, issuers,
 /// organisers and participants, publisher. Sorted, without repeats.
 pub fn groups(event: &Event) -> Vec<String> {
@@ -98,8 +111,11 @@ pub fn groups(event: &Event) -> Vec<String> {
             .map(|i| i.to_string())
             .collect(),
         Event::PublicationReleased(p) => vec![p.publisher.to_string()],
-        // A statistic is found per period, by the reporter its entry shows then
-        // (`statistic_period_groups`), not by every group that ever reported it.
+        // A statistic is found per period by the reporter its entry shows then
+        // (`statistic_period_groups`), not by every group that ever reported it; and by
+        // the entity a figure is about (`subject`), which the query keeps only where the
+        // period's entry is about it.
+        Event::StatisticReported(s) => s.subject.iter().map(|i| i.to_string()).collect(),
         _ => vec![],
     };
     let mut ids = ids;

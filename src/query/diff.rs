@@ -39,7 +39,9 @@ fn diff_read(
     let (a, b) = states_for_diff(store, from, to, knowledge, &mut within)?;
     let mut d = compare_landscapes(&a, &b, only);
     add_in_between(&mut d, &within.facts, &a, &b);
-    let unnamed: Vec<String> = d
+    // Every entity named as the later day calls it (a rename between the two days shows
+    // under the new name), whichever day's entries mention it.
+    let mut ids: Vec<String> = d
         .sections
         .iter()
         .flat_map(|s| &s.changes)
@@ -49,10 +51,13 @@ fn diff_read(
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         })
-        .filter(|id| id.contains(':') && !d.names.contains_key(id))
+        .filter(|id| id.contains(':'))
+        .chain(d.names.keys().cloned())
         .collect();
-    let unnamed: Vec<&str> = unnamed.iter().map(String::as_str).collect();
-    for n in store.entity_names(&unnamed)? {
+    ids.sort_unstable();
+    ids.dedup();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    for n in store.entity_names_on(&ids, day_number(to))? {
         d.names.insert(n.id, n.acronym.unwrap_or(n.name));
     }
     d.known_at = knowledge.known_at;
@@ -82,8 +87,12 @@ pub fn states_for_diff(
     // (below) show on both. `Landscape::finish` puts each day's entries in order.
     let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
     let mut changed: HashSet<i64> = HashSet::new();
+    let mut held: HashSet<i64> = HashSet::new();
     store.each_entry_changing(a, b, |e| {
         changed.insert(e.key_id);
+        if holds_something(&e) {
+            held.insert(e.key_id);
+        }
         if e.shows_on(a) {
             on_a.add(e);
         } else if e.shows_on(b) {
@@ -103,9 +112,9 @@ pub fn states_for_diff(
     let same = store.entries_of_keys_at(&unchanged, a)?;
     // A key with a period on either day shows there: its in-between facts are not
     // reported (the changing keys show on one day or both, `same` on both).
-    let shown: HashSet<i64> = changed
+    let shown: HashSet<i64> = held
         .into_iter()
-        .chain(same.iter().map(|e| e.key_id))
+        .chain(same.iter().filter(|e| holds_something(e)).map(|e| e.key_id))
         .collect();
     let unshown: Vec<&FactAt> = within
         .keyed
@@ -119,14 +128,20 @@ pub fn states_for_diff(
     }
     let head = store.head()?;
     let mut lands = (on_a.finish(store)?, on_b.finish(store)?);
-    for land in [&mut lands.0, &mut lands.1] {
-        name_entities(store, land)?;
+    for (land, day) in [(&mut lands.0, from), (&mut lands.1, to)] {
+        name_entities(store, land, day)?;
         land.log_head = HeadRef {
             seq: head.seq,
             hash: head.hash.clone(),
         };
     }
     Ok(lands)
+}
+
+/// Whether a key's entry shows it held (a membership, a role, ...), not only a term
+/// endorsed that has not begun: a term of it served in between is then not shown.
+fn holds_something(e: &crate::store::KeyEntry) -> bool {
+    !matches!(e.entry, crate::projection::Entry::Endorsed(_, None, _))
 }
 
 /// Role assignments and membership departures lying wholly after `from` and on or

@@ -1,7 +1,7 @@
 //! `state`: the landscape as of a day, from the stored periods in force on it when the
 //! head's knowledge is asked for, else from a replay.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::knowledge::is_materialised;
 use super::{Knowledge, head_at, replay};
@@ -37,7 +37,7 @@ fn state_read(
         let mut assembly = Assembly::new(day, group);
         store.each_entry_at(day_number(day), group, |e| assembly.add(e))?;
         let mut land = assembly.finish(store)?;
-        name_entities(store, &mut land)?;
+        name_entities(store, &mut land, day)?;
         land
     } else {
         let mut land = replay(store, knowledge)?.at(day);
@@ -63,6 +63,9 @@ pub(super) struct Assembly<'g> {
     group: Option<&'g str>,
     cites: Vec<i64>,
     seq_of: HashMap<String, i64>,
+    /// Keys added: a statistic's period may be found both by its reporter and by its
+    /// subject, and a key shows one entry on a day.
+    keys: HashSet<i64>,
 }
 
 impl<'g> Assembly<'g> {
@@ -72,10 +75,14 @@ impl<'g> Assembly<'g> {
             group,
             cites: Vec::new(),
             seq_of: HashMap::new(),
+            keys: HashSet::new(),
         }
     }
 
     pub(super) fn add(&mut self, e: KeyEntry) {
+        if self.group.is_some() && !self.keys.insert(e.key_id) {
+            return;
+        }
         if self.group.is_some() {
             // `cites` lists the seqs of `cited_ids`, in the same order.
             for (id, seq) in e.entry.cited_ids().into_iter().zip(&e.cites) {
@@ -93,6 +100,7 @@ impl<'g> Assembly<'g> {
             group,
             mut cites,
             seq_of,
+            keys: _,
         } = self;
         land.finish();
         if let Some(group) = group {
@@ -108,9 +116,10 @@ impl<'g> Assembly<'g> {
     }
 }
 
-pub(super) fn name_entities(store: &Store, land: &mut Landscape) -> Result<()> {
+/// Names the entities a landscape mentions as they were called on `day`.
+pub(super) fn name_entities(store: &Store, land: &mut Landscape, day: Day) -> Result<()> {
     let ids: Vec<&str> = land.mentioned_ids().into_iter().collect();
-    let names = store.entity_names(&ids)?;
+    let names = store.entity_names_on(&ids, day_number(day))?;
     for name in names {
         land.entities.insert(
             name.id,

@@ -3,7 +3,7 @@
 //! sha256) and their quotes; lists inside a cell are joined with "; ", quotes with " | ".
 
 use super::name_of;
-use crate::projection::{Claim, Landscape, Section};
+use crate::projection::{Attestation, Claim, Landscape, Section};
 
 /// The columns of each section's table, before the evidence columns.
 trait Columns {
@@ -20,6 +20,8 @@ impl Columns for Section {
                 "member_name",
                 "since",
                 "certainty",
+                "attested",
+                "attested_next",
             ],
             Section::Roles => &[
                 "group",
@@ -31,6 +33,10 @@ impl Columns for Section {
                 "representative_name",
                 "term",
                 "certainty",
+                "decided",
+                "attested",
+                "attested_next",
+                "standing",
             ],
             Section::Representatives => &[
                 "person",
@@ -62,6 +68,8 @@ impl Columns for Section {
                 "certainty",
                 "position",
                 "item",
+                "attested",
+                "attested_next",
             ],
             Section::Instruments => &[
                 "instrument",
@@ -70,6 +78,12 @@ impl Columns for Section {
                 "note",
                 "since",
                 "certainty",
+                "published_in",
+                "amends",
+                "amended_by",
+                "transposition_deadline",
+                "attested",
+                "attested_next",
             ],
             Section::Statistics => &[
                 "indicator",
@@ -82,6 +96,7 @@ impl Columns for Section {
                 "reported_by",
                 "reported",
                 "certainty",
+                "subject",
             ],
             Section::Meetings => &[
                 "meeting",
@@ -99,8 +114,21 @@ impl Columns for Section {
                 "publisher_name",
                 "released",
                 "certainty",
+                "attested",
+                "attested_next",
             ],
         }
+    }
+}
+
+/// The `attested` and `attested_next` cells of an entry (empty when it has a known start).
+fn attested(a: &Option<Attestation>) -> [String; 2] {
+    match a {
+        Some(a) => [
+            a.attested.clone(),
+            a.attested_next.clone().unwrap_or_default(),
+        ],
+        None => [String::new(), String::new()],
     }
 }
 
@@ -124,7 +152,10 @@ pub fn section(land: &Landscape, section: Section) -> String {
                             n(&m.member),
                             m.since.clone(),
                             m.certainty.as_str().into(),
-                        ],
+                        ]
+                        .into_iter()
+                        .chain(attested(&m.attestation))
+                        .collect(),
                         &m.conflict,
                         &m.evidence,
                     );
@@ -145,9 +176,37 @@ pub fn section(land: &Landscape, section: Section) -> String {
                             r.representative.as_deref().map(n).unwrap_or_default(),
                             r.term.clone(),
                             r.certainty.as_str().into(),
-                        ],
+                            opt(&r.decided),
+                        ]
+                        .into_iter()
+                        .chain(attested(&r.attestation))
+                        .chain(["held".to_owned()])
+                        .collect(),
                         &[],
                         &r.evidence,
+                    );
+                }
+                // Terms endorsed that have not begun: rows of their own, standing
+                // "endorsed", never read as held.
+                for e in &g.endorsed {
+                    table.row(
+                        vec![
+                            group.clone(),
+                            n(group),
+                            e.role.clone(),
+                            e.holder.clone(),
+                            n(&e.holder),
+                            opt(&e.representative),
+                            e.representative.as_deref().map(n).unwrap_or_default(),
+                            e.term.clone(),
+                            e.certainty.as_str().into(),
+                            e.decided.clone(),
+                            String::new(),
+                            String::new(),
+                            "endorsed".to_owned(),
+                        ],
+                        &[],
+                        &e.evidence,
                     );
                 }
             }
@@ -202,7 +261,10 @@ pub fn section(land: &Landscape, section: Section) -> String {
                             c.certainty.as_str().into(),
                             (i + 1).to_string(),
                             item.clone(),
-                        ],
+                        ]
+                        .into_iter()
+                        .chain(attested(&c.attestation))
+                        .collect(),
                         &[],
                         &c.evidence,
                     );
@@ -222,7 +284,14 @@ pub fn section(land: &Landscape, section: Section) -> String {
                         opt(&i.note),
                         i.since.clone(),
                         i.certainty.as_str().into(),
-                    ],
+                        opt(&i.published_in),
+                        i.amends.join("; "),
+                        i.amended_by.join("; "),
+                        opt(&i.transposition_deadline),
+                    ]
+                    .into_iter()
+                    .chain(attested(&i.attestation))
+                    .collect(),
                     &i.conflict,
                     &i.evidence,
                 );
@@ -242,6 +311,7 @@ pub fn section(land: &Landscape, section: Section) -> String {
                         opt(&s.reported_by),
                         s.reported.clone(),
                         s.certainty.as_str().into(),
+                        opt(&s.subject),
                     ],
                     &s.conflict,
                     &s.evidence,
@@ -275,7 +345,10 @@ pub fn section(land: &Landscape, section: Section) -> String {
                         n(&p.publisher),
                         p.released.clone(),
                         p.certainty.as_str().into(),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(attested(&p.attestation))
+                    .collect(),
                     &p.conflict,
                     &p.evidence,
                 );

@@ -23,6 +23,55 @@ fn text_of(v: Option<&Value>) -> String {
     }
 }
 
+/// "attested 2023-07-18; no later source" for an entry resting on attestations
+/// (decision 0006); `None` for one with a known start.
+fn attested(entry: &Option<Value>) -> Option<String> {
+    let latest = text_of(Some(field(entry, "attested")?));
+    Some(match field(entry, "attested_next") {
+        Some(next) => format!("attested {latest}; again {}", text_of(Some(next))),
+        None => format!("attested {latest}; no later source"),
+    })
+}
+
+/// When an entry holds, in brackets' words: "since 2020-04", or its attestations.
+fn since(entry: &Option<Value>, key: &str, word: &str) -> String {
+    attested(entry).unwrap_or_else(|| format!("{word}{}", text_of(field(entry, key))))
+}
+
+/// An instrument's record beyond its status: "; note: …; published in …; amends …".
+fn instrument_details(diff: &Diff, entry: &Option<Value>) -> String {
+    let names = |key: &str| {
+        field(entry, key)
+            .and_then(Value::as_array)
+            .filter(|ids| !ids.is_empty())
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| name(diff, id.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+    };
+    let mut details = String::new();
+    for (label, value) in [
+        ("note: ", field(entry, "note").map(|v| text_of(Some(v)))),
+        (
+            "published in ",
+            field(entry, "published_in").map(|v| text_of(Some(v))),
+        ),
+        ("amends ", names("amends")),
+        ("amended by ", names("amended_by")),
+        (
+            "transposition deadline ",
+            field(entry, "transposition_deadline").map(|v| text_of(Some(v))),
+        ),
+    ] {
+        if let Some(value) = value {
+            details.push_str(&format!("; {label}{value}"));
+        }
+    }
+    details
+}
+
 /// One line saying what changed, in words.
 pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
     let entry = if c.after.is_some() {
@@ -41,46 +90,62 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
             get("left")
         ),
         "membership" => format!(
-            "{} {} {} (since {})",
+            "{} {} {} ({})",
             name(diff, parts.get(1).unwrap_or(&"")),
             c.what,
             name(diff, parts[0]),
-            get("since")
+            since(entry, "since", "since ")
         ),
-        "roles" => format!(
-            "{} {} {} of {} (term {})",
+        "roles" if c.what == "endorsed as" => format!(
+            "{} endorsed as {} for {} ({}) of {}",
             name(diff, &get("holder")),
-            c.what,
             get("role"),
+            get("term"),
+            get("decided"),
             name(diff, parts[0]),
-            get("term")
         ),
+        "roles" => {
+            let term = match (attested(entry), field(entry, "decided")) {
+                (Some(a), _) => a,
+                (None, Some(d)) => format!("term {}, endorsed {}", get("term"), text_of(Some(d))),
+                (None, None) => format!("term {}", get("term")),
+            };
+            format!(
+                "{} {} {} of {} ({term})",
+                name(diff, &get("holder")),
+                c.what,
+                get("role"),
+                name(diff, parts[0]),
+            )
+        }
         "calls" => {
             let count =
                 field(entry, "action_count").map_or(String::new(), |n| format!(", {n} actions"));
             format!("{} {} ({}{count})", c.what, get("title"), get("issued"))
         }
         "commitments" => format!(
-            "{} {} ({}, since {})",
+            "{} {} ({}, {})",
             c.what,
             get("title"),
             name(diff, &get("owner")),
-            get("since")
+            since(entry, "since", "since ")
         ),
         "instruments" => match (&c.before, &c.after) {
             (Some(_), Some(_)) => format!(
-                "{}: {} → {} (since {})",
+                "{}: {} → {} ({}){}",
                 name(diff, &c.subject),
                 text_of(field(&c.before, "status")),
                 get("status"),
-                get("since")
+                since(entry, "since", "since "),
+                instrument_details(diff, entry)
             ),
             _ => format!(
-                "{}: {} {} (since {})",
+                "{}: {} {} ({}){}",
                 name(diff, &c.subject),
                 c.what,
                 get("status"),
-                get("since")
+                since(entry, "since", "since "),
+                instrument_details(diff, entry)
             ),
         },
         "statistics" => {
@@ -89,8 +154,11 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
                     .map_or(String::new(), |q| format!("{} ", text_of(Some(q))));
                 let scope =
                     field(v, "scope").map_or(String::new(), |s| format!(", {}", text_of(Some(s))));
+                let about = field(v, "subject").map_or(String::new(), |s| {
+                    format!(", about {}", name(diff, s.as_str().unwrap_or_default()))
+                });
                 format!(
-                    "{qualifier}{} {} (period {}{scope})",
+                    "{qualifier}{} {} (period {}{scope}{about})",
                     text_of(field(v, "value")),
                     text_of(field(v, "unit")),
                     text_of(field(v, "period"))
@@ -108,7 +176,12 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
             }
         }
         "meetings" => format!("{} {} ({})", c.what, get("title"), get("held")),
-        _ => format!("{} {} ({})", c.what, get("title"), get("released")),
+        _ => format!(
+            "{} {} ({})",
+            c.what,
+            get("title"),
+            since(entry, "released", "")
+        ),
     }
 }
 

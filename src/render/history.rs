@@ -30,6 +30,9 @@ pub fn text(history: &History, style: Style) -> String {
             "  recorded {} by {} (seq {})",
             e.recorded_at, e.recorded_by, e.seq
         );
+        if let Some(summary) = &e.summary {
+            let _ = writeln!(o, "  {}", wrap(summary, 76, 4));
+        }
         if let Some(source) = &e.source {
             let _ = writeln!(
                 o,

@@ -4,17 +4,66 @@ use std::fmt::Write;
 
 use super::{Style, name_of, wrap};
 use crate::date::Certainty;
-use crate::projection::Landscape;
+use crate::projection::{Attestation, Instrument, Landscape};
 
 fn mark(c: Certainty) -> &'static str {
-    match c {
-        Certainty::Certain => "certain",
-        Certainty::Possible => "possible",
-    }
+    c.as_str()
 }
 
 fn cites(evidence: &[String]) -> String {
     format!("[{}]", evidence.join(", "))
+}
+
+/// When an entry holds: "since 2020-04", or for one resting on attestations
+/// "attested 2023-07-18; no later source" (decision 0006), so that an attested
+/// continuation never reads as a known start.
+fn since(date: &str, attested: &Option<Attestation>) -> String {
+    match attested {
+        Some(a) => a.describe(),
+        None => format!("since {date}"),
+    }
+}
+
+/// A column of a group's members or roles: an attestation, which runs past the column,
+/// in brackets, so that the certainty after it reads apart from it.
+fn column(text: String, attested: &Option<Attestation>) -> String {
+    match attested {
+        Some(_) => format!("({text})"),
+        None => text,
+    }
+}
+
+/// The term of a role: "term 2023", "term 2022 (endorsed 2021-11-15)", or its
+/// attestations for an attested role.
+fn term(term: &str, decided: &Option<String>, attested: &Option<Attestation>) -> String {
+    match (attested, decided) {
+        (Some(a), _) => a.describe(),
+        (None, Some(d)) => format!("term {term} (endorsed {d})"),
+        (None, None) => format!("term {term}"),
+    }
+}
+
+/// What an instrument's record says beyond its status, one clause each: its note, where
+/// it was published, what it amends and is amended by, its transposition deadline.
+pub fn instrument_details(i: &Instrument, name: &dyn Fn(&str) -> String) -> Vec<String> {
+    let names = |ids: &[String]| ids.iter().map(|id| name(id)).collect::<Vec<_>>().join(", ");
+    let mut details = Vec::new();
+    if let Some(note) = &i.note {
+        details.push(format!("note: {note}"));
+    }
+    if let Some(p) = &i.published_in {
+        details.push(format!("published in {p}"));
+    }
+    if !i.amends.is_empty() {
+        details.push(format!("amends {}", names(&i.amends)));
+    }
+    if !i.amended_by.is_empty() {
+        details.push(format!("amended by {}", names(&i.amended_by)));
+    }
+    if let Some(d) = &i.transposition_deadline {
+        details.push(format!("transposition deadline {d}"));
+    }
+    details
 }
 
 pub fn text(land: &Landscape, style: Style) -> String {
@@ -47,9 +96,9 @@ pub fn text(land: &Landscape, style: Style) -> String {
             for m in &group.members {
                 let _ = writeln!(
                     o,
-                    "    {:<14} since {:<12} {:<9} {}{}",
+                    "    {:<14} {:<18} {:<9} {}{}",
                     n(&m.member),
-                    m.since,
+                    column(since(&m.since, &m.attestation), &m.attestation),
                     mark(m.certainty),
                     style.dim(&cites(&m.evidence)),
                     if m.conflict.is_empty() {
@@ -69,12 +118,31 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 };
                 let _ = writeln!(
                     o,
-                    "    {:<12} {:<28} term {:<14} {:<9} {}",
+                    "    {:<12} {:<28} {:<19} {:<9} {}",
                     r.role,
                     who,
-                    r.term,
+                    column(term(&r.term, &r.decided, &r.attestation), &r.attestation),
                     mark(r.certainty),
                     style.dim(&cites(&r.evidence))
+                );
+            }
+        }
+        if !group.endorsed.is_empty() {
+            let _ = writeln!(o, "  endorsed for terms not begun");
+            for e in &group.endorsed {
+                let who = match &e.representative {
+                    Some(p) => format!("{} ({})", n(&e.holder), n(p)),
+                    None => n(&e.holder),
+                };
+                let _ = writeln!(
+                    o,
+                    "    {:<12} {:<28} for {} (endorsed {}) {:<9} {}",
+                    e.role,
+                    who,
+                    e.term,
+                    e.decided,
+                    mark(e.certainty),
+                    style.dim(&cites(&e.evidence))
                 );
             }
         }
@@ -118,10 +186,10 @@ pub fn text(land: &Landscape, style: Style) -> String {
         for c in &land.commitments {
             let _ = writeln!(
                 o,
-                "  {} ({}), since {}, revision {}; {} {}",
+                "  {} ({}), {}, revision {}; {} {}",
                 c.title,
                 n(&c.owner),
-                c.since,
+                since(&c.since, &c.attestation),
                 c.revision,
                 mark(c.certainty),
                 style.dim(&cites(&c.evidence))
@@ -136,13 +204,16 @@ pub fn text(land: &Landscape, style: Style) -> String {
         for i in &land.instruments {
             let _ = writeln!(
                 o,
-                "  {:<40} {:<15} since {}; {} {}",
+                "  {:<40} {:<15} {}; {} {}",
                 n(&i.instrument),
                 i.status,
-                i.since,
+                since(&i.since, &i.attestation),
                 mark(i.certainty),
                 style.dim(&cites(&i.evidence))
             );
+            for detail in instrument_details(i, &n) {
+                let _ = writeln!(o, "    {}", wrap(&detail, 76, 6));
+            }
             for claim in &i.conflict {
                 let _ = writeln!(
                     o,
@@ -169,10 +240,14 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 .scope
                 .as_ref()
                 .map_or(String::new(), |sc| format!(", {sc}"));
+            let about = s
+                .subject
+                .as_ref()
+                .map_or(String::new(), |a| format!(", about {}", n(a)));
             let _ = writeln!(o, "  {}", wrap(&s.label, 78, 4));
             let _ = writeln!(
                 o,
-                "    {qualifier}{} {} (period {}{scope}{by}); {} {}",
+                "    {qualifier}{} {} (period {}{scope}{about}{by}); {} {}",
                 s.value,
                 s.unit,
                 s.period,
@@ -207,9 +282,13 @@ pub fn text(land: &Landscape, style: Style) -> String {
     if !land.publications.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Publications"));
         for p in &land.publications {
+            let attested = p
+                .attestation
+                .as_ref()
+                .map_or(String::new(), |a| format!(", {}", a.describe()));
             let _ = writeln!(
                 o,
-                "  {} {} ({}); {} {}",
+                "  {} {} ({}){attested}; {} {}",
                 p.released,
                 wrap(&p.title, 70, 4),
                 n(&p.publisher),
@@ -250,7 +329,10 @@ pub fn markdown(land: &Landscape) -> String {
                     o,
                     "| {} | {} | {} | {} |",
                     cell(&n(&m.member)),
-                    m.since,
+                    match &m.attestation {
+                        Some(a) => a.describe(),
+                        None => m.since.clone(),
+                    },
                     mark(m.certainty),
                     m.evidence.join(", ")
                 );
@@ -263,14 +345,38 @@ pub fn markdown(land: &Landscape) -> String {
                 "| role | holder | term | certainty | evidence |\n|---|---|---|---|---|"
             );
             for r in &group.roles {
+                let term = match (&r.attestation, &r.decided) {
+                    (Some(a), _) => a.describe(),
+                    (None, Some(d)) => format!("{} (endorsed {d})", r.term),
+                    (None, None) => r.term.clone(),
+                };
                 let _ = writeln!(
                     o,
                     "| {} | {} | {} | {} | {} |",
                     r.role,
                     cell(&n(&r.holder)),
-                    r.term,
+                    term,
                     mark(r.certainty),
                     r.evidence.join(", ")
+                );
+            }
+            o.push('\n');
+        }
+        if !group.endorsed.is_empty() {
+            let _ = writeln!(
+                o,
+                "Endorsed for terms not begun:\n\n| role | holder | for term | endorsed | certainty | evidence |\n|---|---|---|---|---|---|"
+            );
+            for e in &group.endorsed {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    e.role,
+                    cell(&n(&e.holder)),
+                    e.term,
+                    e.decided,
+                    mark(e.certainty),
+                    e.evidence.join(", ")
                 );
             }
             o.push('\n');
@@ -305,12 +411,19 @@ pub fn markdown(land: &Landscape) -> String {
     if !land.commitments.is_empty() {
         let _ = writeln!(o, "## Commitments in force\n");
         for c in &land.commitments {
+            let since = match &c.attestation {
+                Some(a) => {
+                    let mut text = a.describe();
+                    text[..1].make_ascii_uppercase();
+                    text
+                }
+                None => format!("Since {}", c.since),
+            };
             let _ = writeln!(
                 o,
-                "### {} ({})\n\nSince {}, revision {}, {} — {}\n",
+                "### {} ({})\n\n{since}, revision {}, {} — {}\n",
                 cell(&c.title),
                 cell(&n(&c.owner)),
-                c.since,
                 c.revision,
                 mark(c.certainty),
                 c.evidence.join(", ")
@@ -324,16 +437,25 @@ pub fn markdown(land: &Landscape) -> String {
     if !land.instruments.is_empty() {
         let _ = writeln!(
             o,
-            "## Instruments\n\n| instrument | status | since | certainty | evidence |\n|---|---|---|---|---|"
+            "## Instruments\n\n| instrument | status | since | certainty | details | evidence |\n|---|---|---|---|---|---|"
         );
         for i in &land.instruments {
+            let details = instrument_details(i, &n);
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 cell(&n(&i.instrument)),
                 i.status,
-                i.since,
+                match &i.attestation {
+                    Some(a) => a.describe(),
+                    None => i.since.clone(),
+                },
                 mark(i.certainty),
+                if details.is_empty() {
+                    "-".to_owned()
+                } else {
+                    cell(&details.join("; "))
+                },
                 i.evidence.join(", ")
             );
         }
@@ -342,12 +464,12 @@ pub fn markdown(land: &Landscape) -> String {
     if !land.statistics.is_empty() {
         let _ = writeln!(
             o,
-            "## Statistics\n\n| indicator | value | unit | period | reported by | certainty | evidence |\n|---|---|---|---|---|---|---|"
+            "## Statistics\n\n| indicator | value | unit | period | about | reported by | certainty | evidence |\n|---|---|---|---|---|---|---|---|"
         );
         for s in &land.statistics {
             let _ = writeln!(
                 o,
-                "| {} | {}{} | {} | {} | {} | {}{} | {} |",
+                "| {} | {}{} | {} | {} | {} | {} | {}{} | {} |",
                 cell(&s.label),
                 s.qualifier
                     .as_ref()
@@ -355,6 +477,7 @@ pub fn markdown(land: &Landscape) -> String {
                 s.value,
                 cell(&s.unit),
                 s.period,
+                s.subject.as_deref().map_or("-".into(), |a| cell(&n(a))),
                 s.reported_by.as_deref().map_or("-".into(), n),
                 mark(s.certainty),
                 if s.conflict.is_empty() {
@@ -394,7 +517,10 @@ pub fn markdown(land: &Landscape) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
-                p.released,
+                match &p.attestation {
+                    Some(a) => a.describe(),
+                    None => p.released.clone(),
+                },
                 cell(&p.title),
                 cell(&n(&p.publisher)),
                 mark(p.certainty),

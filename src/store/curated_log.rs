@@ -19,14 +19,35 @@ pub fn curated(path: &Path) -> Store {
     store
 }
 
-/// The curated log with retractions and corrections appended one by one.
+/// The curated log with retractions and corrections appended one by one, and events of
+/// vocabulary 2 (renames, aliases, endorsed terms, attested facts, amendments, a figure's
+/// subject).
 pub fn corrected(dir: &tempfile::TempDir) -> Store {
+    corrected_with(dir, true)
+}
+
+/// `corrected` without the events of vocabulary 2: a log an older binary could have
+/// written, for the upgrades from older schemas.
+pub fn corrected_in_vocabulary_1(dir: &tempfile::TempDir) -> Store {
+    corrected_with(dir, false)
+}
+
+fn corrected_with(dir: &tempfile::TempDir, version_2: bool) -> Store {
     let mut store = curated(&dir.path().join("t.db"));
+    // The first role assignment that no correction or retraction targets yet.
+    let mut targeted = std::collections::HashSet::new();
+    for kind in ["event.corrected", "event.retracted"] {
+        for id in store.event_ids_of_kind(kind).unwrap() {
+            let payload = store.event(&id).unwrap().unwrap().payload;
+            let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+            targeted.insert(payload["target"].as_str().unwrap().to_owned());
+        }
+    }
     let first_role = store
         .event_ids_of_kind("role.assigned")
         .unwrap()
         .into_iter()
-        .next()
+        .find(|id| !targeted.contains(id))
         .expect("the curated events assign roles");
     let joined = store
         .event_ids_of_kind("membership.joined")
@@ -163,6 +184,61 @@ pub fn corrected(dir: &tempfile::TempDir) -> Store {
         json!(["org:icat", "org:eu-atc", "org:cbss"]),
     );
     lines.push(more);
+    // Vocabulary 2 on top: a rename and an alias, a term endorsed before it begins, an
+    // attested membership and status, an instrument amending another, a figure about a
+    // group; cited with a curated event's source and quote.
+    let v2 = |id: &str, kind: &str, valid: &str, payload: serde_json::Value| EventLine {
+        id: Some(id.into()),
+        kind: kind.into(),
+        version: Some(2),
+        valid: valid.into(),
+        payload,
+        source: joined_event.source.clone(),
+        quote: joined_event.quote.clone(),
+        recorded_at: None,
+        recorded_by: None,
+    };
+    let version_2_lines = [
+        v2(
+            "v2-renamed",
+            "entity.renamed",
+            "2022-06",
+            json!({"id": "org:cbss", "name": "Council of the Baltic Sea States, renamed", "acronym": "CBSS-R"}),
+        ),
+        v2(
+            "v2-aliased",
+            "entity.aliased",
+            "2022",
+            json!({"id": "org:cbss", "aliases": ["the Council"]}),
+        ),
+        v2(
+            "v2-endorsed",
+            "role.assigned",
+            "2025",
+            json!({"group": "org:icat", "holder": "org:cbss", "role": "co-chair", "decided": "2024-11-15"}),
+        ),
+        v2(
+            "v2-member",
+            "membership.joined",
+            "2023-07-18",
+            json!({"group": "org:icat", "member": "org:iom", "attested": true}),
+        ),
+        v2(
+            "v2-status",
+            "instrument.status",
+            "2024-10",
+            json!({"instrument": "instrument:digital-services-act", "status": "in_force", "attested": true, "amends": ["instrument:eu-anti-trafficking-directive"], "published_in": "Official Journal"}),
+        ),
+        v2(
+            "v2-figure",
+            "statistic.reported",
+            "2024-10-17",
+            json!({"indicator": "indicator:icat-members", "label": "ICAT members", "value": 30, "unit": "organisations", "period": "2024-10-17", "subject": "org:icat"}),
+        ),
+    ];
+    if version_2 {
+        lines.extend(version_2_lines);
+    }
     for line in lines {
         // One transaction each, as `append` does: maintenance across batches.
         let mut session = Session::begin(&mut store, "test".into()).unwrap();

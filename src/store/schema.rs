@@ -24,7 +24,7 @@ pub enum Upgrade {
     Run(fn(&mut Store) -> Result<()>),
 }
 
-pub const MIGRATIONS: [Migration; 10] = [
+pub const MIGRATIONS: [Migration; 11] = [
     Migration {
         version: 1,
         sql: include_str!("sql/0001_log.sql"),
@@ -78,6 +78,12 @@ pub const MIGRATIONS: [Migration; 10] = [
         version: 10,
         sql: include_str!("sql/0010_facts_in_between.sql"),
         then: None,
+    },
+    // Each fact's days for the views, computed by `ValidTime`: filled from the facts.
+    Migration {
+        version: 11,
+        sql: include_str!("sql/0011_fact_days.sql"),
+        then: Some(Upgrade::Run(Store::fill_fact_days)),
     },
 ];
 

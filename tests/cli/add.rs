@@ -18,32 +18,6 @@ mod texts;
 /// The fixtures of this file: texts shaped like the two of issue 19.
 pub const ADD_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/add");
 
-/// Whether the binary's ingest reads vocabulary 2 (`attested`, `decided`, `amends`, ...),
-/// which another helper is adding: asked of the binary (`ingest --vocabulary` prints the
-/// newest version it reads). Until it does, the lines that need it (`"version":2`) are
-/// set aside before ingesting, and the assertions on them wait; from the build that reads
-/// it on, every line must ingest as written.
-pub fn ingest_reads_vocabulary_2(t: &Test) -> bool {
-    let out = t.run(["ingest", "--vocabulary"]).success();
-    let version: u32 = out
-        .stdout
-        .trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("ingest --vocabulary printed {:?}: {e}", out.stdout));
-    version >= 2
-}
-
-/// `lines` (an events file's) without those of vocabulary 2 when the binary cannot read
-/// them yet (`ingest_reads_vocabulary_2`); the header is kept.
-pub fn readable_lines<'a>(t: &Test, lines: &[&'a str]) -> Vec<&'a str> {
-    let v2 = ingest_reads_vocabulary_2(t);
-    lines
-        .iter()
-        .copied()
-        .filter(|l| v2 || !l.contains("\"version\":2"))
-        .collect()
-}
-
 /// The JSON values of an events file's (or `add --dry-run`'s) non-empty lines.
 pub fn jsonl(text: &str) -> Vec<Value> {
     text.lines()

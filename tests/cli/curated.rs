@@ -81,8 +81,27 @@ fn curated_cbss_is_a_member_of_icat_since_april_2020() {
     );
 }
 
+/// ICAT's coordinator on a day: `(holder, certainty, attested, attested_next)`.
+fn icat_coordinator(state: &Value) -> Vec<(String, String, Value, Value)> {
+    state["groups"]["org:icat"]["roles"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r["role"] == "coordinator")
+        .map(|r| {
+            (
+                r["holder"].as_str().unwrap().to_owned(),
+                r["certainty"].as_str().unwrap().to_owned(),
+                r["attested"].clone(),
+                r["attested_next"].clone(),
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn curated_2023_co_chairs_are_iom_and_osrsg_vac_and_unodc_coordinates() {
+fn curated_2023_co_chairs_are_iom_and_osrsg_vac() {
     let t = Test::curated();
     let mid_2023 = t.state_json(&["--as-of", "2023-06-30"]);
     assert_eq!(
@@ -93,17 +112,60 @@ fn curated_2023_co_chairs_are_iom_and_osrsg_vac_and_unodc_coordinates() {
         ]
     );
     assert_eq!(mid_2023["entities"]["org:osrsg-vac"]["type"], "org");
-    // The curation (events/README.md, "Coordinator") dates UNODC's coordination by the
-    // day each document speaks from, 2020-12 and 2023-07-18, not as an open term: on
-    // 2023-06-30 no document attests it, so it is asserted on the attested dates.
-    for day in ["2023-07-18", "2020-12-31"] {
-        let state = t.state_json(&["--as-of", day]);
-        assert_eq!(holders(&state, "coordinator"), ["org:unodc"], "{day}");
-    }
     let on_the_day = t.state_json(&["--as-of", "2023-07-18"]);
     assert_eq!(
         holders(&on_the_day, "co-chair"),
         ["org:iom", "org:osrsg-vac"]
+    );
+}
+
+#[test]
+fn curated_unodc_is_the_coordinator_attested_from_december_2020_on() {
+    // events/README.md, "Coordinator": two documents say in the present tense that UNODC
+    // coordinates ICAT, at the dates they speak from (2020-12 and 2023-07-18); neither
+    // dates a start. Decision 0006: nothing before the first, and after it UNODC is
+    // coordinator as an attested continuation, citing the latest source and the next.
+    let t = Test::curated();
+    let before = t.state_json(&["--as-of", "2020-11-30"]);
+    assert_eq!(icat_coordinator(&before), []);
+    let between = t.state_json(&["--as-of", "2021-06-01"]);
+    assert_eq!(
+        icat_coordinator(&between),
+        [(
+            "org:unodc".into(),
+            "attested".into(),
+            "2020-12".into(),
+            "2023-07-18".into()
+        )]
+    );
+    // In the months between the documents too, not only on their dates.
+    let mid_2023 = t.state_json(&["--as-of", "2023-06-30"]);
+    assert_eq!(icat_coordinator(&mid_2023)[0].1, "attested");
+    let on_the_day = t.state_json(&["--as-of", "2023-07-18"]);
+    assert_eq!(icat_coordinator(&on_the_day)[0].1, "certain");
+    let end_of_2023 = t.state_json(&["--as-of", "2023-12-31"]);
+    assert_eq!(
+        icat_coordinator(&end_of_2023),
+        [(
+            "org:unodc".into(),
+            "attested".into(),
+            "2023-07-18".into(),
+            Value::Null
+        )]
+    );
+    t.run(["state", "--as-of", "2023-12-31", "--group", "org:icat"])
+        .stdout_contains("attested 2023-07-18; no later source")
+        .success();
+    // The second document confirms what stands: UNODC does not "begin" as coordinator.
+    let diff = t.run(["diff", "2022", "2023-07-18"]).success();
+    assert!(!diff.stdout.contains("coordinator"), "{}", diff.stdout);
+    let first = t.run(["diff", "2020-11-30", "2021"]).success();
+    assert!(
+        first
+            .stdout
+            .contains("UNODC first attested as coordinator of ICAT (attested 2020-12;"),
+        "{}",
+        first.stdout
     );
 }
 
@@ -210,9 +272,26 @@ fn curated_log_of_call_issued_lists_the_calls() {
         .collect();
     assert!(counts.contains(&&Value::from(16)), "{counts:?}");
     assert!(counts.contains(&&Value::from(10)), "{counts:?}");
-    // Every call the state lists comes from one of these events.
+    // Every call the state lists comes from one of these events, or from a correction
+    // whose replacement issues it.
     let state = t.state_json(&["--as-of", "2030"]);
-    let listed: Vec<&Value> = events.iter().map(|e| &e["payload"]["call"]).collect();
+    let corrections: Vec<Value> = t
+        .run(["log", "--kind", "event.corrected", "--format", "jsonl"])
+        .success()
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let listed: Vec<&Value> = events
+        .iter()
+        .map(|e| &e["payload"]["call"])
+        .chain(
+            corrections
+                .iter()
+                .filter(|c| c["payload"]["replacement"]["kind"] == "call.issued")
+                .map(|c| &c["payload"]["replacement"]["payload"]["call"]),
+        )
+        .collect();
     for call in calls(&state) {
         assert!(
             listed.contains(&&call["call"]),

@@ -675,17 +675,23 @@ fn opening_a_log_of_an_older_schema_says_it_upgrades_it_once_and_keeps_stdout_cl
     let t = Test::new();
     t.ingest_fixture();
     let before = t.state_json(&["--as-of", "2023"]);
-    // As a binary of schema 9 left it: spans of keys instead of an index of the facts
-    // served in between, which schema 10 makes on first open.
-    const SCHEMA_9: &str =
-        "CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
-        DROP INDEX facts_in_between;
-        PRAGMA user_version = 9;";
-    t.sqlite().execute_batch(SCHEMA_9).unwrap();
+    // As a binary of schema 10 left it: no days of facts, and the views of schema 3
+    // reading the `valid` text, which schema 11 replaces on first open.
+    let schema_10 = format!(
+        "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+         DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
+         DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
+         DROP VIEW names; DROP VIEW live_facts;
+         DROP TABLE fact_days; DROP TABLE entity_name_periods;
+         {}
+         PRAGMA user_version = 10;",
+        include_str!("../../src/store/sql/0003_views.sql")
+    );
+    t.sqlite().execute_batch(&schema_10).unwrap();
     let upgraded = t
         .run(["state", "--format", "json", "--as-of", "2023"])
         .stderr_contains("note: upgrading")
-        .stderr_contains("from schema 9 to ")
+        .stderr_contains("from schema 10 to ")
         .success();
     assert_eq!(upgraded.json(), before);
     let again = t
@@ -693,7 +699,7 @@ fn opening_a_log_of_an_older_schema_says_it_upgrades_it_once_and_keeps_stdout_cl
         .success();
     assert!(again.stderr.is_empty(), "said again: {}", again.stderr);
     // --quiet says nothing.
-    t.sqlite().execute_batch(SCHEMA_9).unwrap();
+    t.sqlite().execute_batch(&schema_10).unwrap();
     let quiet = t.run(["-q", "head"]).success();
     assert!(
         quiet.stderr.is_empty(),

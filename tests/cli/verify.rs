@@ -183,7 +183,7 @@ fn verify_derived_compares_the_query_tables_with_the_events_and_leaves_no_scratc
     std::fs::create_dir(&scratch).unwrap();
     t.run(["verify", "--derived"])
         .env("TMPDIR", &scratch)
-        .stdout_contains("derived the 10 query tables again from the events")
+        .stdout_contains("derived the 12 query tables again from the events")
         .stdout_contains("ok: the log is intact")
         .success();
     // A period shows a forged entry: `state` would read it.

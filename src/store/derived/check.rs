@@ -9,7 +9,7 @@ use crate::store::open::uri_path;
 use crate::store::{Access, Store};
 
 /// How many derived tables there are.
-pub const DERIVED_TABLES: usize = 10;
+pub const DERIVED_TABLES: usize = 12;
 
 /// Each derived table's rows as text, in a fixed order (`derived_tables_dump`).
 const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
@@ -54,6 +54,14 @@ const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
     (
         "entity_names",
         "SELECT id || '|' || entity_type || '|' || name || '|' || coalesce(acronym, '') || '|' || aliases FROM entity_names ORDER BY 1",
+    ),
+    (
+        "entity_name_periods",
+        "SELECT id || '|' || from_day || '|' || to_day || '|' || name || '|' || coalesce(acronym, '') FROM entity_name_periods ORDER BY 1",
+    ),
+    (
+        "fact_days",
+        "SELECT seq || '|' || coalesce(start_last, '') || '|' || coalesce(end_first, '') || '|' || coalesce(term_from, '') || '|' || coalesce(term_to, '') || '|' || is_interval || qualified || attested FROM fact_days ORDER BY seq",
     ),
 ];
 

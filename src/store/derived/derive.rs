@@ -4,6 +4,7 @@
 //! and are written in key order (`flush`); the keys touched are settled at commit, from
 //! the facts in hand when the batch created their key (`InHand`).
 
+use super::days::FactDays;
 use super::facts::FactRow;
 use super::{FLUSH_AT, PendingFact};
 use crate::date::ValidTime;
@@ -100,6 +101,7 @@ impl Batch<'_> {
             replacement,
         });
         self.derived.touched.insert(key_id, row.section);
+        self.derived.fact_days.push(FactDays::of(&fact));
         // Held as read back for settling: without the quote, which no period shows.
         let created = self.derived.created.contains(&key_id);
         let fact = Envelope {
@@ -120,7 +122,9 @@ impl Batch<'_> {
         self.insert_refs(&refs)?;
         let mut facts = std::mem::take(&mut self.derived.facts);
         facts.sort_unstable_by_key(|f| (f.key_id, f.from_day, f.seq));
-        self.insert_facts(&facts)
+        self.insert_facts(&facts)?;
+        let days = std::mem::take(&mut self.derived.fact_days);
+        self.insert_fact_days(&days)
     }
 
     fn flush_if_full(&mut self) -> Result<()> {
@@ -140,6 +144,7 @@ impl Batch<'_> {
         if !self.delete_fact(key_id, row.from_day, row.seq)? {
             return Ok(None);
         }
+        self.delete_fact_days(row.seq)?;
         self.derived.in_hand.release(key_id, row.from_day, row.seq);
         // Its key may be left with fewer groups: its periods are listed under these until
         // it is settled.

@@ -47,8 +47,11 @@ impl FactRow {
     /// corrections, which assert none of their own).
     pub fn of(seq: i64, valid: &ValidTime, event: &Event) -> Option<FactRow> {
         let (section, key) = match event {
-            // Registrations name things; no section shows them, answers look them up.
+            // Registrations, renames and aliases name things; no section shows them,
+            // answers look them up by the entity's id.
             Event::EntityRegistered(e) => (None, e.id.to_string()),
+            Event::EntityRenamed(e) => (None, e.id.to_string()),
+            Event::EntityAliased(e) => (None, e.id.to_string()),
             event => fold_key(event).map(|(section, key)| (Some(section), key))?,
         };
         Some(FactRow {
@@ -183,6 +186,16 @@ impl Batch<'_> {
         Ok(fact_seq)
     }
 
+    /// Every fact, decoded (for filling a table a migration added).
+    pub(super) fn every_fact(&self) -> Result<Vec<Envelope>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT f.seq, e.id, e.kind, e.version, e.valid, e.payload, NULL, NULL, f.replacement
+             FROM facts f JOIN events e ON e.seq = f.seq ORDER BY f.seq",
+        )?;
+        let rows = stmt.query_map([], fact_row)?;
+        rows.map(|row| read_fact(row?)).collect()
+    }
+
     /// A key's facts in (from day, seq) order, as its periods and name are derived from.
     pub(super) fn key_fact_rows(&self, key_id: i64) -> Result<Vec<FactColumns>> {
         // Without the quote: no period shows one (a state reads its evidence by id).
@@ -256,7 +269,7 @@ pub(super) struct FactColumns {
     replacement: Option<String>,
 }
 
-fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
+pub(super) fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FactColumns> {
     Ok(FactColumns {
         seq: r.get(0)?,
         id: r.get(1)?,

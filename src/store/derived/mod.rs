@@ -7,6 +7,7 @@
 //! Each table's SQL sits with its rows: `entities.rs`, `facts.rs`, `periods.rs`.
 
 mod check;
+mod days;
 mod derive;
 mod entities;
 mod facts;
@@ -41,6 +42,8 @@ pub(in crate::store) struct Derived {
     /// cheaper than scattered ones. Flushed before anything reads them back.
     pub(super) refs: Vec<(String, i64, &'static str)>,
     pub(super) facts: Vec<PendingFact>,
+    /// Their `fact_days` rows (schema 11), in seq order as derived.
+    pub(super) fact_days: Vec<days::FactDays>,
     /// Spans of the periods settled in this batch, `(from_day, to_day, period_id)`,
     /// inserted last in day order: the R*Tree then fills node after node, at a third less
     /// cost than in key order (docs/performance.md).

@@ -28,7 +28,8 @@ impl Store {
             "DELETE FROM event_refs; DELETE FROM entities; DELETE FROM facts;
              DELETE FROM fact_keys; DELETE FROM displaced;
              DELETE FROM key_periods; DELETE FROM key_period_spans; DELETE FROM key_period_groups;
-             DELETE FROM statistic_period_groups; DELETE FROM entity_names;",
+             DELETE FROM statistic_period_groups; DELETE FROM entity_names;
+             DELETE FROM entity_name_periods; DELETE FROM fact_days;",
         )?;
         batch.derived.log_without_keys = true;
         let head = batch.head.seq;

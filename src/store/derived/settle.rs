@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::event::Envelope;
 use crate::event::Event;
 use crate::projection::Section;
+use crate::projection::names::naming;
 use crate::projection::periods::groups;
 use crate::store::Batch;
 
@@ -192,20 +193,20 @@ fn settle(key: Touched, facts: KeyFacts) -> Result<Settled> {
     })
 }
 
-/// The name the latest registration that counts gives, if any (all may be retracted).
+/// The name the entity's naming facts give (its latest registration that counts, its
+/// renames and aliases), if any registration counts (all may be retracted).
 fn latest_name(facts: &[Envelope]) -> Option<NameRow> {
-    facts
-        .iter()
-        .filter_map(|f| match &f.event {
-            Event::EntityRegistered(r) => Some((f.seq, r)),
-            _ => None,
-        })
-        .max_by_key(|(seq, _)| *seq)
-        .map(|(_, r)| NameRow {
-            id: r.id.as_str().to_owned(),
-            entity_type: r.entity_type.as_str().to_owned(),
-            name: r.name.clone(),
-            acronym: r.acronym.clone(),
-            aliases: serde_json::to_string(&r.aliases).expect("strings"),
-        })
+    let id = facts.iter().find_map(|f| match &f.event {
+        Event::EntityRegistered(r) => Some(r.id.as_str().to_owned()),
+        _ => None,
+    })?;
+    let named = naming(facts)?;
+    Some(NameRow {
+        id,
+        entity_type: named.entity_type.as_str().to_owned(),
+        name: named.name,
+        acronym: named.acronym,
+        aliases: serde_json::to_string(&named.aliases).expect("strings"),
+        periods: named.periods,
+    })
 }

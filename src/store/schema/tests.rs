@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use super::*;
 use crate::projection::periods::day_number;
-use crate::store::curated_log::{corrected, curated as curated_log};
+use crate::store::curated_log::{corrected_in_vocabulary_1 as corrected, curated as curated_log};
 use crate::store::{Access, FactAt, KeyEntry, Store};
 
 /// What the stored periods show at the end of each year (what `state` reads), in key order.
@@ -359,6 +359,68 @@ const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
     CREATE VIRTUAL TABLE fact_key_spans USING rtree_i32 (key_id, from_day, to_day);
     DROP INDEX facts_in_between;";
 
+/// Schema 11 undone on a current log: its tables dropped and the views of schema 3 back
+/// in place of its own (the views of 11 read tables older logs do not have).
+const BEFORE_SCHEMA_11: &str = concat!(
+    "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+     DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
+     DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
+     DROP VIEW names; DROP VIEW live_facts;
+     DROP TABLE fact_days; DROP TABLE entity_name_periods;
+     ",
+    include_str!("../sql/0003_views.sql")
+);
+
+#[test]
+fn a_log_of_schema_10_gains_the_days_of_its_facts_and_views_that_read_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = curated_log(&dir.path().join("current.db"));
+    let (dump, entries) = (
+        current.derived_tables_dump().unwrap(),
+        year_end_entries(&current),
+    );
+    let days = number(current.connection(), "SELECT count(*) FROM fact_days");
+    let facts = number(current.connection(), "SELECT count(*) FROM facts");
+    assert_eq!(days, facts, "a day row for every fact");
+    let views = |conn: &Connection| -> Vec<String> {
+        conn.prepare(
+            "SELECT v.valid || '|' || coalesce(v.valid_from, '') || '|' || coalesce(v.valid_to, '')
+               FROM live_facts v ORDER BY v.seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let expected = views(current.connection());
+
+    // The same log as a binary of schema 10 wrote it: no days of facts.
+    let path = dir.path().join("schema10.db");
+    let conn = old_log(
+        &path,
+        10,
+        &current,
+        "INSERT INTO fact_keys SELECT * FROM current.fact_keys;
+         INSERT INTO key_period_groups SELECT * FROM current.key_period_groups;
+         INSERT INTO facts SELECT * FROM current.facts;
+         INSERT INTO displaced SELECT * FROM current.displaced;
+         INSERT INTO entity_names SELECT * FROM current.entity_names;
+         INSERT INTO key_periods SELECT * FROM current.key_periods;
+         INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
+         INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;",
+    );
+    let old_table = number(
+        &conn,
+        "SELECT count(*) FROM sqlite_schema WHERE name = 'fact_days'",
+    );
+    assert_eq!(old_table, 0);
+    drop(conn);
+
+    let store = assert_upgrades_to(&path, &dump, &entries);
+    assert_eq!(views(store.connection()), expected);
+}
+
 #[test]
 fn a_log_of_schema_3_gains_its_periods_when_opened() {
     let dir = tempfile::tempdir().unwrap();
@@ -369,7 +431,8 @@ fn a_log_of_schema_3_gains_its_periods_when_opened() {
     store
         .connection()
         .execute_batch(&format!(
-            "{SCHEMA_8_GROUPS}
+            "{BEFORE_SCHEMA_11}
+                 {SCHEMA_8_GROUPS}
                  DROP TABLE statistic_period_groups; DROP TABLE key_period_spans;
                  DROP TABLE key_periods; DROP TABLE entity_names; PRAGMA user_version = 3;"
         ))
@@ -385,6 +448,7 @@ fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
     let store = corrected(&dir);
     let before = store.derived_tables_dump().unwrap();
     let path = store.path().to_owned();
+    store.connection().execute_batch(BEFORE_SCHEMA_11).unwrap();
     store.connection().execute_batch(SCHEMA_8_GROUPS).unwrap();
     // Schema 4 linked every indicator to every group that reported it.
     let linked = store
