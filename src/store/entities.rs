@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 use super::{Batch, EntityName, Store};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 impl Store {
     /// Every entity the log knows, by id.
@@ -48,61 +48,5 @@ const KNOWN_IN_BATCH: &str = "SELECT id, entity_type, name, acronym, aliases FRO
      ORDER BY 1";
 
 fn known_entities(conn: &Connection, sql: &str) -> Result<Vec<EntityName>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            EntityName {
-                id: r.get(0)?,
-                entity_type: r.get(1)?,
-                name: r.get(2)?,
-                acronym: r.get(3)?,
-                aliases: Vec::new(),
-            },
-            r.get::<_, String>(4)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (mut name, aliases) = row?;
-        name.aliases = serde_json::from_str(&aliases).map_err(|e| {
-            Error::VerifyFailed(format!(
-                "the derived name of {} cannot be read: {e}; run `policylog rebuild`",
-                name.id
-            ))
-        })?;
-        Ok(name)
-    })
-    .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::PathBuf;
-
-    use crate::store::{Access, Store};
-
-    #[test]
-    fn registered_and_declared_entities_are_listed_with_their_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db"), Access::ReadWrite).unwrap();
-        let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        crate::ingest::ingest(&mut store, &[fixture], "test".into()).unwrap();
-        let known = store.known_entities().unwrap();
-        let icat = known.iter().find(|e| e.id == "org:icat").unwrap();
-        assert_eq!(
-            (icat.entity_type.as_str(), icat.acronym.as_deref()),
-            ("org", Some("ICAT"))
-        );
-        let declared = known
-            .iter()
-            .find(|e| e.id.starts_with("commitment:"))
-            .unwrap();
-        assert_eq!(declared.entity_type, "commitment");
-        assert_ne!(
-            declared.name, declared.id,
-            "a declared entity is named by its title"
-        );
-        let mut ids: Vec<_> = known.iter().map(|e| e.id.clone()).collect();
-        ids.dedup();
-        assert_eq!(ids.len(), known.len(), "each entity once");
-    }
+    super::derived::names(conn.prepare_cached(sql)?, [])
 }

@@ -297,4 +297,23 @@ pub mod test_support {
     pub fn quote(text: &str, d: &Draft) -> String {
         crate::extract::sentences::quote_text(&text[d.span.0..d.span.1])
     }
+
+    /// `(person, org, title)` of the `person.represents` drafts, for the rules that name
+    /// who speaks for whom.
+    pub fn pairs(d: &[Draft]) -> Vec<(String, String, Option<String>)> {
+        d.iter()
+            .filter(|d| d.kind == "person.represents")
+            .map(|d| {
+                (
+                    d.payload["person"].as_str().unwrap().to_owned(),
+                    d.payload["org"].as_str().unwrap().to_owned(),
+                    d.payload["title"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    }
+
+    pub fn p(person: &str, org: &str, title: Option<&str>) -> (String, String, Option<String>) {
+        (person.into(), org.into(), title.map(str::to_owned))
+    }
 }

@@ -228,24 +228,7 @@ fn title_and_org(ctx: &Ctx, base: usize, rest: &str) -> Option<(String, Resolved
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::rules::test_support::{corpus, quote, run};
-
-    fn pairs(d: &[Draft]) -> Vec<(String, String, Option<String>)> {
-        d.iter()
-            .filter(|d| d.kind == "person.represents")
-            .map(|d| {
-                (
-                    d.payload["person"].as_str().unwrap().to_owned(),
-                    d.payload["org"].as_str().unwrap().to_owned(),
-                    d.payload["title"].as_str().map(str::to_owned),
-                )
-            })
-            .collect()
-    }
-
-    fn p(person: &str, org: &str, title: Option<&str>) -> (String, String, Option<String>) {
-        (person.into(), org.into(), title.map(str::to_owned))
-    }
+    use crate::extract::rules::test_support::{corpus, p, pairs, quote, run};
 
     #[test]
     fn speaker_lines() {

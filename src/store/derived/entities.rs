@@ -67,36 +67,35 @@ impl Store {
     }
 }
 
-/// Reads `(id, entity_type, name, acronym, aliases)` rows into names.
-fn names(
+/// Reads `(id, entity_type, name, acronym, aliases)` rows into names (the aliases a JSON
+/// list), for the derived names and for every entity the log knows (store/entities.rs).
+pub(in crate::store) fn names(
     mut stmt: rusqlite::CachedStatement<'_>,
     values: impl rusqlite::Params,
 ) -> Result<Vec<EntityName>> {
-    {
-        let rows = stmt.query_map(values, |r| {
-            Ok((
-                EntityName {
-                    id: r.get(0)?,
-                    entity_type: r.get(1)?,
-                    name: r.get(2)?,
-                    acronym: r.get(3)?,
-                    aliases: Vec::new(),
-                },
-                r.get::<_, String>(4)?,
+    let rows = stmt.query_map(values, |r| {
+        Ok((
+            EntityName {
+                id: r.get(0)?,
+                entity_type: r.get(1)?,
+                name: r.get(2)?,
+                acronym: r.get(3)?,
+                aliases: Vec::new(),
+            },
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (mut name, aliases) = row?;
+        name.aliases = serde_json::from_str(&aliases).map_err(|e| {
+            Error::VerifyFailed(format!(
+                "the derived name of {} cannot be read: {e}; run `policylog rebuild`",
+                name.id
             ))
         })?;
-        rows.map(|row| {
-            let (mut name, aliases) = row?;
-            name.aliases = serde_json::from_str(&aliases).map_err(|e| {
-                Error::VerifyFailed(format!(
-                    "the derived name of {} cannot be read: {e}; run `policylog rebuild`",
-                    name.id
-                ))
-            })?;
-            Ok(name)
-        })
-        .collect::<Result<Vec<_>>>()
-    }
+        Ok(name)
+    })
+    .collect::<Result<Vec<_>>>()
 }
 
 impl Store {

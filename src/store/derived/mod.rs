@@ -17,6 +17,7 @@ mod settle;
 
 pub use check::DERIVED_TABLES;
 pub use entities::EntityName;
+pub(in crate::store) use entities::names;
 pub use facts::FactAt;
 pub use periods::KeyEntry;
 
