@@ -3,12 +3,14 @@
 
 pub mod json_text;
 mod kind;
+mod links;
 pub mod pairs;
 pub mod standing;
 pub mod upcast;
 pub mod validate;
 
 pub use kind::*;
+pub use links::Reference;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
