@@ -82,6 +82,9 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     };
     if let (Some(note), Format::Table | Format::Markdown) = (note, args.format) {
         text = format!("({note})\n{text}");
+        if args.format == Format::Table {
+            text = render::layout::fit(&text, crate::terminal::width());
+        }
     }
     super::out(&text)
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::{Style, wrap};
+use super::{Style, flat};
 use crate::diff::{Change, Diff, ItemChange};
 
 fn name(diff: &Diff, id: &str) -> String {
@@ -159,7 +159,7 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
                 });
                 format!(
                     "{qualifier}{} {} (period {}{scope}{about})",
-                    text_of(field(v, "value")),
+                    super::layout::group_digits(&text_of(field(v, "value"))),
                     text_of(field(v, "unit")),
                     text_of(field(v, "period"))
                 )
@@ -214,12 +214,12 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
                 "removed" => ("-", Style::removed),
                 _ => ("~", Style::changed),
             };
-            let line = wrap(&describe(diff, section.name(), c), 74, 4);
+            let line = flat(&describe(diff, section.name(), c));
             let _ = writeln!(o, "  {} {}", paint(&style, sign), line);
             let _ = writeln!(
                 o,
                 "    {}",
-                style.dim(&wrap(&format!("[{}]", c.evidence.join(", ")), 76, 4))
+                style.dim(&flat(&format!("[{}]", c.evidence.join(", "))))
             );
             for item in &c.items {
                 let _ = writeln!(o, "{}", item_line(item, style));
@@ -231,15 +231,16 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
 
 fn item_line(item: &ItemChange, style: Style) -> String {
     match item.op {
-        "equal" => format!("      {}", wrap(item.after.as_deref().unwrap_or(""), 72, 8)),
-        "added" => style.added(&format!(
-            "    + {}",
-            wrap(item.after.as_deref().unwrap_or(""), 72, 8)
-        )),
-        "removed" => style.removed(&format!(
-            "    - {}",
-            wrap(item.before.as_deref().unwrap_or(""), 72, 8)
-        )),
+        "equal" => format!("      {}", flat(item.after.as_deref().unwrap_or(""))),
+        // The colour starts after the indent, so that a wrapped item hangs under its text.
+        "added" => format!(
+            "    {}",
+            style.added(&format!("+ {}", flat(item.after.as_deref().unwrap_or(""))))
+        ),
+        "removed" => format!(
+            "    {}",
+            style.removed(&format!("- {}", flat(item.before.as_deref().unwrap_or(""))))
+        ),
         _ => {
             let words: String = item
                 .words
@@ -262,7 +263,7 @@ fn item_line(item: &ItemChange, style: Style) -> String {
                     _ => w.text.clone(),
                 })
                 .collect();
-            format!("    ~ {}", wrap(&words, 72, 8))
+            format!("    ~ {}", flat(&words))
         }
     }
 }

@@ -22,6 +22,7 @@ mod names;
 mod retract_correct;
 mod snapshot;
 mod state;
+mod terminal;
 mod third_party;
 mod verify;
 mod views;
