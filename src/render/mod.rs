@@ -60,12 +60,26 @@ impl Style {
     }
 }
 
-/// A short human name for an entity id: its acronym, else its name, else the id.
+/// A short human name for an id: an entity's acronym, else its name; for a meeting, call
+/// or publication the landscape lists (a statistic's subject may be one), its title; else
+/// the id.
 pub fn name_of(land: &Landscape, id: &str) -> String {
-    match land.entities.get(id) {
-        Some(e) => e.acronym.clone().unwrap_or_else(|| e.name.clone()),
-        None => id.to_owned(),
+    if let Some(e) = land.entities.get(id) {
+        return e.acronym.clone().unwrap_or_else(|| e.name.clone());
     }
+    let title = land
+        .meetings
+        .iter()
+        .find(|m| m.meeting == id)
+        .map(|m| &m.title)
+        .or_else(|| land.calls.iter().find(|c| c.call == id).map(|c| &c.title))
+        .or_else(|| {
+            land.publications
+                .iter()
+                .find(|p| p.publication == id)
+                .map(|p| &p.title)
+        });
+    title.cloned().unwrap_or_else(|| id.to_owned())
 }
 
 /// Stored text on one line, its runs of whitespace (line breaks in a quote) made one

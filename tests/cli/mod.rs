@@ -5,6 +5,7 @@ mod add;
 mod adding_a_document;
 mod append;
 mod attested;
+mod consistency;
 mod curated;
 mod diff;
 mod documents;
