@@ -72,13 +72,41 @@ fn push_escaped(out: &mut String, c: char) {
     let _ = write!(out, "\\u{:04x}", c as u32);
 }
 
-/// Renders text with colours when standard output is a terminal. Should the rendered text
-/// hold an escape character no colour wrote (stored text carrying one), it is rendered
-/// again without colours, so that `escape` makes every escape character visible.
+/// The narrowest width text is laid out for: below it a table has no room for a column.
+const NARROWEST: usize = 20;
+
+/// The columns text output is laid out for: the terminal's own width when standard
+/// output is one, else `COLUMNS` when it is set to a number (so that `| less` and scripts
+/// can choose), else 80.
+pub fn width() -> usize {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+        && w > 0
+    {
+        return usize::from(w).max(NARROWEST);
+    }
+    width_from(std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// The width `COLUMNS` asks for, 80 when it is unset or not a positive number.
+fn width_from(columns: Option<&str>) -> usize {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .map_or(80, |c| c.max(NARROWEST))
+}
+
+/// Renders text with colours when standard output is a terminal, fitted to the width
+/// (`width`): no line is wider. Should the rendered text hold an escape character no
+/// colour wrote (stored text carrying one), it is rendered again without colours, so
+/// that `escape` makes every escape character visible.
 pub fn render(draw: impl Fn(crate::render::Style) -> String) -> String {
     take_painted();
     let color = crate::render::use_color();
-    let text = draw(crate::render::Style { color });
+    let width = width();
+    let fitted = |style| crate::render::layout::fit(&draw(style), width);
+    let text = fitted(crate::render::Style { color, width });
     if !color {
         return text;
     }
@@ -87,7 +115,10 @@ pub fn render(draw: impl Fn(crate::render::Style) -> String) -> String {
         return text;
     }
     take_painted();
-    draw(crate::render::Style { color: false })
+    fitted(crate::render::Style {
+        color: false,
+        width,
+    })
 }
 
 /// A writer that escapes unsafe characters on their way through (for JSON streamed to
@@ -173,6 +204,15 @@ mod tests {
         painted(2);
         assert_eq!(escape_all("note \u{1b}[1m"), "note \\u001b[1m");
         assert_eq!(escape("\u{1b}[1mx\u{1b}[0m"), "\u{1b}[1mx\u{1b}[0m");
+    }
+
+    #[test]
+    fn columns_gives_the_width_off_a_terminal() {
+        assert_eq!(width_from(None), 80);
+        assert_eq!(width_from(Some("120")), 120);
+        assert_eq!(width_from(Some("0")), 80);
+        assert_eq!(width_from(Some("wide")), 80);
+        assert_eq!(width_from(Some("5")), NARROWEST);
     }
 
     #[test]

@@ -13,17 +13,25 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     let docs = store.documents()?;
     let text = match args.format {
         super::ListFormat::Table => {
-            let mut t = String::from("SHA256        PUBLISHED   PUBLISHER  TITLE\n");
+            // The title is free text after the columns, wrapped under its start.
+            let mut t = crate::render::layout::Table::new(0);
+            t.row(
+                ["SHA256", "PUBLISHED", "PUBLISHER"]
+                    .map(String::from)
+                    .to_vec(),
+                "TITLE",
+            );
             for d in &docs {
-                t.push_str(&format!(
-                    "{:<13} {:<11} {:<10} {}\n",
-                    d.sha256.short(),
-                    d.published,
-                    d.publisher,
-                    d.title
-                ));
+                t.row(
+                    vec![
+                        d.sha256.short().to_string(),
+                        d.published.clone(),
+                        crate::render::flat(&d.publisher),
+                    ],
+                    crate::render::flat(&d.title),
+                );
             }
-            t
+            t.render(crate::terminal::width())
         }
         super::ListFormat::Json => format!(
             "{}\n",

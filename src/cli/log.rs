@@ -92,27 +92,39 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
     };
     let mut text = String::new();
     let mut json = Vec::new();
+    // Columns as wide as their widest cell, narrowed to the terminal (`render::layout`).
+    let mut table = crate::render::layout::Table::new(0).right(0);
     if args.format == super::ListFormat::Table {
-        text.push_str(&format!(
-            "{:>5}  {:<22} {:<13} {:<40} {}\n",
-            "SEQ", "KIND", "VALID", "ID", "SOURCE"
-        ));
+        table.row(
+            ["SEQ", "KIND", "VALID", "ID", "SOURCE"]
+                .map(String::from)
+                .to_vec(),
+            "",
+        );
     }
     store.for_each_event(&filter, |e| {
         match args.format {
-            super::ListFormat::Table => text.push_str(&format!(
-                "{:>5}  {:<22} {:<13} {:<40} {}\n",
-                e.seq,
-                e.kind,
-                e.valid,
-                e.id,
-                e.source.as_deref().map_or("-", |s| &s[..12.min(s.len())])
-            )),
+            super::ListFormat::Table => table.row(
+                vec![
+                    e.seq.to_string(),
+                    e.kind.clone(),
+                    e.valid.clone(),
+                    e.id.clone(),
+                    e.source
+                        .as_deref()
+                        .map_or("-", |s| &s[..12.min(s.len())])
+                        .to_owned(),
+                ],
+                "",
+            ),
             super::ListFormat::Json => json.push(e.to_json()),
             super::ListFormat::Jsonl => text.push_str(&format!("{}\n", e.to_json())),
         }
         Ok(())
     })?;
+    if args.format == super::ListFormat::Table {
+        text = table.render(crate::terminal::width());
+    }
     if args.format == super::ListFormat::Json {
         text = format!(
             "{}\n",

@@ -17,11 +17,13 @@ source at an earlier date and carried on since (\"attested 2023-07-18; no later 
 and cites the events behind it. Terms endorsed that have not begun are listed apart. Entities \
 are named as they were called on that date. A bare year means its last day (2023 = 2023-12-31), a month its last day.
 
---format csv gives one table per section (members, roles, representatives, calls, commitments \
-with one row per item, instruments, statistics, meetings, publications), each row with its \
-certainty, evidence ids, sources and quotes. --section picks one table and prints it as plain \
-CSV; --out DIR writes each table (or the one picked) to DIR/<section>.csv; with neither, every \
-table is printed under a `# section` line, the tables separated by a blank line."
+--format csv prints one tidy table that pandas or any CSV reader loads as it is: a `section` \
+column (members, roles, representatives, calls, commitments with one row per item, \
+instruments, statistics, meetings, publications), every section's columns (a row leaves the \
+other sections' empty), and on every row its certainty, evidence ids, sources and quotes, one \
+source and one quote per evidence id in the same order. --section prints one section's table \
+alone, with only its columns; --out DIR writes each section (or the one picked) to \
+DIR/<section>.csv."
 )]
 pub struct Args {
     /// The date (default today). A year or month means its last day.
@@ -82,6 +84,9 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     };
     if let (Some(note), Format::Table | Format::Markdown) = (note, args.format) {
         text = format!("({note})\n{text}");
+        if args.format == Format::Table {
+            text = render::layout::fit(&text, crate::terminal::width());
+        }
     }
     super::out(&text)
 }

@@ -60,6 +60,19 @@ fn diff_read(
     for n in store.entity_names_on(&ids, day_number(to))? {
         d.names.insert(n.id, n.acronym.unwrap_or(n.name));
     }
+    // What no entity names but an entry of either day titles (a meeting a statistic is
+    // about): its title, the later day's first.
+    for land in [&b, &a] {
+        let titled = land
+            .meetings
+            .iter()
+            .map(|m| (&m.meeting, &m.title))
+            .chain(land.calls.iter().map(|c| (&c.call, &c.title)))
+            .chain(land.publications.iter().map(|p| (&p.publication, &p.title)));
+        for (id, title) in titled {
+            d.names.entry(id.clone()).or_insert_with(|| title.clone());
+        }
+    }
     d.known_at = knowledge.known_at;
     Ok(d)
 }

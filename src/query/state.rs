@@ -44,6 +44,7 @@ fn state_read(
         if let Some(group) = group {
             land.only_group(group);
         }
+        name_unnamed(store, &mut land, day)?;
         land
     };
     land.known_at = knowledge.known_at;
@@ -117,6 +118,33 @@ impl<'g> Assembly<'g> {
 }
 
 /// Names the entities a landscape mentions as they were called on `day`.
+/// Names, from the log, the entities a replayed landscape mentions but did not register:
+/// with `--reported-by`, an entity whose registering document was published later would
+/// otherwise print as its id. A name says which entity an id is, not what was known.
+fn name_unnamed(store: &Store, land: &mut Landscape, day: Day) -> Result<()> {
+    let ids: Vec<&str> = land
+        .mentioned_ids()
+        .into_iter()
+        .filter(|id| !land.entities.contains_key(*id))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let names = store.entity_names_on(&ids, day_number(day))?;
+    for name in names {
+        land.entities.insert(
+            name.id,
+            EntityEntry {
+                entity_type: name.entity_type,
+                name: name.name,
+                acronym: name.acronym,
+                aliases: name.aliases,
+            },
+        );
+    }
+    Ok(())
+}
+
 pub(super) fn name_entities(store: &Store, land: &mut Landscape, day: Day) -> Result<()> {
     let ids: Vec<&str> = land.mentioned_ids().into_iter().collect();
     let names = store.entity_names_on(&ids, day_number(day))?;

@@ -1,6 +1,8 @@
-//! The landscape as CSV, one table per section, for spreadsheets and data tools. Every
-//! row carries its certainty, the ids of the events behind it, their sources (document
-//! sha256) and their quotes; lists inside a cell are joined with "; ", quotes with " | ".
+//! The landscape as CSV for spreadsheets and data tools: one table per section, or every
+//! section in one tidy table with a `section` column. Every row carries its certainty,
+//! the ids of the events behind it, their sources (document sha256) and their quotes, one
+//! source and one quote per event in the same order (an event without either leaves its
+//! place empty); lists inside a cell are joined with "; ", quotes with " | ".
 
 use super::name_of;
 use crate::projection::{Attestation, Claim, Landscape, Section};
@@ -137,6 +139,12 @@ const EVIDENCE_COLUMNS: [&str; 4] = ["conflict", "evidence", "sources", "quotes"
 
 /// One section as a CSV table with a header row.
 pub fn section(land: &Landscape, section: Section) -> String {
+    let table = rows(land, section);
+    write(&table.header, &table.rows)
+}
+
+/// One section's header and rows.
+fn rows(land: &Landscape, section: Section) -> Table<'_> {
     let mut table = Table::new(land, section);
     let n = |id: &str| name_of(land, id);
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -355,51 +363,95 @@ pub fn section(land: &Landscape, section: Section) -> String {
             }
         }
     }
-    table.finish()
+    table
 }
 
-/// Every section, each under a `# name` line, separated by blank lines: for reading, not
-/// for loading (load one `section` at a time).
+/// Every section in one tidy table that any CSV reader loads as it is: a `section` column
+/// first, then every section's columns (a name two sections share, such as `title` or
+/// `certainty`, is one column), then the evidence columns; a row leaves the columns of
+/// other sections empty.
 pub fn all_sections(land: &Landscape) -> String {
-    Section::ALL
-        .iter()
-        .map(|s| format!("# {s}\n{}", section(land, *s)))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut header: Vec<&str> = vec!["section"];
+    for s in Section::ALL {
+        for column in s.header() {
+            if !header.contains(column) {
+                header.push(column);
+            }
+        }
+    }
+    header.extend(EVIDENCE_COLUMNS);
+    let mut all = Vec::new();
+    for s in Section::ALL {
+        let table = rows(land, s);
+        let at: Vec<usize> = table
+            .header
+            .iter()
+            .map(|c| header.iter().position(|h| h == c).expect("in the union"))
+            .collect();
+        for row in table.rows {
+            let mut cells = vec![String::new(); header.len()];
+            cells[0] = s.name().to_owned();
+            for (cell, &i) in row.into_iter().zip(&at) {
+                cells[i] = cell;
+            }
+            all.push(cells);
+        }
+    }
+    write(&header, &all)
+}
+
+/// A header and rows as CSV text.
+fn write(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(header)
+        .expect("writing to memory cannot fail");
+    for row in rows {
+        writer
+            .write_record(row)
+            .expect("writing to memory cannot fail");
+    }
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the cells are UTF-8")
 }
 
 struct Table<'a> {
     land: &'a Landscape,
-    writer: csv::Writer<Vec<u8>>,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
 }
 
 impl<'a> Table<'a> {
     fn new(land: &'a Landscape, section: Section) -> Table<'a> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
         let header: Vec<&str> = section
             .header()
             .iter()
             .chain(EVIDENCE_COLUMNS.iter())
             .copied()
             .collect();
-        writer
-            .write_record(&header)
-            .expect("writing to memory cannot fail");
-        Table { land, writer }
+        Table {
+            land,
+            header,
+            rows: Vec::new(),
+        }
     }
 
     fn row(&mut self, mut cells: Vec<String>, conflict: &[Claim], evidence: &[String]) {
+        // One source and one quote per event, in the order of `evidence`, so that the
+        // n-th of each list belong together (two quotes from one document give its
+        // sha256 twice).
         let cited: Vec<_> = evidence
             .iter()
-            .filter_map(|id| self.land.evidence.get(id))
+            .map(|id| self.land.evidence.get(id))
             .collect();
-        let mut sources: Vec<&str> = Vec::new();
-        for source in cited.iter().filter_map(|e| e.source.as_deref()) {
-            if !sources.contains(&source) {
-                sources.push(source);
-            }
-        }
-        let quotes: Vec<&str> = cited.iter().filter_map(|e| e.quote.as_deref()).collect();
+        let sources: Vec<&str> = cited
+            .iter()
+            .map(|e| e.and_then(|e| e.source.as_deref()).unwrap_or_default())
+            .collect();
+        let quotes: Vec<&str> = cited
+            .iter()
+            .map(|e| e.and_then(|e| e.quote.as_deref()).unwrap_or_default())
+            .collect();
         cells.push(if conflict.is_empty() {
             String::new()
         } else {
@@ -408,17 +460,7 @@ impl<'a> Table<'a> {
         cells.push(evidence.join("; "));
         cells.push(sources.join("; "));
         cells.push(quotes.join(" | "));
-        self.writer
-            .write_record(&cells)
-            .expect("writing to memory cannot fail");
-    }
-
-    fn finish(self) -> String {
-        let bytes = self
-            .writer
-            .into_inner()
-            .expect("writing to memory cannot fail");
-        String::from_utf8(bytes).expect("the cells are UTF-8")
+        self.rows.push(cells);
     }
 }
 

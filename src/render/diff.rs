@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::{Style, wrap};
+use super::{Style, flat};
 use crate::diff::{Change, Diff, ItemChange};
 
 fn name(diff: &Diff, id: &str) -> String {
@@ -72,8 +72,71 @@ fn instrument_details(diff: &Diff, entry: &Option<Value>) -> String {
     details
 }
 
-/// One line saying what changed, in words.
+/// A field's value in words: ids by their names, lists joined, nothing as `-`.
+fn value_words(diff: &Diff, v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) if diff.names.contains_key(s) => name(diff, s),
+        Some(Value::Array(items)) if items.is_empty() => "-".into(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| value_words(diff, Some(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Null) => "-".into(),
+        other => text_of(other),
+    }
+}
+
+/// What a change changed, field by field: "certainty attested → stated; term 2019 →
+/// 2019/2021". `shown` are the fields the line says already; evidence is listed below it.
+fn what_changed(diff: &Diff, c: &Change, shown: &[&str]) -> String {
+    let (Some(Value::Object(before)), Some(Value::Object(after))) = (&c.before, &c.after) else {
+        return String::new();
+    };
+    let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
+    keys.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut parts = Vec::new();
+    for key in keys {
+        if !seen.insert(key) || shown.contains(&key.as_str()) || key == "evidence" {
+            continue;
+        }
+        let (b, a) = (before.get(key), after.get(key));
+        let null = |v: Option<&Value>| v.is_none_or(Value::is_null);
+        if b == a || (null(b) && null(a)) {
+            continue;
+        }
+        parts.push(format!(
+            "{} {} → {}",
+            key.replace('_', " "),
+            value_words(diff, b),
+            value_words(diff, a)
+        ));
+    }
+    parts.join("; ")
+}
+
+/// One line saying what changed, in words; a change of an entry that stays says which
+/// of its fields changed and from what.
 pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
+    let line = describe_entry(diff, section, c);
+    if c.change != "changed" {
+        return line;
+    }
+    // What the line shows as before → after already, or item by item below it.
+    let shown: &[&str] = match section {
+        "instruments" => &["status"],
+        "statistics" => &["value", "qualifier", "unit", "period", "scope", "subject"],
+        "commitments" => &["items"],
+        _ => &[],
+    };
+    match what_changed(diff, c, shown) {
+        changed if changed.is_empty() => line,
+        changed => format!("{line}: {changed}"),
+    }
+}
+
+fn describe_entry(diff: &Diff, section: &str, c: &Change) -> String {
     let entry = if c.after.is_some() {
         &c.after
     } else {
@@ -88,6 +151,12 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
             c.what,
             name(diff, parts[0]),
             get("left")
+        ),
+        "membership" if c.change == "changed" => format!(
+            "{}'s membership of {} changed ({})",
+            name(diff, parts.get(1).unwrap_or(&"")),
+            name(diff, parts[0]),
+            since(entry, "since", "since ")
         ),
         "membership" => format!(
             "{} {} {} ({})",
@@ -110,10 +179,16 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
                 (None, Some(d)) => format!("term {}, endorsed {}", get("term"), text_of(Some(d))),
                 (None, None) => format!("term {}", get("term")),
             };
+            // A role that stays changes in what the fields after the line say (the
+            // term, the certainty), not in who holds it.
+            let what = if c.change == "changed" {
+                "changed as"
+            } else {
+                c.what
+            };
             format!(
-                "{} {} {} of {} ({term})",
+                "{} {what} {} of {} ({term})",
                 name(diff, &get("holder")),
-                c.what,
                 get("role"),
                 name(diff, parts[0]),
             )
@@ -159,7 +234,7 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
                 });
                 format!(
                     "{qualifier}{} {} (period {}{scope}{about})",
-                    text_of(field(v, "value")),
+                    super::layout::group_digits(&text_of(field(v, "value"))),
                     text_of(field(v, "unit")),
                     text_of(field(v, "period"))
                 )
@@ -214,12 +289,12 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
                 "removed" => ("-", Style::removed),
                 _ => ("~", Style::changed),
             };
-            let line = wrap(&describe(diff, section.name(), c), 74, 4);
+            let line = flat(&describe(diff, section.name(), c));
             let _ = writeln!(o, "  {} {}", paint(&style, sign), line);
             let _ = writeln!(
                 o,
                 "    {}",
-                style.dim(&wrap(&format!("[{}]", c.evidence.join(", ")), 76, 4))
+                style.dim(&flat(&format!("[{}]", c.evidence.join(", "))))
             );
             for item in &c.items {
                 let _ = writeln!(o, "{}", item_line(item, style));
@@ -231,15 +306,16 @@ pub fn text(diff: &Diff, notes: &[String], style: Style) -> String {
 
 fn item_line(item: &ItemChange, style: Style) -> String {
     match item.op {
-        "equal" => format!("      {}", wrap(item.after.as_deref().unwrap_or(""), 72, 8)),
-        "added" => style.added(&format!(
-            "    + {}",
-            wrap(item.after.as_deref().unwrap_or(""), 72, 8)
-        )),
-        "removed" => style.removed(&format!(
-            "    - {}",
-            wrap(item.before.as_deref().unwrap_or(""), 72, 8)
-        )),
+        "equal" => format!("      {}", flat(item.after.as_deref().unwrap_or(""))),
+        // The colour starts after the indent, so that a wrapped item hangs under its text.
+        "added" => format!(
+            "    {}",
+            style.added(&format!("+ {}", flat(item.after.as_deref().unwrap_or(""))))
+        ),
+        "removed" => format!(
+            "    {}",
+            style.removed(&format!("- {}", flat(item.before.as_deref().unwrap_or(""))))
+        ),
         _ => {
             let words: String = item
                 .words
@@ -262,7 +338,7 @@ fn item_line(item: &ItemChange, style: Style) -> String {
                     _ => w.text.clone(),
                 })
                 .collect();
-            format!("    ~ {}", wrap(&words, 72, 8))
+            format!("    ~ {}", flat(&words))
         }
     }
 }

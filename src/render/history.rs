@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Style, wrap};
+use super::{Style, flat};
 use crate::query::History;
 
 pub fn text(history: &History, style: Style) -> String {
@@ -31,18 +31,18 @@ pub fn text(history: &History, style: Style) -> String {
             e.recorded_at, e.recorded_by, e.seq
         );
         if let Some(summary) = &e.summary {
-            let _ = writeln!(o, "  {}", wrap(summary, 76, 4));
+            let _ = writeln!(o, "  {}", flat(summary));
         }
         if let Some(source) = &e.source {
             let _ = writeln!(
                 o,
                 "  source {} {}",
                 &source.sha256[..12],
-                wrap(&source.title, 60, 4)
+                flat(&source.title)
             );
         }
         if let Some(quote) = &e.quote {
-            let _ = writeln!(o, "  “{}”", wrap(quote, 74, 3));
+            let _ = writeln!(o, "  “{}”", flat(quote));
         }
     }
     if history.events.is_empty() {

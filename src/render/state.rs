@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Style, name_of, wrap};
+use super::layout::{Table, group_digits};
+use super::{Style, flat, name_of};
 use crate::date::Certainty;
 use crate::projection::{Attestation, Instrument, Landscape};
 
@@ -93,58 +94,66 @@ pub fn text(land: &Landscape, style: Style) -> String {
         let _ = writeln!(o, "\n{}", style.bold(&format!("{} ({id})", n(id))));
         if !group.members.is_empty() {
             let _ = writeln!(o, "  members");
+            let mut table = Table::new(4);
             for m in &group.members {
-                let _ = writeln!(
-                    o,
-                    "    {:<14} {:<18} {:<9} {}{}",
-                    n(&m.member),
-                    column(since(&m.since, &m.attestation), &m.attestation),
-                    mark(m.certainty),
-                    style.dim(&cites(&m.evidence)),
-                    if m.conflict.is_empty() {
-                        String::new()
-                    } else {
-                        style.changed(" CONFLICT: sources disagree on the date")
-                    }
+                table.row(
+                    vec![
+                        n(&m.member),
+                        column(since(&m.since, &m.attestation), &m.attestation),
+                        mark(m.certainty).to_owned(),
+                    ],
+                    format!(
+                        "{}{}",
+                        style.dim(&cites(&m.evidence)),
+                        if m.conflict.is_empty() {
+                            String::new()
+                        } else {
+                            style.changed(" CONFLICT: sources disagree on the date")
+                        }
+                    ),
                 );
             }
+            o.push_str(&table.render(style.width));
         }
         if !group.roles.is_empty() {
             let _ = writeln!(o, "  roles");
+            let mut table = Table::new(4);
             for r in &group.roles {
                 let who = match &r.representative {
                     Some(p) => format!("{} ({})", n(&r.holder), n(p)),
                     None => n(&r.holder),
                 };
-                let _ = writeln!(
-                    o,
-                    "    {:<12} {:<28} {:<19} {:<9} {}",
-                    r.role,
-                    who,
-                    column(term(&r.term, &r.decided, &r.attestation), &r.attestation),
-                    mark(r.certainty),
-                    style.dim(&cites(&r.evidence))
+                table.row(
+                    vec![
+                        r.role.clone(),
+                        who,
+                        column(term(&r.term, &r.decided, &r.attestation), &r.attestation),
+                        mark(r.certainty).to_owned(),
+                    ],
+                    style.dim(&cites(&r.evidence)),
                 );
             }
+            o.push_str(&table.render(style.width));
         }
         if !group.endorsed.is_empty() {
             let _ = writeln!(o, "  endorsed for terms not begun");
+            let mut table = Table::new(4);
             for e in &group.endorsed {
                 let who = match &e.representative {
                     Some(p) => format!("{} ({})", n(&e.holder), n(p)),
                     None => n(&e.holder),
                 };
-                let _ = writeln!(
-                    o,
-                    "    {:<12} {:<28} for {} (endorsed {}) {:<9} {}",
-                    e.role,
-                    who,
-                    e.term,
-                    e.decided,
-                    mark(e.certainty),
-                    style.dim(&cites(&e.evidence))
+                table.row(
+                    vec![
+                        e.role.clone(),
+                        who,
+                        format!("for {} (endorsed {})", e.term, e.decided),
+                        mark(e.certainty).to_owned(),
+                    ],
+                    style.dim(&cites(&e.evidence)),
                 );
             }
+            o.push_str(&table.render(style.width));
         }
     }
     if !land.calls.is_empty() {
@@ -162,7 +171,7 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 .as_ref()
                 .map_or(String::new(), |t| format!(", by {t}"));
             let issuers: Vec<String> = c.issuers.iter().map(|i| n(i)).collect();
-            let _ = writeln!(o, "  {} {}", c.issued, wrap(&c.title, 76, 4));
+            let _ = writeln!(o, "  {} {}", c.issued, flat(&c.title));
             let _ = writeln!(
                 o,
                 "    by {}{count}{target}; {} {}",
@@ -195,24 +204,27 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 style.dim(&cites(&c.evidence))
             );
             for item in &c.items {
-                let _ = writeln!(o, "    - {}", wrap(item, 76, 6));
+                let _ = writeln!(o, "    - {}", flat(item));
             }
         }
     }
     if !land.instruments.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Instruments"));
+        let mut table = Table::new(2);
         for i in &land.instruments {
-            let _ = writeln!(
-                o,
-                "  {:<40} {:<15} {}; {} {}",
-                n(&i.instrument),
-                i.status,
-                since(&i.since, &i.attestation),
-                mark(i.certainty),
-                style.dim(&cites(&i.evidence))
+            table.row(
+                vec![
+                    n(&i.instrument),
+                    i.status.clone(),
+                    format!("{};", since(&i.since, &i.attestation)),
+                ],
+                format!("{} {}", mark(i.certainty), style.dim(&cites(&i.evidence))),
             );
+        }
+        for (i, row) in land.instruments.iter().zip(table.render_rows(style.width)) {
+            o.push_str(&row);
             for detail in instrument_details(i, &n) {
-                let _ = writeln!(o, "    {}", wrap(&detail, 76, 6));
+                let _ = writeln!(o, "    {}", flat(&detail));
             }
             for claim in &i.conflict {
                 let _ = writeln!(
@@ -244,11 +256,11 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 .subject
                 .as_ref()
                 .map_or(String::new(), |a| format!(", about {}", n(a)));
-            let _ = writeln!(o, "  {}", wrap(&s.label, 78, 4));
+            let _ = writeln!(o, "  {}", flat(&s.label));
             let _ = writeln!(
                 o,
                 "    {qualifier}{} {} (period {}{scope}{about}{by}); {} {}",
-                s.value,
+                group_digits(&s.value.to_string()),
                 s.unit,
                 s.period,
                 mark(s.certainty),
@@ -273,7 +285,7 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 o,
                 "  {} {}{place}; {} {}",
                 m.held,
-                wrap(&m.title, 70, 4),
+                flat(&m.title),
                 mark(m.certainty),
                 style.dim(&cites(&m.evidence))
             );
@@ -290,7 +302,7 @@ pub fn text(land: &Landscape, style: Style) -> String {
                 o,
                 "  {} {} ({}){attested}; {} {}",
                 p.released,
-                wrap(&p.title, 70, 4),
+                flat(&p.title),
                 n(&p.publisher),
                 mark(p.certainty),
                 style.dim(&cites(&p.evidence))
@@ -474,7 +486,7 @@ pub fn markdown(land: &Landscape) -> String {
                 s.qualifier
                     .as_ref()
                     .map_or(String::new(), |q| format!("{q} ")),
-                s.value,
+                group_digits(&s.value.to_string()),
                 cell(&s.unit),
                 s.period,
                 s.subject.as_deref().map_or("-".into(), |a| cell(&n(a))),

@@ -108,7 +108,7 @@ fn an_attested_coordinator_is_claimed_from_its_date_on_and_every_format_says_so(
         (&json!("attested"), &json!("2023-07-18"), &Value::Null)
     );
     t.run(["state", "--as-of", "2025"])
-        .stdout_contains("(attested 2023-07-18; no later source) attested")
+        .stdout_contains("(attested 2023-07-18; no later source)  attested")
         .success();
     t.run(["state", "--as-of", "2025", "--format", "markdown"])
         .stdout_contains(

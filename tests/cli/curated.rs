@@ -154,6 +154,8 @@ fn curated_unodc_is_the_coordinator_attested_from_december_2020_on() {
         )]
     );
     t.run(["state", "--as-of", "2023-12-31", "--group", "org:icat"])
+        // Wide enough that the role's term is not wrapped inside its column.
+        .env("COLUMNS", "200")
         .stdout_contains("attested 2023-07-18; no later source")
         .success();
     // The second document confirms what stands: UNODC does not "begin" as coordinator.

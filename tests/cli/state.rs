@@ -577,6 +577,8 @@ fn table_format_lists_the_co_chairs() {
     t.ingest_fixture();
     let out = t
         .run(["state", "--as-of", "2023", "--format", "table"])
+        // Wide enough that a role's evidence stays on its line (at 80 it goes below).
+        .env("COLUMNS", "200")
         .stdout_contains("ICAT (org:icat)")
         .success();
     let line = |holder: &str| {
@@ -597,7 +599,10 @@ fn table_format_lists_the_co_chairs() {
         "co-chair OSRSG-VAC term 2023 certain [cochair-osrsg-vac-2023]"
     );
     // Table is the default format.
-    let default = t.run(["state", "--as-of", "2023"]).success();
+    let default = t
+        .run(["state", "--as-of", "2023"])
+        .env("COLUMNS", "200")
+        .success();
     assert_eq!(default.stdout, out.stdout);
 }
 

@@ -113,15 +113,53 @@ fn out_writes_one_file_per_section() {
 }
 
 #[test]
-fn without_a_section_every_table_prints_under_its_name() {
+fn without_a_section_one_tidy_table_holds_every_section() {
     let log = Test::curated();
     let text = log
-        .run(["state", "--as-of", "2023", "--format", "csv"])
+        .run(["state", "--as-of", "2024", "--format", "csv"])
         .success()
         .stdout;
-    let names: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# ")).collect();
+    // Read as a data tool reads it: a strict reader refuses a row whose field count
+    // differs from the header's.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    assert_eq!(&header[0], "section");
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+    };
+    let (section, evidence, sources, quotes) = (
+        column("section"),
+        column("evidence"),
+        column("sources"),
+        column("quotes"),
+    );
+    // The header once: no later row repeats it.
+    let mut seen = Vec::new();
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("every row has the header's field count");
+        assert_eq!(record.len(), header.len());
+        assert_ne!(&record[section], "section", "the header is repeated");
+        if !seen.contains(&record[section].to_owned()) {
+            seen.push(record[section].to_owned());
+        }
+        // One source and one quote per evidence id, in the same order.
+        let ids: Vec<&str> = record[evidence].split("; ").collect();
+        let srcs: Vec<&str> = record[sources].split("; ").collect();
+        let said: Vec<&str> = record[quotes].split(" | ").collect();
+        assert!(!record[evidence].is_empty(), "{record:?}");
+        assert_eq!(ids.len(), srcs.len(), "sources do not line up: {record:?}");
+        assert_eq!(ids.len(), said.len(), "quotes do not line up: {record:?}");
+        rows += 1;
+    }
+    assert!(rows > 0);
     assert_eq!(
-        names,
+        seen,
         [
             "members",
             "roles",
@@ -134,6 +172,57 @@ fn without_a_section_every_table_prints_under_its_name() {
             "publications"
         ]
     );
+    // A row of one section fills its own columns: a member row names its member, a
+    // statistic row its value.
+    let members = log
+        .run([
+            "state",
+            "--as-of",
+            "2024",
+            "--format",
+            "csv",
+            "--section",
+            "members",
+        ])
+        .success()
+        .stdout;
+    let member_rows = members.lines().count() - 1;
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("members,")).count(),
+        member_rows
+    );
+}
+
+#[test]
+fn a_quote_and_its_source_share_a_place_in_their_lists() {
+    // The meeting cites one event per participant, all quoting the same document: its
+    // sha256 is listed once per quote, never collapsed into one.
+    let log = Test::curated();
+    let text = log
+        .run([
+            "state",
+            "--as-of",
+            "2024",
+            "--format",
+            "csv",
+            "--section",
+            "meetings",
+        ])
+        .success()
+        .stdout;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (evidence, sources, quotes) = (at("evidence"), at("sources"), at("quotes"));
+    let mut several = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let n = record[evidence].split("; ").count();
+        assert_eq!(record[sources].split("; ").count(), n, "{record:?}");
+        assert_eq!(record[quotes].split(" | ").count(), n, "{record:?}");
+        several += usize::from(n > 1);
+    }
+    assert!(several > 0, "no meeting cites several events:\n{text}");
 }
 
 #[test]

@@ -136,6 +136,8 @@ impl Cmd {
         cmd.current_dir(&self.dir)
             .env_remove("POLICYLOG_DB")
             .env_remove("NO_COLOR")
+            // Text output is laid out for COLUMNS (80 without it): the same everywhere.
+            .env_remove("COLUMNS")
             .env("POLICYLOG_USER", "tester");
         if let Some(db) = &self.db {
             cmd.arg("--db").arg(db);
