@@ -12,6 +12,7 @@ mod edges;
 mod edges_log;
 mod hostile_env;
 mod hostile_input;
+mod opening;
 mod properties;
 mod queries;
 mod tamper;
