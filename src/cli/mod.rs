@@ -92,7 +92,8 @@ pub enum Command {
     Add(add::Args),
     /// List the entities the log knows (ids, types, names, acronyms, aliases).
     Entities(entities::Args),
-    /// Check the hash chain, quotes, references, documents and triggers.
+    /// Check the hash chain, quotes, references, documents, triggers and views, and the
+    /// file's integrity.
     Verify(verify::Args),
     /// Write the log back as events files plus their sources.
     Export(export::Args),

@@ -122,3 +122,14 @@ impl Store {
         objects(&self.conn)
     }
 }
+
+impl Store {
+    /// SQLite's own check of the whole file (b-trees, free pages, every index against its
+    /// table): nothing, or its first 20 problems.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(if found == ["ok"] { Vec::new() } else { found })
+    }
+}

@@ -16,3 +16,4 @@ mod opening;
 mod properties;
 mod queries;
 mod tamper;
+mod verify_file;
