@@ -99,6 +99,16 @@ pub enum Error {
         supported: i64,
     },
 
+    /// `--db` names no policylog log: nothing there, an empty file, or another
+    /// application's SQLite database. Nothing was created or changed.
+    #[error("{}: {problem}", .path.display())]
+    NotALog { path: PathBuf, problem: String },
+
+    /// The log's schema is not one this command can use as it is: older than the binary
+    /// (a reader does not upgrade), or its `user_version` does not match its tables.
+    #[error("{}: {problem} (nothing was changed)", .path.display())]
+    Schema { path: PathBuf, problem: String },
+
     /// Not found: an event id, entity or document the user named.
     #[error("{0}")]
     NotFound(String),
@@ -280,8 +290,12 @@ impl Error {
             | Error::Refused(_)
             | Error::Usage(_)
             | Error::HeadMoved { .. }
+            | Error::NotALog { .. }
             | Error::NotFound(_) => EXIT_BAD_INPUT,
-            Error::NewerSchema { .. } | Error::Io { .. } | Error::Sqlite(_) => EXIT_ENVIRONMENT,
+            Error::NewerSchema { .. }
+            | Error::Schema { .. }
+            | Error::Io { .. }
+            | Error::Sqlite(_) => EXIT_ENVIRONMENT,
         }
     }
 }

@@ -1,8 +1,10 @@
-//! `verify`: recompute the hash chain, check every quote against its stored document,
-//! every reference, every document's hash, and that the immutability triggers are in
-//! place. Every finding is collected before the verdict.
+//! `verify`: recompute the hash chain (and that `recorded_at` never goes backwards nor
+//! into the future), check every quote against its stored document, every reference,
+//! every document's hash, that the triggers and views are those the binary defines, and
+//! SQLite's integrity check of the file. Every finding is collected before the verdict.
 
 mod content;
+mod schema;
 
 use std::sync::mpsc;
 
@@ -61,6 +63,10 @@ impl VerifyReport {
     }
 }
 
+/// How far past this machine's clock a `recorded_at` may be before `verify` calls it the
+/// future: another machine's clock may run a little ahead of this one.
+const CLOCK_SKEW_SECONDS: i64 = 300;
+
 /// Rows handed from the chain walk to the content checks per batch, so that the threads
 /// meet once per thousand rows rather than once per row.
 const BATCH: usize = 1024;
@@ -86,6 +92,8 @@ fn walk_chain(
     let mut expected_seq = 1;
     let mut scratch = String::new();
     let mut index = 0;
+    let latest = chrono::Utc::now() + chrono::Duration::seconds(CLOCK_SKEW_SECONDS);
+    let mut last_recorded: Option<chrono::DateTime<chrono::Utc>> = None;
     store.for_each_chain_row(|e| {
         report.events += 1;
         let mut find = |problem: String| {
@@ -110,6 +118,26 @@ fn walk_chain(
                 "the event's content does not match its hash (changed after it was recorded)"
                     .into(),
             );
+        }
+        match crate::clock::parse(&e.recorded_at) {
+            Ok(at) => {
+                if last_recorded.is_some_and(|last| at < last) {
+                    find(format!(
+                        "recorded_at {} is before the previous event's: the log's transaction \
+                         time goes backwards",
+                        e.recorded_at
+                    ));
+                }
+                if at > latest {
+                    find(format!(
+                        "recorded_at {} is in the future (more than {CLOCK_SKEW_SECONDS} s past \
+                         this machine's clock)",
+                        e.recorded_at
+                    ));
+                }
+                last_recorded = Some(at);
+            }
+            Err(problem) => find(problem),
         }
         prev_hash.clear();
         prev_hash.push_str(&e.hash);
@@ -221,18 +249,8 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
         }
     }
 
-    let triggers = store.triggers()?;
-    for name in TRIGGERS {
-        if triggers.iter().any(|t| t == name) {
-            report.triggers += 1;
-        } else {
-            report.find(
-                "triggers",
-                name,
-                "the immutability trigger is missing: UPDATE/DELETE are no longer refused",
-            );
-        }
-    }
+    report.triggers = schema::definitions(store, &mut report, &TRIGGERS)?;
+    schema::integrity(store, &mut report)?;
     let head = store.head_lenient()?;
     report.head_seq = head.seq;
     report.head_hash = head.hash;

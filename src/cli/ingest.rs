@@ -48,8 +48,13 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
         max_problems: args.max_errors as usize,
     };
     // A dry run against no log checks against an empty one, in memory: it creates no file.
+    // Against a log, it takes the write lock as ingest would and rolls back; it neither
+    // upgrades the schema nor sets the journal mode (`Access::DryRun`).
     let mut store = if args.dry_run && !db.exists() {
         Store::in_memory()?
+    } else if args.dry_run {
+        super::check_db_path(db)?;
+        Store::open(db, crate::store::Access::DryRun)?
     } else {
         super::open_write(db)?
     };

@@ -37,7 +37,8 @@ use crate::store::{Access, Store};
 #[derive(Debug, Parser)]
 #[command(name = "policylog", version, about, long_about = LONG_ABOUT, max_term_width = 100)]
 pub struct Cli {
-    /// The log file (created on first use).
+    /// The log file (created by `init`, `ingest` or `append`; every other command needs it
+    /// to exist).
     #[arg(
         long,
         global = true,
@@ -72,7 +73,7 @@ Exit codes: 0 ok, 1 a check failed (verify), 2 bad input or usage, 3 environment
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create the log file (every other command also creates it on first use).
+    /// Create the log file (`ingest` and `append` also create it; no other command does).
     Init(init::Args),
     /// Read events files (JSONL) into the log, as one transaction.
     Ingest(ingest::Args),
@@ -91,7 +92,8 @@ pub enum Command {
     Add(add::Args),
     /// List the entities the log knows (ids, types, names, acronyms, aliases).
     Entities(entities::Args),
-    /// Check the hash chain, quotes, references, documents and triggers.
+    /// Check the hash chain, quotes, references, documents, triggers and views, and the
+    /// file's integrity.
     Verify(verify::Args),
     /// Write the log back as events files plus their sources.
     Export(export::Args),
@@ -210,6 +212,16 @@ fn open_write(db: &std::path::Path) -> Result<Store> {
     })
 }
 
+/// `open_write` for a command that changes a log but does not create one (`rebuild`).
+fn open_write_existing(db: &std::path::Path) -> Result<Store> {
+    check_db_path(db)?;
+    if !db.exists() {
+        return Err(crate::store::no_log(db));
+    }
+    open_write(db)
+}
+
+/// The log as it is, for commands that only read: never created, upgraded or written.
 fn open_read(db: &std::path::Path) -> Result<Store> {
     check_db_path(db)?;
     Store::open_noting(db, Access::ReadOnly, &|found, current| {

@@ -6,7 +6,7 @@ use crate::error::Result;
 pub struct Args {}
 
 pub fn run(db: &Path, _args: Args, verbosity: super::Verbosity) -> Result<()> {
-    let mut store = super::open_write(db)?;
+    let mut store = super::open_write_existing(db)?;
     let started = std::time::Instant::now();
     let events = store.rebuild()?;
     super::info(

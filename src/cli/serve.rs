@@ -18,8 +18,8 @@ pub struct Args {
 }
 
 pub fn run(db: &Path, args: Args) -> Result<()> {
-    // Opened once here, so that an upgrade of its schema is said (and done) before the
-    // server starts; the server opens its own connections.
+    // Opened once here, so that a missing log, another application's database or an
+    // older schema is said before the server starts; the server opens its own connections.
     drop(super::open_read(db)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

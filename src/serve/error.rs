@@ -57,9 +57,11 @@ impl ApiError {
                 Some(_) => StatusCode::BAD_REQUEST,
                 None => StatusCode::NOT_FOUND,
             },
-            Error::Sqlite(_) | Error::Io { .. } | Error::NewerSchema { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Error::Sqlite(_)
+            | Error::Io { .. }
+            | Error::NewerSchema { .. }
+            | Error::Schema { .. }
+            | Error::NotALog { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::HeadMoved { .. } | Error::VerifyFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let message = error.to_string();

@@ -13,6 +13,7 @@ mod derived;
 mod documents;
 mod entities;
 mod events;
+mod identity;
 mod open;
 mod row;
 pub mod schema;
@@ -22,7 +23,8 @@ pub use chain::{GENESIS, Link};
 pub use derived::{DERIVED_TABLES, EntityName, FactAt, KeyEntry};
 pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};
-pub use open::Access;
+pub use identity::{SchemaObject, reference_schemas};
+pub use open::{Access, no_log};
 
 use std::path::{Path, PathBuf};
 

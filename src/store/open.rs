@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::identity::Identity;
 use super::{Store, schema};
 use crate::error::{Error, Result};
 
@@ -26,6 +27,11 @@ pub enum Access {
     ReadWrite,
     /// Query commands: the connection cannot write, whatever the SQL.
     ReadOnly,
+    /// `ingest --dry-run`: a write transaction that is always rolled back, so that the
+    /// batch is checked exactly as `ingest` would check it (under the write lock, against
+    /// what is committed). Never creates the file, never upgrades the schema, never sets
+    /// the journal mode: nothing reaches the log file.
+    DryRun,
 }
 
 /// SQLite clamps it to its build's maximum (2 GiB less 64 KiB by default); a larger log
@@ -46,7 +52,7 @@ impl Store {
                 // Archived on read-only media: nothing can change the file, so SQLite may
                 // read it without the shared-memory file it cannot create there.
                 Access::ReadOnly => Store::open_immutable(path),
-                Access::ReadWrite => Err(read_only_file_system(
+                Access::ReadWrite | Access::DryRun => Err(read_only_file_system(
                     path,
                     "the log is on a read-only file system: it can be read, not written",
                 )),
@@ -56,12 +62,13 @@ impl Store {
     }
 
     fn open_as(path: &Path, access: Access, upgrading: &dyn Fn(i64, i64)) -> Result<Store> {
-        if access == Access::ReadOnly && !path.exists() {
-            // Every command creates the log on first use; only the creation writes.
-            drop(Store::open_as(path, Access::ReadWrite, upgrading)?);
+        if access != Access::ReadWrite && !path.exists() {
+            // Only the commands that write create a log; a reader creating one would say
+            // "ok" about a mistyped path.
+            return Err(no_log(path));
         }
         let conn = match access {
-            Access::ReadWrite => Connection::open(path)?,
+            Access::ReadWrite | Access::DryRun => Connection::open(path)?,
             Access::ReadOnly => Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -72,6 +79,9 @@ impl Store {
             conn,
             path: path.to_owned(),
         };
+        // Before any pragma that writes (journal_mode): another application's database,
+        // or a log whose version was lowered, is refused untouched.
+        let identity = store.identify()?;
         match access {
             Access::ReadWrite => {
                 store.conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -81,17 +91,41 @@ impl Store {
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
                 store.migrate(upgrading)?;
             }
+            Access::DryRun => {
+                store.check_readable_as_is(identity)?;
+                store.conn.pragma_update(None, "cache_size", -65_536)?;
+            }
             Access::ReadOnly => {
-                if store.user_version()? < schema::current_version() {
-                    // Upgraded by a writer first; only the upgrade writes.
-                    drop(store);
-                    drop(Store::open_as(path, Access::ReadWrite, upgrading)?);
-                    return Store::open_as(path, Access::ReadOnly, upgrading);
-                }
+                store.check_readable_as_is(identity)?;
                 store.prepare_for_reading()?;
             }
         }
         Ok(store)
+    }
+
+    /// A reader (and a dry run) uses the log as it is: a file that holds no log yet, or a
+    /// log of an older schema, which only a writer upgrades, is refused saying what to run.
+    fn check_readable_as_is(&self, identity: Identity) -> Result<()> {
+        match identity {
+            Identity::Empty => Err(Error::NotALog {
+                path: self.path.clone(),
+                problem: "an empty file, not a policylog log yet; create one with `policylog \
+                          init` (or `policylog ingest`), or give the log's path with --db"
+                    .to_owned(),
+            }),
+            Identity::Log(found) if found < schema::current_version() => Err(Error::Schema {
+                path: self.path.clone(),
+                problem: format!(
+                    "the log has schema version {found}, this policylog uses {current}; \
+                     commands that only read never upgrade a log (the upgrade writes): run \
+                     `policylog --db {path} rebuild` once to upgrade it (derived tables only; no \
+                     event is changed), or any `ingest` or `append`",
+                    current = schema::current_version(),
+                    path = self.path.display()
+                ),
+            }),
+            Identity::Log(_) => self.check_version(),
+        }
     }
 
     /// An empty log in memory, migrated like a new file: what `ingest --dry-run` checks a
@@ -131,13 +165,15 @@ impl Store {
             conn,
             path: path.to_owned(),
         };
-        if store.user_version()? < schema::current_version() {
+        let identity = store.identify()?;
+        if matches!(identity, Identity::Log(v) if v < schema::current_version()) {
             return Err(read_only_file_system(
                 path,
                 "the log is on a read-only file system and its schema needs an upgrade, which \
                  writes; open it once where it can be written",
             ));
         }
+        store.check_readable_as_is(identity)?;
         store.prepare_for_reading()?;
         Ok(store)
     }
@@ -153,6 +189,18 @@ impl Store {
         self.conn
             .pragma_update(None, "mmap_size", READ_MMAP_BYTES)?;
         Ok(())
+    }
+}
+
+/// No file at a reader's path: said with the command that creates a log.
+pub fn no_log(path: &Path) -> Error {
+    Error::NotALog {
+        path: path.to_owned(),
+        problem: format!(
+            "no log at this path; create one with `policylog --db {} init` (or `ingest`), or give the \
+             log's path with --db (or POLICYLOG_DB)",
+            path.display()
+        ),
     }
 }
 

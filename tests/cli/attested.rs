@@ -259,6 +259,7 @@ fn a_line_is_stored_with_the_version_it_says_and_one_without_it_is_refused_namin
     );
     // The same fact without `"version":2`: refused, naming the field and the fix.
     let fresh = Test::new();
+    fresh.run(["init"]).success();
     let mut unversioned = lines();
     let mut coordinator: Value = serde_json::from_str(&unversioned[3]).unwrap();
     coordinator.as_object_mut().unwrap().remove("version");

@@ -5,6 +5,7 @@ use crate::harness::*;
 #[test]
 fn documents_lists_the_ingested_document() {
     let t = Test::new();
+    t.run(["init"]).success();
     t.run(["documents"])
         .stdout_lacks("ICAT note for tests")
         .success();

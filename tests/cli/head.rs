@@ -5,6 +5,7 @@ use crate::harness::*;
 #[test]
 fn head_prints_seq_and_hash() {
     let t = Test::new();
+    t.run(["init"]).success();
     let genesis = "0".repeat(64);
     t.run(["head"])
         .stdout_contains(format!("0 {genesis}"))

@@ -156,6 +156,7 @@ fn registering_an_id_again_under_another_name_is_refused_naming_both() {
 #[test]
 fn two_registrations_of_one_id_in_one_batch_must_agree() {
     let t = Test::new();
+    t.run(["init"]).success();
     let mut lines = lines();
     lines.push(event(
         "reg-office-renamed-by-mistake",

@@ -19,6 +19,7 @@ fn verify_passes_on_a_clean_log() {
 #[test]
 fn verify_passes_on_an_empty_log() {
     let t = Test::new();
+    t.run(["init"]).success();
     t.run(["verify"]).stdout_contains("ok").success();
 }
 

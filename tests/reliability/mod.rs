@@ -12,6 +12,8 @@ mod edges;
 mod edges_log;
 mod hostile_env;
 mod hostile_input;
+mod opening;
 mod properties;
 mod queries;
 mod tamper;
+mod verify_file;

@@ -100,7 +100,14 @@ fn old_log(path: &Path, schema: usize, current: &Store, copy: &str) -> Connectio
 /// Opened, the old log is upgraded to the current schema with the derived tables and
 /// stored entries of `current`; a rebuild then changes nothing.
 fn assert_upgrades_to(path: &Path, dump: &[String], entries: &[Vec<KeyEntry>]) -> Store {
-    let store = Store::open(path, Access::ReadOnly).unwrap();
+    // A reader never upgrades: it says what to run, and the version stays.
+    let old = version(&Connection::open(path).unwrap());
+    let refused = Store::open(path, Access::ReadOnly)
+        .err()
+        .expect("a reader refuses");
+    assert!(refused.to_string().contains("rebuild"), "{refused}");
+    assert_eq!(version(&Connection::open(path).unwrap()), old);
+    let store = Store::open(path, Access::ReadWrite).unwrap();
     assert_eq!(version(store.connection()), current_version());
     assert_eq!(store.derived_tables_dump().unwrap(), dump);
     assert_eq!(year_end_entries(&store), entries);
@@ -438,7 +445,7 @@ fn a_log_of_schema_3_gains_its_periods_when_opened() {
         ))
         .unwrap();
     drop(store);
-    let store = Store::open(&path, Access::ReadOnly).unwrap();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
     assert_eq!(store.derived_tables_dump().unwrap(), before);
 }
 
@@ -468,7 +475,7 @@ fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
         )
         .unwrap();
     drop(store);
-    let store = Store::open(&path, Access::ReadOnly).unwrap();
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
     assert_eq!(store.derived_tables_dump().unwrap(), before);
 }
 
