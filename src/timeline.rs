@@ -7,6 +7,7 @@
 //! `draw.rs` says how (the page, axis, bars, marks, legend).
 
 mod draw;
+mod text;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
