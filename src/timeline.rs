@@ -1,5 +1,5 @@
 //! The history as a picture: memberships and role terms as bars over the years, calls,
-//! meetings and publications as marks. What the dates leave open is drawn as such: a
+//! meetings, publications, instrument statuses, commitments and statistics as marks. What the dates leave open is drawn as such: a
 //! hatched, dashed bar where a term only possibly ran, a hollow mark on a whisker where
 //! the day is known only to the month or year. Plain SVG text, no SQL and no I/O.
 //!
@@ -7,6 +7,7 @@
 //! `draw.rs` says how (the page, axis, bars, marks, legend).
 
 mod draw;
+mod text;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -46,6 +47,9 @@ fn drawn(event: &Event) -> bool {
             | Event::CallIssued(_)
             | Event::MeetingHeld(_)
             | Event::PublicationReleased(_)
+            | Event::InstrumentStatus(_)
+            | Event::CommitmentSet(_)
+            | Event::StatisticReported(_)
     )
 }
 
@@ -95,6 +99,12 @@ pub(super) struct Marks {
     pub(super) calls: Vec<Mark>,
     pub(super) meetings: Vec<Mark>,
     pub(super) publications: Vec<Mark>,
+    /// Each status an instrument is reported in (a directive's revision shows here).
+    pub(super) instruments: Vec<Mark>,
+    /// Each commitment set or revised.
+    pub(super) commitments: Vec<Mark>,
+    /// Each statistic reported.
+    pub(super) statistics: Vec<Mark>,
 }
 
 /// The two sides of a `valid`: `A/B` began within A and ended within B; a single date
@@ -308,13 +318,37 @@ fn mark_rows(fold: &Fold) -> Marks {
         calls: vec![],
         meetings: vec![],
         publications: vec![],
+        instruments: vec![],
+        commitments: vec![],
+        statistics: vec![],
     };
     for fact in fold.facts() {
+        let owned;
         let (list, id, title) = match &fact.event {
             Event::CallIssued(c) => (&mut marks.calls, c.call.to_string(), &c.title),
             Event::MeetingHeld(m) => (&mut marks.meetings, m.meeting.to_string(), &m.title),
             Event::PublicationReleased(p) => {
                 (&mut marks.publications, p.publication.to_string(), &p.title)
+            }
+            // A change of status is a mark of its own: the instrument and its status.
+            Event::InstrumentStatus(i) => {
+                // The status first: it is the change, and a cut keeps it.
+                owned = format!(
+                    "{}: {}",
+                    i.status.as_str(),
+                    name(fold, &i.instrument.to_string())
+                );
+                let key = format!("{} {} {}", i.instrument, i.status.as_str(), fact.valid);
+                (&mut marks.instruments, key, &owned)
+            }
+            // A revision is a mark of its own: the same commitment, set again.
+            Event::CommitmentSet(c) => {
+                let key = format!("{} {}", c.commitment, fact.valid);
+                (&mut marks.commitments, key, &c.title)
+            }
+            Event::StatisticReported(r) => {
+                let key = format!("{} {}", r.indicator, fact.valid);
+                (&mut marks.statistics, key, &r.label)
             }
             _ => continue,
         };

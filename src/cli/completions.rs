@@ -8,10 +8,12 @@ use crate::error::Result;
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "Print a completion script for SHELL to standard output. Install it where \
-your shell looks for completions, for example:
+your shell looks for completions; those folders may not exist yet, so create them first, for \
+example:
 
+  mkdir -p ~/.local/share/bash-completion/completions ~/.config/fish/completions
   policylog completions bash > ~/.local/share/bash-completion/completions/policylog
-  policylog completions zsh > \"${fpath[1]}/_policylog\"
+  policylog completions zsh > \"${fpath[1]}/_policylog\"   # a folder on $fpath you can write to
   policylog completions fish > ~/.config/fish/completions/policylog.fish"
 )]
 pub struct Args {

@@ -10,8 +10,9 @@ use crate::query;
 #[derive(Debug, clap::Args)]
 #[command(
     long_about = "Draw the history as an SVG picture: one row per membership and per role \
-holder with bars over the years, and calls, meetings and publications as marks with their \
-titles. Solid bars are certain, hatched and dashed bars only possible (a term `2019/2020` began \
+holder with bars over the years, and calls, meetings, publications, instrument statuses (each \
+change of status, e.g. a directive under revision), commitments (each set or revised) and \
+statistics (each reported) as marks with their titles. Solid bars are certain, hatched and dashed bars only possible (a term `2019/2020` began \
 some time in 2019 and ended some time in 2020, so it is certain only around the new year); a \
 hollow mark on a whisker is a date known only to the month or year. Hovering a bar or mark in a \
 browser shows its event id and quote. The picture follows retractions and corrections, like \
@@ -64,7 +65,7 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
         format!("{}\u{2013}{}", from.year(), to.year())
     };
     let title = args.title.unwrap_or_else(|| {
-        format!("Memberships, roles, calls, meetings and publications, {years}")
+        format!("Memberships, roles, calls, meetings, publications, instruments, commitments and statistics, {years}")
     });
     let caption = format!(
         "Drawn by policylog from the log at seq {} (head {}\u{2026}){}. Solid: certain; hatched: only possible. \

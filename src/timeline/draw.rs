@@ -1,12 +1,16 @@
 //! How the timeline is drawn: the page, the years, bars for spans (solid where certain,
-//! hatched and dashed where only possible), marks on whiskers, and the legend. Text
-//! widths are estimated (no font metrics): labels are laid out to avoid each other.
+//! hatched and dashed where only possible), marks on whiskers, and the legend. Labels
+//! are laid out at widths `text_width` estimates for DejaVu Sans, and every label says
+//! that width to the renderer (`textLength` with `lengthAdjust="spacingAndGlyphs"`), so
+//! it is drawn exactly that wide whatever font the viewer has: a label never runs past
+//! its room (the row-label column, the plot's edges) nor into another label.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::Datelike;
 
+use super::text::{cut, esc, fit, fit_at, length, text_width};
 use super::{BarRow, Mark, Marks};
 use crate::date::Day;
 
@@ -17,8 +21,10 @@ const ROW: f64 = 24.0;
 const BAR: f64 = 12.0;
 const LANE: f64 = 19.0;
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
+/// The room of a row label: from 16 px to 10 px short of the plot.
+const LABEL_COLUMN: f64 = LEFT - 10.0 - 16.0;
 /// Mark labels longer than this are cut with an ellipsis (the full title is the tooltip).
-const LABEL_CHARS: usize = 46;
+pub(super) const LABEL_CHARS: usize = 46;
 
 /// The whole picture: title and caption, the years, the bar and mark sections, a legend.
 pub(super) fn page(
@@ -58,6 +64,9 @@ pub(super) fn page(
         ("Calls", Shape::Diamond, &marks.calls),
         ("Meetings", Shape::Circle, &marks.meetings),
         ("Publications", Shape::Square, &marks.publications),
+        ("Instruments", Shape::Diamond, &marks.instruments),
+        ("Commitments", Shape::Square, &marks.commitments),
+        ("Statistics", Shape::Circle, &marks.statistics),
     ] {
         let rows: Vec<&Mark> = rows.iter().filter(|m| chart.overlaps(m.span)).collect();
         if rows.is_empty() {
@@ -204,12 +213,16 @@ impl Chart {
                 WIDTH - RIGHT - 12.0
             );
         }
+        // The row-label column runs from 16 px to 10 px short of the plot: a longer
+        // label is cut with an ellipsis (the tooltip of each bar says it whole).
+        let label = fit_at(&row.label, LABEL_COLUMN, 12.0, usize::MAX);
         let _ = writeln!(
             o,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#222">{}</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#222"{}>{}</text>"##,
             LEFT - 10.0,
             y + ROW / 2.0 + 4.0,
-            esc(&row.label)
+            length(&label, 12.0),
+            esc(&label)
         );
         let color = row.color;
         let hatch = hatch(defs, color);
@@ -293,7 +306,8 @@ impl Chart {
             let left_end = whisker.0.min(x - 6.0) - GAP;
             let full = cut(&mark.label, LABEL_CHARS);
             let width = text_width(&full, 11.0);
-            let (room_right, room_left) = (WIDTH - 8.0 - right, left_end - 16.0);
+            // Never into the row-label column: the plot starts at LEFT.
+            let (room_right, room_left) = (WIDTH - 8.0 - right, left_end - LEFT);
             let (label, label_x) = if width <= room_right {
                 (full, right)
             } else if width <= room_left {
@@ -356,9 +370,10 @@ impl Chart {
             shape.draw(o, p.x, line_y, !p.mark.exact);
             let _ = writeln!(
                 o,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333">{}</text></g>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333"{}>{}</text></g>"##,
                 p.label_x,
                 line_y + 4.0,
+                length(&p.label, 11.0),
                 esc(&p.label)
             );
         }
@@ -398,7 +413,7 @@ impl Chart {
         let color = "#4a6fa5";
         let hatch = hatch(defs, color);
         let mut x = 16.0;
-        let text = |o: &mut String, x: f64, s: &str| {
+        let text_at = |o: &mut String, x: f64, y: f64, s: &str| {
             let _ = writeln!(
                 o,
                 r##"<text x="{x:.1}" y="{:.1}" font-size="11" fill="#444">{}</text>"##,
@@ -406,6 +421,7 @@ impl Chart {
                 esc(s)
             );
         };
+        let text = |o: &mut String, x: f64, s: &str| text_at(o, x, y, s);
         let _ = writeln!(
             o,
             r##"<rect x="{x}" y="{:.1}" width="28" height="{BAR}" fill="{color}"/>"##,
@@ -429,15 +445,22 @@ impl Chart {
         text(o, x + 36.0, "still open");
         x += 104.0;
         for (shape, name) in [
-            (Shape::Diamond, "call"),
-            (Shape::Circle, "meeting"),
-            (Shape::Square, "publication"),
+            (Shape::Diamond, "call, instrument status"),
+            (Shape::Circle, "meeting, statistic"),
+            (Shape::Square, "publication, commitment"),
         ] {
             shape.draw(o, x + 6.0, y + 6.0, false);
             text(o, x + 16.0, name);
             x += 28.0 + text_width(name, 11.0);
         }
         x += 12.0;
+        // The last entry on a line of its own when it would pass the page's edge.
+        let hollow = "hollow on a whisker: day known only to the month or year";
+        let mut y = y;
+        if x + 44.0 + text_width(hollow, 11.0) > WIDTH - 8.0 {
+            x = 16.0;
+            y += 20.0;
+        }
         let grey = "#666";
         let _ = writeln!(
             o,
@@ -447,11 +470,7 @@ impl Chart {
             y + 6.0
         );
         Shape::Circle.draw_colored(o, x + 18.0, y + 6.0, true, grey);
-        text(
-            o,
-            x + 44.0,
-            "hollow on a whisker: day known only to the month or year",
-        );
+        text_at(o, x + 44.0, y, hollow);
         y + 18.0
     }
 }
@@ -515,65 +534,4 @@ fn hatch(defs: &mut BTreeMap<&'static str, String>, color: &'static str) -> Stri
         )
     });
     id
-}
-
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let kept: String = text.chars().take(max - 1).collect();
-        format!("{}\u{2026}", kept.trim_end())
-    }
-}
-
-/// The longest cut of `text` (at most `LABEL_CHARS`) that fits in `room` pixels.
-fn fit(text: &str, room: f64) -> String {
-    (2..=LABEL_CHARS)
-        .rev()
-        .map(|n| cut(text, n))
-        .find(|t| text_width(t, 11.0) <= room)
-        .unwrap_or_default()
-}
-
-/// An estimate of the width of `text` in DejaVu Sans at `size` (no font metrics here).
-fn text_width(text: &str, size: f64) -> f64 {
-    text.chars()
-        .map(|c| match c {
-            'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.34,
-            'm' | 'w' | 'M' | 'W' => 0.9,
-            c if c.is_uppercase() || c.is_ascii_digit() => 0.68,
-            _ => 0.6,
-        })
-        .sum::<f64>()
-        * size
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(esc(r#"a < b & "c""#), "a &lt; b &amp; &quot;c&quot;");
-    }
-
-    #[test]
-    fn long_labels_are_cut_with_an_ellipsis() {
-        assert_eq!(cut("abcdef", 4), "abc\u{2026}");
-        assert_eq!(cut("abc", 4), "abc");
-    }
 }

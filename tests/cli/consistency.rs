@@ -174,3 +174,40 @@ fn a_changed_line_says_what_changed() {
         "no diff between the curated years changes an entry"
     );
 }
+
+/// Every `completions SHELL > FOLDER/FILE` recipe either follows a `mkdir -p` that
+/// creates FOLDER or says on its line where the folder comes from.
+fn assert_completion_folders_are_made(what: &str, text: &str) -> usize {
+    let mut made: Vec<String> = Vec::new();
+    let mut recipes = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(dirs) = line.strip_prefix("mkdir -p ") {
+            made.extend(dirs.split_whitespace().map(str::to_owned));
+        }
+        let Some((_, target)) = line
+            .strip_prefix("policylog completions ")
+            .and_then(|rest| rest.split_once('>'))
+        else {
+            continue;
+        };
+        let target = target.split_whitespace().next().unwrap_or_default();
+        let folder = target.rsplit_once('/').map_or("", |(f, _)| f);
+        recipes += 1;
+        assert!(
+            made.iter().any(|m| m == folder) || line.contains('#'),
+            "{what}: `{line}` writes into {folder}, which may not exist: create it first"
+        );
+    }
+    recipes
+}
+
+#[test]
+fn completion_recipes_create_their_folders() {
+    let recipes =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/recipes.md")).unwrap();
+    assert_eq!(
+        assert_completion_folders_are_made("docs/recipes.md", &recipes),
+        3
+    );
+}

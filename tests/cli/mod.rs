@@ -25,5 +25,6 @@ mod snapshot;
 mod state;
 mod terminal;
 mod third_party;
+mod timeline;
 mod verify;
 mod views;
