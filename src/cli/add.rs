@@ -18,7 +18,7 @@ use crate::entity::Sha256;
 use crate::error::{Error, Location, Problem, Result};
 use crate::extract::{self, Input, KnownEntity};
 
-const LONG_ABOUT: &str = "\
+pub(super) const LONG_ABOUT: &str = "\
 Adds a document: copies FILE byte for byte into DIR/sources/, and writes a new events file
 DIR/<published>-<title>.jsonl whose header names the document, followed by the events the
 extractor proposes. Each proposal is a complete event line quoting the sentence that
@@ -32,7 +32,6 @@ overwrites a file. Lines that use vocabulary 2 (`attested`, `decided`, ...) carr
 \"version\":2; docs/adding-documents.md says more.";
 
 #[derive(Debug, clap::Args)]
-#[command(long_about = LONG_ABOUT)]
 pub struct Args {
     /// The document's text (UTF-8).
     #[arg(required_unless_present = "measure")]

@@ -5,17 +5,19 @@ use clap::CommandFactory;
 
 use crate::error::Result;
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Print a completion script for SHELL to standard output. Install it where \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str =
+    "Print a completion script for SHELL to standard output. Install it where \
 your shell looks for completions; those folders may not exist yet, so create them first, for \
 example:
 
   mkdir -p ~/.local/share/bash-completion/completions ~/.config/fish/completions
   policylog completions bash > ~/.local/share/bash-completion/completions/policylog
   policylog completions zsh > \"${fpath[1]}/_policylog\"   # a folder on $fpath you can write to
-  policylog completions fish > ~/.config/fish/completions/policylog.fish"
-)]
+  policylog completions fish > ~/.config/fish/completions/policylog.fish";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// The shell to complete for.
     #[arg(value_enum)]

@@ -4,12 +4,13 @@ use crate::error::{Error, Result};
 use crate::projection::Section;
 use crate::render;
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "What changed between two dates, section by section: membership, roles, \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str = "What changed between two dates, section by section: membership, roles, \
 calls, commitments (revisions item by item, word by word), instruments, statistics, meetings, \
-publications. A bare year means its last day: `diff 2022 2024` compares 2022-12-31 with 2024-12-31."
-)]
+publications. A bare year means its last day: `diff 2022 2024` compares 2022-12-31 with 2024-12-31.";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// The earlier date.
     from: String,

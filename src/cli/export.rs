@@ -4,17 +4,19 @@ use super::Verbosity;
 use super::progress::Progress;
 use crate::error::{Error, Result};
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Write the log back as events files plus their sources, in the canonical form \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str =
+    "Write the log back as events files plus their sources, in the canonical form \
 `ingest` reads (ingest followed by export changes no byte).
 
 With --popolo, write the whole history instead as Popolo JSON (popoloproject.com) for \
 civic-tech tools: organizations (with acronyms and aliases as other_names), persons, posts \
 (such as the ICAT co-chair) and memberships, each membership with start_date/end_date and its \
 sources (document title, sha256 and quote). `--popolo FILE` writes FILE (`-` for standard \
-output); a bare `--popolo` writes popolo.json into --out."
-)]
+output); a bare `--popolo` writes popolo.json into --out.";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder to write the events files and their sources into.
     #[arg(long, default_value = "export")]

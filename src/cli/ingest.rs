@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ingest::Options;
 use crate::store::Store;
 
-const LONG_ABOUT: &str = "\
+pub(super) const LONG_ABOUT: &str = "\
 Reads events files (JSONL: a document header, then one event per line) into the log as
 one transaction: documents checked against their sha256, quotes against their documents,
 references resolved against the log and the batch. Re-ingesting appends nothing.
@@ -23,7 +23,6 @@ names) is told that it depends on it. --dry-run checks a batch exactly so and wr
 nothing, not even a new log file: run it on a new document's events file before ingesting.";
 
 #[derive(Debug, clap::Args)]
-#[command(long_about = LONG_ABOUT)]
 pub struct Args {
     /// Events files or folders of them (`*.jsonl`); default `events/`.
     paths: Vec<PathBuf>,

@@ -10,11 +10,12 @@ use clap_mangen::Man;
 use super::Verbosity;
 use crate::error::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_ENVIRONMENT, Error, Result};
 
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str = "Print the policylog(1) manual page as roff (`policylog man | man -l -`). \
+With --out, write it and one page per subcommand (policylog-state.1, ...) into a folder.";
+
 #[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Print the policylog(1) manual page as roff (`policylog man | man -l -`). \
-With --out, write it and one page per subcommand (policylog-state.1, ...) into a folder."
-)]
 pub struct Args {
     /// Write policylog.1 and a page per subcommand into this folder instead.
     #[arg(long, value_name = "DIR")]

@@ -76,6 +76,7 @@ pub enum Command {
     /// Create the log file (`ingest` and `append` also create it; no other command does).
     Init(init::Args),
     /// Read events files (JSONL) into the log, as one transaction.
+    #[command(long_about = ingest::LONG_ABOUT)]
     Ingest(ingest::Args),
     /// Append one event given as JSON or as flags.
     Append(append::Args),
@@ -89,6 +90,7 @@ pub enum Command {
     Documents(documents::Args),
     /// Add a document: copy its text into the events folder and write an events file of
     /// proposed events to review.
+    #[command(long_about = add::LONG_ABOUT)]
     Add(add::Args),
     /// List the entities the log knows (ids, types, names, acronyms, aliases).
     Entities(entities::Args),
@@ -96,12 +98,15 @@ pub enum Command {
     /// file's integrity.
     Verify(verify::Args),
     /// Write the log back as events files plus their sources.
+    #[command(long_about = export::LONG_ABOUT)]
     Export(export::Args),
     /// Print the log head (seq and hash), to keep elsewhere as a tamper anchor.
     Head(head::Args),
     /// The landscape as of a date, each entry with its certainty and evidence.
+    #[command(long_about = state::LONG_ABOUT)]
     State(state::Args),
     /// What changed between two dates, section by section.
+    #[command(long_about = diff::LONG_ABOUT)]
     Diff(diff::Args),
     /// One entity's story: every event that names it, in valid-time order.
     History(history::Args),
@@ -112,12 +117,16 @@ pub enum Command {
     Rebuild(rebuild::Args),
     /// Draw memberships and role terms as bars over the years, with calls, meetings and
     /// publications as marks, into an SVG file.
+    #[command(long_about = timeline::LONG_ABOUT)]
     Timeline(timeline::Args),
     /// Print a shell completion script (bash, zsh, fish, ...).
+    #[command(long_about = completions::LONG_ABOUT)]
     Completions(completions::Args),
     /// Print the manual page (roff), or write one per subcommand into a folder.
+    #[command(long_about = man::LONG_ABOUT)]
     Man(man::Args),
     /// Serve the log read-only over HTTP: the JSON API, a stream of appends, a timeline page.
+    #[command(long_about = serve::LONG_ABOUT)]
     Serve(serve::Args),
 }
 

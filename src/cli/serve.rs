@@ -3,14 +3,15 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Serve the log read-only over HTTP: a JSON API whose bodies are the query \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str = "Serve the log read-only over HTTP: a JSON API whose bodies are the query \
 commands' --format json (/api/state, /api/diff, /api/log, /api/entities/ID, /api/documents/SHA256, \
 /api/health), a stream of appends as server-sent events (/api/events/stream?after=SEQ), and at / \
 a page that draws the landscape as a timeline with an as-of date and a compare-with date. \
-Prints `listening on http://ADDR` first; stops cleanly on Ctrl-C or SIGTERM. See docs/serve.md."
-)]
+Prints `listening on http://ADDR` first; stops cleanly on Ctrl-C or SIGTERM. See docs/serve.md.";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to listen. Loopback by default; port 0 picks a free port.
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]

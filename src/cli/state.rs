@@ -7,9 +7,9 @@ use crate::projection::{self, Section};
 use crate::query;
 use crate::render;
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Fold the log into the landscape as of a date (valid time): members of each \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str = "Fold the log into the landscape as of a date (valid time): members of each \
 group with the date they joined, roles in office, calls issued so far, commitments in force, each \
 instrument's latest status, the latest value of each statistic, meetings and publications so far. \
 Every entry says whether it is certain or only possible at that date, or attested: stated by a \
@@ -23,8 +23,9 @@ instruments, statistics, meetings, publications), every section's columns (a row
 other sections' empty), and on every row its certainty, evidence ids, sources and quotes, one \
 source and one quote per evidence id in the same order. --section prints one section's table \
 alone, with only its columns; --out DIR writes each section (or the one picked) to \
-DIR/<section>.csv."
-)]
+DIR/<section>.csv.";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// The date (default today). A year or month means its last day.
     #[arg(long, value_name = "DATE")]

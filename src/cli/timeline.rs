@@ -7,17 +7,18 @@ use crate::date::{Day, ValidTime};
 use crate::error::{Error, Result};
 use crate::query;
 
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Draw the history as an SVG picture: one row per membership and per role \
+/// The long help (`--help`), set on the `Command` variant: a variant's doc comment
+/// would replace one set here.
+pub(super) const LONG_ABOUT: &str = "Draw the history as an SVG picture: one row per membership and per role \
 holder with bars over the years, and calls, meetings, publications, instrument statuses (each \
 change of status, e.g. a directive under revision), commitments (each set or revised) and \
 statistics (each reported) as marks with their titles. Solid bars are certain, hatched and dashed bars only possible (a term `2019/2020` began \
 some time in 2019 and ended some time in 2020, so it is certain only around the new year); a \
 hollow mark on a whisker is a date known only to the month or year. Hovering a bar or mark in a \
 browser shows its event id and quote. The picture follows retractions and corrections, like \
-`state`."
-)]
+`state`.";
+
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// Write the SVG to this file (`-` for standard output).
     #[arg(long, value_name = "FILE")]

@@ -211,3 +211,30 @@ fn completion_recipes_create_their_folders() {
         3
     );
 }
+
+/// `--help` shows a command's long help, `-h` its one line: a doc comment on the
+/// `Command` variant once replaced the long help, so the CSV layout and the completion
+/// recipe were written but never shown.
+#[test]
+fn help_shows_each_commands_long_help() {
+    let t = Test::new();
+    for (command, long_only) in [
+        ("state", "one tidy table"),
+        ("completions", "mkdir -p"),
+        ("ingest", "Re-ingesting appends nothing"),
+        ("diff", "word by word"),
+    ] {
+        let long = t.run([command, "--help"]).success();
+        assert!(
+            long.stdout.contains(long_only),
+            "{command} --help:\n{}",
+            long.stdout
+        );
+        let short = t.run([command, "-h"]).success();
+        assert!(
+            !short.stdout.contains(long_only),
+            "{command} -h:\n{}",
+            short.stdout
+        );
+    }
+}
