@@ -33,6 +33,7 @@ pub enum Phase {
     Rebuild,
     Append,
     CeilingAllTables,
+    Answers,
 }
 
 impl Phase {
@@ -46,6 +47,7 @@ impl Phase {
             Phase::Rebuild => "rebuild",
             Phase::Append => "append",
             Phase::CeilingAllTables => "ceiling-all-tables",
+            Phase::Answers => "answers",
         }
     }
 }
@@ -84,6 +86,7 @@ pub fn run(phase: Phase, work: &Workdir, events: usize, seed: u64) -> Result<ser
         Phase::Rebuild => serde_json::to_value(rebuild(work)?)?,
         Phase::Append => serde_json::to_value(append(work, seed)?)?,
         Phase::CeilingAllTables => serde_json::to_value(ceiling_all_tables(work)?)?,
+        Phase::Answers => serde_json::to_value(crate::answers::answers(work, seed)?)?,
     })
 }
 
@@ -549,7 +552,7 @@ fn append(work: &Workdir, seed: u64) -> Result<AppendOut> {
 }
 
 /// Whether the fast path's landscape says what the replay's does (the stamps aside).
-fn same_answer(mut fast: Landscape, replayed: &Landscape) -> bool {
+pub fn same_answer(mut fast: Landscape, replayed: &Landscape) -> bool {
     fast.log_head = replayed.log_head.clone();
     fast.known_at = replayed.known_at;
     fast.reported_by = replayed.reported_by.clone();
@@ -571,14 +574,14 @@ pub fn entries(land: &Landscape) -> usize {
         + land.publications.len()
 }
 
-fn random_day(rng: &mut Rng) -> NaiveDate {
+pub fn random_day(rng: &mut Rng) -> NaiveDate {
     NaiveDate::from_ymd_opt(1990, 1, 1)
         .expect("a date")
         .checked_add_days(chrono::Days::new(rng.below(13_149) as u64))
         .expect("in range")
 }
 
-fn year_end(year: i32) -> NaiveDate {
+pub fn year_end(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).expect("a date")
 }
 
