@@ -81,7 +81,8 @@ pub struct AnswersOut {
     pub compared: usize,
     pub peak_rss_mb: f64,
     /// The largest RssAnon seen with policylog's answer in hand (the heap; not the log's
-    /// pages, mapped or cached), in MB.
+    /// pages, mapped or cached), in MB. An upper bound: the ceiling's rows are held too,
+    /// for the check; the target reads the query phase's figure.
     pub rss_anon_mb: f64,
 }
 

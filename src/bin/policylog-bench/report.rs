@@ -209,7 +209,9 @@ impl Figures {
                 / percentile(&p.answers.diff_ceiling_ms, P50),
             answer_samples: p.answers.state_ms.len() + p.answers.diff_ms.len(),
             answers_compared: p.answers.compared,
-            query_rss_anon_mb: p.answers.rss_anon_mb,
+            // From the query phase, where only policylog's answer is in hand (the answers
+            // phase also holds its ceiling's rows for the check).
+            query_rss_anon_mb: p.query.rss_anon_mb,
             state_us_per_entry: state_p50 * 1e3 / percentile(&as_f64(&p.query.state_entries), P50),
             replay_us_per_entry: replay_p50 * 1e3
                 / percentile(&as_f64(&p.query.state_entries), P50),
