@@ -43,6 +43,7 @@ fn measure(work: &Workdir, events: usize, seed: u64) -> Result<Figures> {
         ingest: child(Phase::Ingest, dir, events, seed)?,
         ceiling: child(Phase::Ceiling, dir, events, seed)?,
         query: child(Phase::Query, dir, events, seed)?,
+        answers: child(Phase::Answers, dir, events, seed)?,
         replay: child(Phase::Replay, dir, events, seed)?,
         verify: child(Phase::Verify, dir, events, seed)?,
         rebuild: child(Phase::Rebuild, dir, events, seed)?,

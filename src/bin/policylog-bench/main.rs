@@ -3,6 +3,7 @@
 //! and `diff` against a full replay, `verify`, `rebuild`, peak RSS and bytes on disk.
 //! See docs/performance.md for what each figure means and the measured values.
 
+mod answers;
 mod bench;
 mod phase;
 mod report;

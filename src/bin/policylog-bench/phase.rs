@@ -16,6 +16,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 
+use crate::answers::rss_anon_mb;
 use crate::sample::{peak_rss_mb, sample, timed};
 use crate::workload::{Rng, Shape};
 
@@ -33,6 +34,7 @@ pub enum Phase {
     Rebuild,
     Append,
     CeilingAllTables,
+    Answers,
 }
 
 impl Phase {
@@ -46,6 +48,7 @@ impl Phase {
             Phase::Rebuild => "rebuild",
             Phase::Append => "append",
             Phase::CeilingAllTables => "ceiling-all-tables",
+            Phase::Answers => "answers",
         }
     }
 }
@@ -84,6 +87,7 @@ pub fn run(phase: Phase, work: &Workdir, events: usize, seed: u64) -> Result<ser
         Phase::Rebuild => serde_json::to_value(rebuild(work)?)?,
         Phase::Append => serde_json::to_value(append(work, seed)?)?,
         Phase::CeilingAllTables => serde_json::to_value(ceiling_all_tables(work)?)?,
+        Phase::Answers => serde_json::to_value(crate::answers::answers(work, seed)?)?,
     })
 }
 
@@ -314,6 +318,10 @@ pub struct QueryOut {
     /// Entries in the whole landscape on the last day (untimed).
     pub last_day_entries: usize,
     pub peak_rss_mb: f64,
+    /// The largest RssAnon seen with a whole-landscape state or a diff in hand, in MB:
+    /// policylog's heap alone, without the log's file pages (`answers::rss_anon_mb`).
+    #[serde(default)]
+    pub rss_anon_mb: f64,
 }
 
 /// `state` as of random days (whole landscape, then one group) and `diff` of two random
@@ -323,10 +331,12 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
     let shape = Shape::of(events);
     let mut rng = Rng::new(seed ^ 0x7175_6572_7900);
     let k = Knowledge::default();
+    let mut anon_mb = rss_anon_mb();
     let mut state_entries = Vec::new();
     let state_ms = sample(5, 50, Duration::from_secs(20), |_| {
         let day = random_day(&mut rng);
         let (land, took) = timed(|| query::state_at(&store, day, k, None))?;
+        anon_mb = anon_mb.max(rss_anon_mb());
         state_entries.push(entries(&land));
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
@@ -344,6 +354,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
         let b = a + 1 + rng.below((2025 - a) as usize) as i32;
         let (from, to) = (year_end(a), year_end(b));
         let (d, took) = timed(|| diff_at(&store, from, to, k, None))?;
+        anon_mb = anon_mb.max(rss_anon_mb());
         diff_changes.push(d.sections.iter().map(|s| s.changes.len()).sum());
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(took)
     })?;
@@ -366,6 +377,7 @@ fn query(work: &Workdir, events: usize, seed: u64) -> Result<QueryOut> {
         diff_year_changes,
         last_day_entries: entries(&last),
         peak_rss_mb: peak_rss_mb(),
+        rss_anon_mb: anon_mb,
     })
 }
 
@@ -549,7 +561,7 @@ fn append(work: &Workdir, seed: u64) -> Result<AppendOut> {
 }
 
 /// Whether the fast path's landscape says what the replay's does (the stamps aside).
-fn same_answer(mut fast: Landscape, replayed: &Landscape) -> bool {
+pub fn same_answer(mut fast: Landscape, replayed: &Landscape) -> bool {
     fast.log_head = replayed.log_head.clone();
     fast.known_at = replayed.known_at;
     fast.reported_by = replayed.reported_by.clone();
@@ -571,14 +583,14 @@ pub fn entries(land: &Landscape) -> usize {
         + land.publications.len()
 }
 
-fn random_day(rng: &mut Rng) -> NaiveDate {
+pub fn random_day(rng: &mut Rng) -> NaiveDate {
     NaiveDate::from_ymd_opt(1990, 1, 1)
         .expect("a date")
         .checked_add_days(chrono::Days::new(rng.below(13_149) as u64))
         .expect("in range")
 }
 
-fn year_end(year: i32) -> NaiveDate {
+pub fn year_end(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).expect("a date")
 }
 

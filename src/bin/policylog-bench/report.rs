@@ -1,11 +1,12 @@
 //! The figures of one run at one N: assembled from the phases, checked for sanity,
-//! compared with the targets of issue #5, and printed as a table or one JSON object.
+//! compared with the targets (issue 22: per answer against plain SQL, ingest, size, RSS), and printed as a table or one JSON object.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::answers::AnswersOut;
 use crate::phase::{
     AllTablesOut, AppendOut, CeilingOut, IngestOut, QueryOut, RebuildOut, ReplayOut, TableInserts,
     VerifyOut,
@@ -66,6 +67,24 @@ pub struct Figures {
     pub diff_year_p50_ms: f64,
     pub diff_year_p99_ms: f64,
     pub diff_year_changes_p50: f64,
+    /// Per answer (issue 22): `state_at` of the whole landscape and the one plain SQL query
+    /// returning the same entries with their evidence, p50 over the same days.
+    pub answer_state_p50_ms: f64,
+    pub answer_state_ceiling_p50_ms: f64,
+    pub answer_state_ceiling_rows_p50: f64,
+    pub state_ceiling_ratio: f64,
+    /// `diff_at` of two year ends and the plain SQL query listing the periods that begin
+    /// or end between them with their evidence, p50 over the same pairs.
+    pub answer_diff_p50_ms: f64,
+    pub answer_diff_ceiling_p50_ms: f64,
+    pub answer_diff_ceiling_rows_p50: f64,
+    pub diff_ceiling_ratio: f64,
+    pub answer_samples: usize,
+    /// Answers on which a ceiling and policylog agreed, of those compared.
+    pub answers_compared: usize,
+    /// The most RssAnon (heap, not the log's file pages) with a whole-landscape state or a
+    /// diff in hand.
+    pub query_rss_anon_mb: f64,
     /// Whole-landscape state p50 per entry of the answer, against the replay's.
     pub state_us_per_entry: f64,
     pub replay_us_per_entry: f64,
@@ -110,6 +129,7 @@ pub struct Phases {
     pub ceiling: CeilingOut,
     pub ceiling_all_tables: AllTablesOut,
     pub query: QueryOut,
+    pub answers: AnswersOut,
     pub replay: ReplayOut,
     pub verify: VerifyOut,
     pub rebuild: RebuildOut,
@@ -177,6 +197,21 @@ impl Figures {
             diff_year_p50_ms: percentile(&p.query.diff_year_ms, P50),
             diff_year_p99_ms: percentile(&p.query.diff_year_ms, P99),
             diff_year_changes_p50: percentile(&as_f64(&p.query.diff_year_changes), P50),
+            answer_state_p50_ms: percentile(&p.answers.state_ms, P50),
+            answer_state_ceiling_p50_ms: percentile(&p.answers.state_ceiling_ms, P50),
+            answer_state_ceiling_rows_p50: percentile(&as_f64(&p.answers.state_ceiling_rows), P50),
+            state_ceiling_ratio: percentile(&p.answers.state_ms, P50)
+                / percentile(&p.answers.state_ceiling_ms, P50),
+            answer_diff_p50_ms: percentile(&p.answers.diff_ms, P50),
+            answer_diff_ceiling_p50_ms: percentile(&p.answers.diff_ceiling_ms, P50),
+            answer_diff_ceiling_rows_p50: percentile(&as_f64(&p.answers.diff_ceiling_rows), P50),
+            diff_ceiling_ratio: percentile(&p.answers.diff_ms, P50)
+                / percentile(&p.answers.diff_ceiling_ms, P50),
+            answer_samples: p.answers.state_ms.len() + p.answers.diff_ms.len(),
+            answers_compared: p.answers.compared,
+            // From the query phase, where only policylog's answer is in hand (the answers
+            // phase also holds its ceiling's rows for the check).
+            query_rss_anon_mb: p.query.rss_anon_mb,
             state_us_per_entry: state_p50 * 1e3 / percentile(&as_f64(&p.query.state_entries), P50),
             replay_us_per_entry: replay_p50 * 1e3
                 / percentile(&as_f64(&p.query.state_entries), P50),
@@ -224,7 +259,7 @@ impl Figures {
             (
                 "ingest (events/s, real path)",
                 thousands(self.ingest_events_per_s),
-                None,
+                Some(8),
             ),
             (
                 "plain-insert ceiling (events/s)",
@@ -234,7 +269,7 @@ impl Figures {
             (
                 "ingest / ceiling",
                 format!("{:.2}", self.ingest_ceiling_ratio),
-                Some(0),
+                None,
             ),
             (
                 "all-tables ceiling (events/s)",
@@ -247,7 +282,7 @@ impl Figures {
                     "{:.2} ({:.1})",
                     self.ingest_ceiling_all_tables_ratio, self.ceiling_all_tables_rows_per_event
                 ),
-                None,
+                Some(0),
             ),
             (
                 "append p50 / p99 (ms, durable)",
@@ -277,7 +312,7 @@ impl Figures {
             (
                 "state speed-up over replay (x)",
                 format!("{:.1}", self.state_speedup),
-                Some(3),
+                None,
             ),
             (
                 "state --group speed-up over replay (x)",
@@ -287,12 +322,40 @@ impl Figures {
             (
                 "diff of two years p50 / p99 (ms)",
                 pair(self.diff_p50_ms, self.diff_p99_ms),
-                Some(4),
+                None,
             ),
             (
                 "diff of one year (Y-1 to Y) p50 / p99 (ms)",
                 pair(self.diff_year_p50_ms, self.diff_year_p99_ms),
                 None,
+            ),
+            (
+                "state, whole: policylog / SQL ceiling (ms)",
+                format!(
+                    "{} / {}",
+                    ms(self.answer_state_p50_ms),
+                    ms(self.answer_state_ceiling_p50_ms)
+                ),
+                None,
+            ),
+            (
+                "state, whole / its SQL ceiling (x)",
+                format!("{:.2}", self.state_ceiling_ratio),
+                Some(3),
+            ),
+            (
+                "diff of two years: policylog / SQL (ms)",
+                format!(
+                    "{} / {}",
+                    ms(self.answer_diff_p50_ms),
+                    ms(self.answer_diff_ceiling_p50_ms)
+                ),
+                None,
+            ),
+            (
+                "diff of two years / its SQL ceiling (x)",
+                format!("{:.2}", self.diff_ceiling_ratio),
+                Some(4),
             ),
             (
                 "per answer: state / replay (us per entry)",
@@ -326,6 +389,11 @@ impl Figures {
                 Some(6),
             ),
             (
+                "query RSS, heap only (MB, RssAnon)",
+                format!("{:.0}", self.query_rss_anon_mb),
+                Some(7),
+            ),
+            (
                 "peak RSS replay / verify / rebuild (MB)",
                 format!(
                     "{:.0} / {:.0} / {:.0}",
@@ -341,7 +409,7 @@ impl Figures {
                     self.ceiling_bytes_per_event,
                     self.ceiling_all_tables_bytes_per_event
                 ),
-                None,
+                Some(9),
             ),
             (
                 "event line bytes (file / payload / +evidence)",
@@ -415,12 +483,13 @@ fn targets(f: &Figures) -> Vec<Target> {
         value,
         met: value.is_finite() && met,
     };
+    // Issue 22: the index of each is the table's reference to it (`Some(i)` above).
     vec![
         t(
-            "ingest_ceiling_ratio",
-            ">= 0.50",
-            f.ingest_ceiling_ratio,
-            f.ingest_ceiling_ratio >= 0.5,
+            "ingest_ceiling_all_tables_ratio",
+            ">= 0.80",
+            f.ingest_ceiling_all_tables_ratio,
+            f.ingest_ceiling_all_tables_ratio >= 0.8,
         ),
         t(
             "append_p50_ms",
@@ -435,16 +504,16 @@ fn targets(f: &Figures) -> Vec<Target> {
             f.state_group_p50_ms < 5.0,
         ),
         t(
-            "state_speedup",
-            ">= 100x",
-            f.state_speedup,
-            f.state_speedup >= 100.0,
+            "state_ceiling_ratio",
+            "<= 2x",
+            f.state_ceiling_ratio,
+            f.state_ceiling_ratio <= 2.0,
         ),
         t(
-            "diff_p50_ms",
-            "< 50 ms",
-            f.diff_p50_ms,
-            f.diff_p50_ms < 50.0,
+            "diff_ceiling_ratio",
+            "<= 2x",
+            f.diff_ceiling_ratio,
+            f.diff_ceiling_ratio <= 2.0,
         ),
         t(
             "verify_events_per_s",
@@ -452,13 +521,31 @@ fn targets(f: &Figures) -> Vec<Target> {
             f.verify_events_per_s,
             f.verify_events_per_s >= 300_000.0,
         ),
-        // The issue's bound is on ingest ("stream; never hold the batch's JSON in memory
-        // twice"); a query's RSS counts the log's mapped pages (decision 0005).
         t(
             "peak_rss_ingest_mb",
             "< 300 MB",
             f.peak_rss_ingest_mb,
             f.peak_rss_ingest_mb < 300.0,
+        ),
+        // Without the log's file pages, which SQLite's reads map or cache and the kernel
+        // shares and drops (decision 0005): the heap an answer takes.
+        t(
+            "query_rss_anon_mb",
+            "< 300 MB",
+            f.query_rss_anon_mb,
+            f.query_rss_anon_mb < 300.0,
+        ),
+        t(
+            "ingest_events_per_s",
+            ">= 60,000/s",
+            f.ingest_events_per_s,
+            f.ingest_events_per_s >= 60_000.0,
+        ),
+        t(
+            "bytes_per_event",
+            "<= 800",
+            f.bytes_per_event,
+            f.bytes_per_event <= 800.0,
         ),
     ]
 }
@@ -547,6 +634,19 @@ fn problems(events: usize, p: &Phases) -> Vec<String> {
         ),
     );
     check(
+        p.answers.mismatches.is_empty(),
+        format!(
+            "a per-answer SQL ceiling disagrees with policylog on {} of {} answers (the first: {})",
+            p.answers.mismatches.len(),
+            p.answers.compared,
+            p.answers.mismatches[..p.answers.mismatches.len().min(3)].join("; ")
+        ),
+    );
+    check(
+        p.answers.state_ceiling_rows.iter().any(|&r| r > 0),
+        "every whole-landscape SQL ceiling answer is empty".into(),
+    );
+    check(
         p.append.new == p.append.ms.len() && !p.append.ms.is_empty(),
         format!(
             "{} of {} appends were new events",
@@ -560,6 +660,10 @@ fn problems(events: usize, p: &Phases) -> Vec<String> {
         ("state --group", &p.query.group_ms),
         ("diff", &p.query.diff_ms),
         ("replay", &p.replay.state_ms),
+        ("state (per answer)", &p.answers.state_ms),
+        ("state SQL ceiling", &p.answers.state_ceiling_ms),
+        ("diff (per answer)", &p.answers.diff_ms),
+        ("diff SQL ceiling", &p.answers.diff_ceiling_ms),
     ] {
         check(
             !ms.is_empty() && ms.iter().all(|m| m.is_finite() && *m > 0.0),
