@@ -14,6 +14,13 @@ use crate::phase::{
 use crate::sample::percentile;
 use crate::workload::Written;
 
+mod sanity;
+mod targets;
+
+use sanity::problems;
+pub use targets::Target;
+use targets::targets;
+
 /// Everything one run measured. Field order is the JSON's.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
@@ -111,15 +118,6 @@ pub struct Figures {
     pub targets: Vec<Target>,
     /// Figures that make no sense (a failed check); non-empty means exit 1.
     pub problems: Vec<String>,
-}
-
-/// One target of the issue, with the measured value.
-#[derive(Debug, Clone, Serialize)]
-pub struct Target {
-    pub figure: &'static str,
-    pub goal: &'static str,
-    pub value: f64,
-    pub met: bool,
 }
 
 pub struct Phases {
@@ -474,203 +472,6 @@ impl Figures {
         }
         t
     }
-}
-
-fn targets(f: &Figures) -> Vec<Target> {
-    let t = |figure, goal, value: f64, met: bool| Target {
-        figure,
-        goal,
-        value,
-        met: value.is_finite() && met,
-    };
-    // Issue 22: the index of each is the table's reference to it (`Some(i)` above).
-    vec![
-        t(
-            "ingest_ceiling_all_tables_ratio",
-            ">= 0.80",
-            f.ingest_ceiling_all_tables_ratio,
-            f.ingest_ceiling_all_tables_ratio >= 0.8,
-        ),
-        t(
-            "append_p50_ms",
-            "< 1 ms",
-            f.append_p50_ms,
-            f.append_p50_ms < 1.0,
-        ),
-        t(
-            "state_group_p50_ms",
-            "< 5 ms",
-            f.state_group_p50_ms,
-            f.state_group_p50_ms < 5.0,
-        ),
-        t(
-            "state_ceiling_ratio",
-            "<= 2x",
-            f.state_ceiling_ratio,
-            f.state_ceiling_ratio <= 2.0,
-        ),
-        t(
-            "diff_ceiling_ratio",
-            "<= 2x",
-            f.diff_ceiling_ratio,
-            f.diff_ceiling_ratio <= 2.0,
-        ),
-        t(
-            "verify_events_per_s",
-            ">= 300,000/s",
-            f.verify_events_per_s,
-            f.verify_events_per_s >= 300_000.0,
-        ),
-        t(
-            "peak_rss_ingest_mb",
-            "< 300 MB",
-            f.peak_rss_ingest_mb,
-            f.peak_rss_ingest_mb < 300.0,
-        ),
-        // Without the log's file pages, which SQLite's reads map or cache and the kernel
-        // shares and drops (decision 0005): the heap an answer takes.
-        t(
-            "query_rss_anon_mb",
-            "< 300 MB",
-            f.query_rss_anon_mb,
-            f.query_rss_anon_mb < 300.0,
-        ),
-        t(
-            "ingest_events_per_s",
-            ">= 60,000/s",
-            f.ingest_events_per_s,
-            f.ingest_events_per_s >= 60_000.0,
-        ),
-        t(
-            "bytes_per_event",
-            "<= 800",
-            f.bytes_per_event,
-            f.bytes_per_event <= 800.0,
-        ),
-    ]
-}
-
-/// Checks that make a figure meaningless when they fail.
-fn problems(events: usize, p: &Phases) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut check = |ok: bool, what: String| {
-        if !ok {
-            found.push(what);
-        }
-    };
-    check(
-        p.written.events == events,
-        format!(
-            "the generator wrote {} events, not {events}",
-            p.written.events
-        ),
-    );
-    check(
-        p.ingest.events == events,
-        format!("ingest appended {} events, not {events}", p.ingest.events),
-    );
-    check(
-        p.ceiling.rows == events,
-        format!("the ceiling inserted {} rows, not {events}", p.ceiling.rows),
-    );
-    check(
-        p.ceiling_all_tables.events >= events && p.ceiling_all_tables.rows > events,
-        format!(
-            "the all-tables ceiling inserted {} rows, {} of them events, for {events} events",
-            p.ceiling_all_tables.rows, p.ceiling_all_tables.events
-        ),
-    );
-    for (name, seconds) in [
-        ("ingest", p.ingest.seconds),
-        ("ceiling", p.ceiling.seconds),
-        ("all-tables ceiling", p.ceiling_all_tables.seconds),
-        ("verify", p.verify.seconds),
-        ("rebuild", p.rebuild.seconds),
-    ] {
-        check(
-            seconds.is_finite() && seconds > 0.0,
-            format!("{name} took {seconds} s"),
-        );
-    }
-    check(
-        p.verify.ok,
-        format!("verify failed: {}", p.verify.findings.join("; ")),
-    );
-    check(
-        p.verify.events == events as i64,
-        format!("verify read {} events, not {events}", p.verify.events),
-    );
-    check(
-        p.rebuild.events == events as i64,
-        format!("rebuild replayed {} events, not {events}", p.rebuild.events),
-    );
-    check(
-        p.query.last_day_entries > 0,
-        "the whole landscape on 2025-12-31 is empty".into(),
-    );
-    let nonempty = p.query.state_entries.iter().filter(|&&e| e > 0).count();
-    check(
-        nonempty * 2 >= p.query.state_entries.len(),
-        format!(
-            "only {nonempty} of {} whole-landscape states are non-empty",
-            p.query.state_entries.len()
-        ),
-    );
-    check(
-        p.query.group_entries.iter().any(|&e| e > 0),
-        "every `state --group` answer is empty".into(),
-    );
-    check(
-        p.query.diff_changes.iter().any(|&c| c > 0),
-        "every diff is empty".into(),
-    );
-    check(
-        p.replay.mismatches.is_empty(),
-        format!(
-            "state_at disagrees with a full replay on {} of {} questions: {}",
-            p.replay.mismatches.len(),
-            p.replay.compared,
-            p.replay.mismatches.join(", ")
-        ),
-    );
-    check(
-        p.answers.mismatches.is_empty(),
-        format!(
-            "a per-answer SQL ceiling disagrees with policylog on {} of {} answers (the first: {})",
-            p.answers.mismatches.len(),
-            p.answers.compared,
-            p.answers.mismatches[..p.answers.mismatches.len().min(3)].join("; ")
-        ),
-    );
-    check(
-        p.answers.state_ceiling_rows.iter().any(|&r| r > 0),
-        "every whole-landscape SQL ceiling answer is empty".into(),
-    );
-    check(
-        p.append.new == p.append.ms.len() && !p.append.ms.is_empty(),
-        format!(
-            "{} of {} appends were new events",
-            p.append.new,
-            p.append.ms.len()
-        ),
-    );
-    for (name, ms) in [
-        ("append", &p.append.ms),
-        ("state", &p.query.state_ms),
-        ("state --group", &p.query.group_ms),
-        ("diff", &p.query.diff_ms),
-        ("replay", &p.replay.state_ms),
-        ("state (per answer)", &p.answers.state_ms),
-        ("state SQL ceiling", &p.answers.state_ceiling_ms),
-        ("diff (per answer)", &p.answers.diff_ms),
-        ("diff SQL ceiling", &p.answers.diff_ceiling_ms),
-    ] {
-        check(
-            !ms.is_empty() && ms.iter().all(|m| m.is_finite() && *m > 0.0),
-            format!("{name}: no sane latency samples"),
-        );
-    }
-    found
 }
 
 fn as_f64(values: &[usize]) -> Vec<f64> {
