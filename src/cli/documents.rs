@@ -22,6 +22,11 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                     d.publisher,
                     d.title
                 ));
+                // On a line of its own under the row: an address is often longer than
+                // the title it belongs to.
+                if let Some(url) = &d.url {
+                    t.push_str(&format!("{:<13} {url}\n", ""));
+                }
             }
             t
         }
