@@ -17,6 +17,9 @@ pub struct Document {
     pub publisher: String,
     /// The date the document speaks from (EDTF).
     pub published: String,
+    /// Where a reader finds the text, when its header gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     #[serde(skip)]
     pub text: String,
 }
@@ -39,8 +42,8 @@ pub struct HeaderDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     pub published: String,
-    /// Where a reader finds the text. Not stored in the log yet: nothing hashed changes
-    /// when it is absent.
+    /// Where a reader finds the text (stored since schema 12). `record_hash` covers it
+    /// only when given, so documents recorded without one keep their hashes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -49,18 +52,20 @@ impl Document {
     /// The metadata the log protects with `record_hash` (the text is protected by `sha256`),
     /// including when the document was recorded.
     pub fn record_hash(&self, recorded_at: &str) -> String {
-        crate::canonical::sha256_hex(
-            crate::canonical::to_string(&serde_json::json!({
-                "events_file": self.events_file,
-                "file": self.file,
-                "published": self.published,
-                "publisher": self.publisher,
-                "recorded_at": recorded_at,
-                "sha256": self.sha256,
-                "title": self.title,
-            }))
-            .as_bytes(),
-        )
+        let mut record = serde_json::json!({
+            "events_file": self.events_file,
+            "file": self.file,
+            "published": self.published,
+            "publisher": self.publisher,
+            "recorded_at": recorded_at,
+            "sha256": self.sha256,
+            "title": self.title,
+        });
+        // Only when present: every record hashed before documents had a url stays valid.
+        if let Some(url) = &self.url {
+            record["url"] = serde_json::json!(url);
+        }
+        crate::canonical::sha256_hex(crate::canonical::to_string(&record).as_bytes())
     }
 
     pub fn header_line(&self) -> String {
@@ -71,7 +76,7 @@ impl Document {
                 title: self.title.clone(),
                 publisher: (!self.publisher.is_empty()).then(|| self.publisher.clone()),
                 published: self.published.clone(),
-                url: None,
+                url: self.url.clone(),
             },
         };
         serde_json::to_string(&header).expect("header serialises")
@@ -177,6 +182,52 @@ pub fn excerpt(text: &str, start: usize, end: usize, context: usize) -> (String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn document(url: Option<&str>) -> Document {
+        Document {
+            sha256: Sha256::of(b"text"),
+            file: "sources/x.txt".into(),
+            events_file: "2020-x.jsonl".into(),
+            title: "A title".into(),
+            publisher: "org:icat".into(),
+            published: "2020-04".into(),
+            url: url.map(str::to_owned),
+            text: "text".into(),
+        }
+    }
+
+    #[test]
+    fn the_url_is_hashed_only_when_present() {
+        let at = "2024-01-01T00:00:00Z";
+        let without = document(None);
+        // The record as it was hashed before documents had a url.
+        let before = crate::canonical::sha256_hex(
+            crate::canonical::to_string(&serde_json::json!({
+                "events_file": without.events_file, "file": without.file,
+                "published": without.published, "publisher": without.publisher,
+                "recorded_at": at, "sha256": without.sha256, "title": without.title,
+            }))
+            .as_bytes(),
+        );
+        assert_eq!(without.record_hash(at), before);
+        let with = document(Some("https://example.org/a"));
+        assert_ne!(with.record_hash(at), before);
+        assert_ne!(
+            with.record_hash(at),
+            document(Some("https://example.org/b")).record_hash(at)
+        );
+    }
+
+    #[test]
+    fn the_header_line_carries_the_url() {
+        let line = document(Some("https://example.org/a")).header_line();
+        let header: Header = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            header.document.url.as_deref(),
+            Some("https://example.org/a")
+        );
+        assert!(!document(None).header_line().contains("url"));
+    }
 
     #[test]
     fn finds_quotes_across_reflowed_whitespace() {

@@ -379,6 +379,15 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
             ))));
         }
     }
+    // An address on one line, as `add --url` takes it: a reader copies it into a browser.
+    if let Some(url) = &h.url
+        && (url.trim().is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Err(bad(Problem::BadHeader(format!(
+            "document `url` `{}` is not a URL; give the address without spaces",
+            crate::entity::truncate(url, 80)
+        ))));
+    }
     let events_file = events_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -390,6 +399,7 @@ fn load_document(events_path: &Path, header: Header, at: Location) -> Result<Doc
         title: h.title,
         publisher: h.publisher.unwrap_or_default(),
         published: h.published,
+        url: h.url,
         text,
     })
 }

@@ -124,10 +124,15 @@ impl<'s> Session<'s> {
     /// Returns whether it was new.
     pub fn add_document(&mut self, doc: &Document, at: &Location) -> Result<bool> {
         if let Some(stored) = self.batch.document(doc.sha256.as_str())? {
+            let (stored_url, url) = (
+                stored.url.clone().unwrap_or_default(),
+                doc.url.clone().unwrap_or_default(),
+            );
             let differs = [
                 ("title", &stored.title, &doc.title),
                 ("publisher", &stored.publisher, &doc.publisher),
                 ("published", &stored.published, &doc.published),
+                ("url", &stored_url, &url),
             ]
             .into_iter()
             .find(|(_, a, b)| a != b);

@@ -182,7 +182,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
             report.find(
                 "documents",
                 &sha,
-                "the stored title, publisher, published date, file name or recorded time was changed",
+                "the stored title, publisher, published date, url, file name or recorded time was changed",
             );
         }
         texts.insert(sha, doc.text);

@@ -22,13 +22,19 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                 "TITLE",
             );
             for d in &docs {
+                // The address after the title, where a reader finds the text; a web
+                // address longer than a line is kept whole (`render::layout`).
+                let mut title = crate::render::flat(&d.title);
+                if let Some(url) = &d.url {
+                    title = format!("{title} {}", crate::render::flat(url));
+                }
                 t.row(
                     vec![
                         d.sha256.short().to_string(),
                         d.published.clone(),
                         crate::render::flat(&d.publisher),
                     ],
-                    crate::render::flat(&d.title),
+                    title,
                 );
             }
             t.render(crate::terminal::width())

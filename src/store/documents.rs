@@ -60,9 +60,9 @@ impl Store {
             each(DocumentRecord {
                 document: document(row)?,
                 recorded_at: owned(lenient_text(row, 7)?).unwrap_or_default(),
-                record_hash: owned(lenient_text(row, 8)?).unwrap_or_default(),
-                published_from: owned(lenient_text(row, 9)?),
-                published_to: owned(lenient_text(row, 10)?),
+                record_hash: owned(lenient_text(row, 9)?).unwrap_or_default(),
+                published_from: owned(lenient_text(row, 10)?),
+                published_to: owned(lenient_text(row, 11)?),
             })?;
         }
         Ok(())
@@ -79,8 +79,8 @@ impl Batch<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO documents (sha256, file, events_file, title, publisher, published,
-                    published_from, published_to, text, recorded_at, record_hash)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    published_from, published_to, text, recorded_at, record_hash, url)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?
             .execute(params![
                 doc.sha256.as_str(),
@@ -94,13 +94,14 @@ impl Batch<'_> {
                 doc.text,
                 recorded_at,
                 doc.record_hash(recorded_at),
+                doc.url,
             ])?;
         Ok(())
     }
 }
 
 const DOCUMENT_COLUMNS: &str =
-    "sha256, file, events_file, title, publisher, published, text, recorded_at";
+    "sha256, file, events_file, title, publisher, published, text, recorded_at, url";
 
 fn document_by_sha(conn: &Connection, sha256: &str) -> Result<Option<Document>> {
     Ok(conn
@@ -121,6 +122,7 @@ fn document(r: &Row<'_>) -> rusqlite::Result<Document> {
         title: text(3)?,
         publisher: text(4)?,
         published: text(5)?,
+        url: owned(lenient_text(r, 8)?),
         text: text(6)?,
     })
 }

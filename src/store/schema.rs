@@ -24,7 +24,7 @@ pub enum Upgrade {
     Run(fn(&mut Store) -> Result<()>),
 }
 
-pub const MIGRATIONS: [Migration; 11] = [
+pub const MIGRATIONS: [Migration; 12] = [
     Migration {
         version: 1,
         sql: include_str!("sql/0001_log.sql"),
@@ -84,6 +84,12 @@ pub const MIGRATIONS: [Migration; 11] = [
         version: 11,
         sql: include_str!("sql/0011_fact_days.sql"),
         then: Some(Upgrade::Run(Store::fill_fact_days)),
+    },
+    // Documents recorded before had no url: NULL is what they hold.
+    Migration {
+        version: 12,
+        sql: include_str!("sql/0012_document_url.sql"),
+        then: None,
     },
 ];
 

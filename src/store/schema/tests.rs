@@ -84,7 +84,8 @@ fn old_log(path: &Path, schema: usize, current: &Store, copy: &str) -> Connectio
     conn.execute("ATTACH ? AS current", [current.path().to_str().unwrap()])
         .unwrap();
     conn.execute_batch(
-        "INSERT INTO documents SELECT * FROM current.documents;
+        "INSERT INTO documents SELECT sha256, file, events_file, title, publisher, published,
+             published_from, published_to, text, recorded_at, record_hash FROM current.documents;
          INSERT INTO events SELECT * FROM current.events;
          INSERT INTO event_refs SELECT * FROM current.event_refs;
          INSERT INTO entities SELECT * FROM current.entities;",
@@ -369,7 +370,8 @@ const SCHEMA_8_GROUPS: &str = "CREATE TABLE fact_key_groups (
 /// Schema 11 undone on a current log: its tables dropped and the views of schema 3 back
 /// in place of its own (the views of 11 read tables older logs do not have).
 const BEFORE_SCHEMA_11: &str = concat!(
-    "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+    "ALTER TABLE documents DROP COLUMN url;
+     DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
      DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
      DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
      DROP VIEW names; DROP VIEW live_facts;
@@ -477,6 +479,35 @@ fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
     drop(store);
     let store = Store::open(&path, Access::ReadWrite).unwrap();
     assert_eq!(store.derived_tables_dump().unwrap(), before);
+}
+
+#[test]
+fn a_log_of_schema_11_gains_document_urls_and_keeps_its_record_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = curated_log(&dir.path().join("current.db"));
+    let hashes = |conn: &Connection| -> Vec<String> {
+        conn.prepare("SELECT sha256 || record_hash FROM documents ORDER BY sha256")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = hashes(current.connection());
+    let path = current.path().to_owned();
+    current
+        .connection()
+        .execute_batch("ALTER TABLE documents DROP COLUMN url; PRAGMA user_version = 11;")
+        .unwrap();
+    assert!(!columns(current.connection(), "documents").contains(&"url".to_owned()));
+    drop(current);
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    assert_eq!(version(store.connection()), current_version());
+    assert!(columns(store.connection(), "documents").contains(&"url".to_owned()));
+    assert_eq!(hashes(store.connection()), before);
+    let report = crate::verify::verify(&store).unwrap();
+    assert!(report.documents > 0);
+    assert!(report.ok(), "{:?}", report.findings);
 }
 
 #[test]
