@@ -126,10 +126,24 @@ impl Store {
 impl Store {
     /// SQLite's own check of the whole file (b-trees, free pages, every index against its
     /// table): nothing, or its first 20 problems.
+    /// On some damage SQLite stops the check itself with "malformed": that is its verdict.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(if found == ["ok"] { Vec::new() } else { found })
+        let check = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        };
+        match check() {
+            Ok(found) if found == ["ok"] => Ok(Vec::new()),
+            Ok(found) => Ok(found),
+            Err(rusqlite::Error::SqliteFailure(e, detail))
+                if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
+            {
+                Ok(vec![detail.unwrap_or_else(|| {
+                    "database disk image is malformed".to_owned()
+                })])
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -14,15 +14,7 @@ const REPAIR: &str = "if the damage is in the query tables or their indexes, `po
 
 /// SQLite's integrity check: a zeroed or garbled page anywhere in the file.
 pub(super) fn integrity(store: &Store, report: &mut VerifyReport) -> Result<()> {
-    // On some damage SQLite stops the check itself with "malformed": that is its verdict.
-    let problems = match store.integrity_problems() {
-        Err(crate::error::Error::Sqlite(rusqlite::Error::SqliteFailure(e, detail)))
-            if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
-        {
-            vec![detail.unwrap_or_else(|| "database disk image is malformed".to_owned())]
-        }
-        other => other?,
-    };
+    let problems = store.integrity_problems()?;
     if let Some(first) = problems.first() {
         report.find(
             "integrity",
