@@ -13,4 +13,11 @@ for seq, id_, kind, version, valid, payload, source, quote, at, by, prev_hash, h
     if prev_hash != prev or h != hashlib.sha256((prev + "\n" + canonical).encode("utf-8")).hexdigest():
         sys.exit(f"chain broken at seq {seq} ({id_})")
     prev = h
-print(f"ok: {seq} events, head {prev}")
+# The head anchor: the head, then every document's fields (not its ingest time) by sha256.
+anchor = hashlib.sha256()
+anchor.update(f"policylog anchor 1\n{prev}\n".encode("utf-8"))
+names = ("events_file", "file", "published", "publisher", "sha256", "title")
+for row in db.execute(f"SELECT {', '.join(names)} FROM documents ORDER BY sha256"):
+    doc = json.dumps(dict(zip(names, row)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    anchor.update((doc + "\n").encode("utf-8"))
+print(f"ok: {seq} events, head {prev} anchor {anchor.hexdigest()}")

@@ -41,6 +41,9 @@ pub struct VerifyReport {
     pub triggers: usize,
     pub head_seq: i64,
     pub head_hash: String,
+    /// The head and every document's record hashed together (`policylog head`'s last
+    /// field): what `--expect-head` compares when given it.
+    pub anchor: String,
     pub findings: Vec<Finding>,
 }
 
@@ -253,6 +256,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
     schema::integrity(store, &mut report)?;
     let head = store.head_lenient()?;
     report.head_seq = head.seq;
+    report.anchor = store.anchor(&head.hash)?;
     report.head_hash = head.hash;
     Ok(report)
 }

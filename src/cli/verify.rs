@@ -4,8 +4,10 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Also require the head hash to be this, or to start with it (at least 12 digits):
-    /// a hash kept elsewhere, since truncating the tail of a chain cannot be seen from inside.
+    /// Also require the head anchor (the last field of `policylog head`, covering the
+    /// events and the documents) to be this, or to start with it (at least 12 digits): kept
+    /// elsewhere, since truncating the tail of a chain cannot be seen from inside. The
+    /// head's event hash is accepted too, and then checks the events only.
     #[arg(long, value_name = "HASH")]
     expect_head: Option<String>,
     /// Also replay the log and compare it byte for byte with the snapshots in this folder.
@@ -25,14 +27,24 @@ pub struct Args {
 pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
     let store = super::open_read(db)?;
     let mut report = crate::verify::verify(&store)?;
-    if let Some(expected) = &args.expect_head
-        && !(expected.len() >= 12 && report.head_hash.starts_with(expected.as_str()))
-    {
-        report.findings.push(crate::verify::Finding {
-            check: "head",
-            subject: format!("seq {}", report.head_seq),
-            problem: format!("the head hash is {}, expected {expected}: events were added or removed at the tail", report.head_hash),
-        });
+    // The anchor covers the documents too; a bare event hash (as kept before anchors)
+    // still checks the events.
+    let mut events_only = false;
+    if let Some(expected) = &args.expect_head {
+        let is = |hash: &str| expected.len() >= 12 && hash.starts_with(expected.as_str());
+        if is(&report.head_hash) {
+            events_only = true;
+        } else if !is(&report.anchor) {
+            report.findings.push(crate::verify::Finding {
+                check: "head",
+                subject: format!("seq {}", report.head_seq),
+                problem: format!(
+                    "the head is {} with anchor {}, expected {expected}: events were added or \
+                     removed at the tail, or a document was changed, added or removed",
+                    report.head_hash, report.anchor
+                ),
+            });
+        }
     }
     let mut snapshots_checked = None;
     if let Some(dir) = &args.snapshots {
@@ -96,6 +108,13 @@ pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
         }
         for f in &report.findings {
             t.push_str(&format!("FAIL {}: {}: {}\n", f.check, f.subject, f.problem));
+        }
+        if events_only {
+            t.push_str(&format!(
+                "note: --expect-head was the events' head hash, which does not cover the \
+                 documents; keep the anchor instead: {}\n",
+                report.anchor
+            ));
         }
         if report.ok() {
             t.push_str("ok: the log is intact\n");

@@ -183,6 +183,50 @@ impl Store {
     }
 }
 
+/// What `anchor` hashes first, so that an anchor is never taken for an event's hash.
+const ANCHOR_TAG: &str = "policylog anchor 1";
+
+/// The head anchor (docs/hash-chain.md): the event head and every document's fields,
+/// so that a document rewritten with its record hash, or a forged one, changes it.
+/// `sha256(tag ‖ "\n" ‖ head_hash ‖ "\n" ‖ for each document by sha256: its canonical
+/// JSON ‖ "\n")`. A document's `recorded_at` (the time of its ingest, so another on every
+/// machine) is left out, so that the same events files give the same anchor everywhere.
+pub fn anchor<'d>(head_hash: &str, documents: impl IntoIterator<Item = &'d str>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(ANCHOR_TAG.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(head_hash.as_bytes());
+    hasher.update(b"\n");
+    for canonical in documents {
+        hasher.update(canonical.as_bytes());
+        hasher.update(b"\n");
+    }
+    let digest: [u8; 32] = hasher.finalize().into();
+    hex_string(&digest)
+}
+
+impl Store {
+    /// The anchor of the log as it is: its head and its documents, read leniently (a
+    /// damaged value still gives an anchor, which then differs).
+    pub fn anchor(&self, head_hash: &str) -> Result<String> {
+        let mut stmt = self.conn.prepare(
+            "SELECT events_file, file, published, publisher, sha256, title
+             FROM documents ORDER BY sha256",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut documents = Vec::new();
+        while let Some(row) = rows.next()? {
+            let text = |i| lenient_text(row, i).map(|t| t.map(Cow::into_owned));
+            let fields = serde_json::json!({
+                "events_file": text(0)?, "file": text(1)?, "published": text(2)?,
+                "publisher": text(3)?, "sha256": text(4)?, "title": text(5)?,
+            });
+            documents.push(crate::canonical::to_string(&fields));
+        }
+        Ok(anchor(head_hash, documents.iter().map(String::as_str)))
+    }
+}
+
 /// `hex == hex_string(digest)`, without building the string.
 fn hex_equals(digest: &[u8; 32], hex: &str) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";

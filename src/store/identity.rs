@@ -126,6 +126,7 @@ impl Store {
 impl Store {
     /// SQLite's own check of the whole file (b-trees, free pages, every index against its
     /// table): nothing, or its first 20 problems.
+    /// On some damage SQLite stops the check itself with "malformed": that is its verdict.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let check = || -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
@@ -135,8 +136,6 @@ impl Store {
         match check() {
             Ok(found) if found == ["ok"] => Ok(Vec::new()),
             Ok(found) => Ok(found),
-            // On some damage SQLite stops the check itself with "malformed": that is its
-            // verdict, a finding like the others rather than an error of the command.
             Err(rusqlite::Error::SqliteFailure(e, detail))
                 if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
             {

@@ -19,7 +19,7 @@ mod row;
 pub mod schema;
 
 pub use batch::Batch;
-pub use chain::{GENESIS, Link};
+pub use chain::{GENESIS, Link, anchor};
 pub use derived::{DERIVED_TABLES, EntityName, FactAt, KeyEntry};
 pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};

@@ -16,7 +16,11 @@ fn head_prints_seq_and_hash() {
     let last = &json[12];
     assert_eq!(
         out.stdout,
-        format!("13 {}\n", last["hash"].as_str().expect("hash"))
+        format!(
+            "13 {} {}\n",
+            last["hash"].as_str().expect("hash"),
+            t.anchor()
+        )
     );
 }
 
@@ -26,7 +30,10 @@ fn head_json_has_seq_and_hash() {
     t.ingest_fixture();
     let hash = t.head_hash();
     let json = t.run(["head", "--json"]).success().json();
-    assert_eq!(json, serde_json::json!({"seq": 13, "hash": hash}));
+    assert_eq!(
+        json,
+        serde_json::json!({"seq": 13, "hash": hash, "anchor": t.anchor()})
+    );
 }
 
 #[test]

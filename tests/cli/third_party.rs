@@ -39,7 +39,11 @@ fn python_reverifies_the_fixture_chain_with_the_same_head() {
     assert!(out.status.success(), "{stdout}");
     assert_eq!(
         stdout.trim(),
-        format!("ok: 13 events, head {}", t.head_hash())
+        format!(
+            "ok: 13 events, head {} anchor {}",
+            t.head_hash(),
+            t.anchor()
+        )
     );
     // Events appended through the binary (recorded now, by `tester`) re-verify too.
     t.run(["retract", "cochair-iom-2023", "--reason", "test"])
@@ -51,6 +55,14 @@ fn python_reverifies_the_fixture_chain_with_the_same_head() {
 fn python_reverifies_the_curated_chain_with_its_non_ascii_quotes() {
     let t = Test::curated();
     assert_eq!(python_head(t.db()), t.head_hash());
+    // The anchor over the documents agrees too (issue 21.4).
+    let stdout = String::from_utf8_lossy(&verify_chain(t.db()).stdout).into_owned();
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with(&format!("anchor {}", t.anchor())),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn quiet_keeps_data_and_drops_chatter() {
             .stdout
             .split_whitespace()
             .count(),
-        2
+        3
     );
     assert!(
         log.run(["state", "--as-of", "2023", "-q"])

@@ -78,9 +78,20 @@ impl Test {
         self.head()
     }
 
-    /// `policylog head`: "SEQ HASH".
+    /// `policylog head` without its anchor: "SEQ HASH".
     pub fn head(&self) -> String {
-        self.run(["head"]).success().stdout.trim().to_owned()
+        let out = self.run(["head"]).success().stdout;
+        let fields: Vec<&str> = out.split_whitespace().collect();
+        fields[..fields.len().min(2)].join(" ")
+    }
+
+    /// The anchor `policylog head` prints last (events and documents).
+    pub fn anchor(&self) -> String {
+        let out = self.run(["head"]).success().stdout;
+        out.split_whitespace()
+            .nth(2)
+            .unwrap_or_else(|| panic!("no anchor: {out:?}"))
+            .to_owned()
     }
 
     /// Only the hash of the head.

@@ -288,3 +288,94 @@ fn recorded_at_going_backwards_or_into_the_future_fails_verify() {
         "{findings:#?}"
     );
 }
+
+/// Issue 21.4: a document's published date, title and publisher rewritten together with
+/// its record hash, or a forged extra document, pass every check of the documents alone;
+/// the anchor `head` prints covers them, so `verify --expect-head ANCHOR` fails.
+#[test]
+fn the_head_anchor_covers_the_documents() {
+    let record = |doc: &Test, title: &str, published: &str, sha: &str| -> String {
+        let (events_file, file, at): (String, String, String) = doc
+            .sqlite()
+            .query_row(
+                "SELECT events_file, file, recorded_at FROM documents LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("the document");
+        let value = serde_json::json!({"events_file": events_file, "file": file,
+            "published": published, "publisher": "Nobody", "recorded_at": at,
+            "sha256": sha, "title": title});
+        sha256_hex(value.to_string().as_bytes())
+    };
+
+    // Rewritten with a record hash that matches: plain verify cannot tell.
+    let t = Test::with_fixture();
+    let anchor = t.anchor();
+    let head = t.head();
+    t.run(["verify", "--expect-head", &anchor]).success();
+    t.run(["verify", "--expect-head", &anchor[..12]]).success();
+    let sha: String = t
+        .sqlite()
+        .query_row("SELECT sha256 FROM documents", [], |r| r.get(0))
+        .expect("sha");
+    let forged_record = record(&t, "Forged", "2001", &sha);
+    let trigger: String = t
+        .sqlite()
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'documents_no_update'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("trigger");
+    let conn = t.sqlite();
+    conn.execute_batch("DROP TRIGGER documents_no_update;")
+        .expect("drop");
+    conn.execute(
+        "UPDATE documents SET title = 'Forged', publisher = 'Nobody', published = '2001',
+         published_from = '2001-01-01', published_to = '2001-12-31', record_hash = ?1",
+        [forged_record],
+    )
+    .expect("rewrite");
+    conn.execute_batch(&trigger).expect("restore trigger");
+    drop(conn);
+    t.run(["verify"]).success();
+    assert_eq!(t.head(), head, "the events' head is unchanged");
+    t.run(["verify", "--expect-head", &anchor])
+        .stdout_contains("a document was changed, added or removed")
+        .failure(1);
+
+    // A forged extra document.
+    let t = Test::with_fixture();
+    let anchor = t.anchor();
+    let text = "A forged document.";
+    let fake = sha256_hex(text.as_bytes());
+    let at: String = t
+        .sqlite()
+        .query_row("SELECT recorded_at FROM documents", [], |r| r.get(0))
+        .expect("stamp");
+    // With a record hash of its own, as a forger computes it.
+    let fake_record = {
+        let value = serde_json::json!({"events_file": "fake.jsonl", "file": "sources/fake.txt",
+            "published": "2001", "publisher": "Nobody", "recorded_at": at,
+            "sha256": fake, "title": "Fake"});
+        sha256_hex(value.to_string().as_bytes())
+    };
+    t.sqlite()
+        .execute(
+            "INSERT INTO documents (sha256, file, events_file, title, publisher, published,
+             published_from, published_to, text, recorded_at, record_hash)
+             VALUES (?1, 'sources/fake.txt', 'fake.jsonl', 'Fake', 'Nobody', '2001',
+             '2001-01-01', '2001-12-31', ?2, ?3, ?4)",
+            rusqlite::params![fake, text, at, fake_record],
+        )
+        .expect("forge");
+    t.run(["verify"]).success();
+    t.run(["verify", "--expect-head", &anchor])
+        .stdout_contains("a document was changed, added or removed")
+        .failure(1);
+    // The events' hash, as kept before anchors, checks the events only, and says so.
+    t.run(["verify", "--expect-head", &t.head_hash()])
+        .stdout_contains("does not cover the documents")
+        .success();
+}
