@@ -16,8 +16,13 @@ for seq, id_, kind, version, valid, payload, source, quote, at, by, prev_hash, h
 # The head anchor: the head, then every document's fields (not its ingest time) by sha256.
 anchor = hashlib.sha256()
 anchor.update(f"policylog anchor 1\n{prev}\n".encode("utf-8"))
-names = ("events_file", "file", "published", "publisher", "sha256", "title")
+names = ("events_file", "file", "published", "publisher", "sha256", "title", "url")
+if "url" not in {c[1] for c in db.execute("PRAGMA table_info(documents)")}:  # schema < 12
+    names = names[:-1]
 for row in db.execute(f"SELECT {', '.join(names)} FROM documents ORDER BY sha256"):
-    doc = json.dumps(dict(zip(names, row)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    fields = dict(zip(names, row))
+    if fields.get("url", 0) is None:  # the url counts only when a document has one
+        del fields["url"]
+    doc = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     anchor.update((doc + "\n").encode("utf-8"))
 print(f"ok: {seq} events, head {prev} anchor {anchor.hexdigest()}")

@@ -210,17 +210,22 @@ impl Store {
     /// damaged value still gives an anchor, which then differs).
     pub fn anchor(&self, head_hash: &str) -> Result<String> {
         let mut stmt = self.conn.prepare(
-            "SELECT events_file, file, published, publisher, sha256, title
+            "SELECT events_file, file, published, publisher, sha256, title, url
              FROM documents ORDER BY sha256",
         )?;
         let mut rows = stmt.query([])?;
         let mut documents = Vec::new();
         while let Some(row) = rows.next()? {
             let text = |i| lenient_text(row, i).map(|t| t.map(Cow::into_owned));
-            let fields = serde_json::json!({
+            let mut fields = serde_json::json!({
                 "events_file": text(0)?, "file": text(1)?, "published": text(2)?,
                 "publisher": text(3)?, "sha256": text(4)?, "title": text(5)?,
             });
+            // Only when present, as in the record hash: anchors kept before documents had
+            // a url stay valid, and a url rewritten with its record hash is still seen.
+            if let Some(url) = text(6)? {
+                fields["url"] = serde_json::json!(url);
+            }
             documents.push(crate::canonical::to_string(&fields));
         }
         Ok(anchor(head_hash, documents.iter().map(String::as_str)))

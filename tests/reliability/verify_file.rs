@@ -345,6 +345,55 @@ fn the_head_anchor_covers_the_documents() {
         .stdout_contains("a document was changed, added or removed")
         .failure(1);
 
+    // A url given behind the log's back, with a record hash that covers it: the anchor
+    // counts the url too.
+    let t = Test::with_fixture();
+    let anchor = t.anchor();
+    let (events_file, file, title, publisher, published, sha, at): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = t
+        .sqlite()
+        .query_row(
+            "SELECT events_file, file, title, publisher, published, sha256, recorded_at
+             FROM documents LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .expect("the document");
+    let with_url = serde_json::json!({"events_file": events_file, "file": file,
+        "published": published, "publisher": publisher, "recorded_at": at,
+        "sha256": sha, "title": title, "url": "https://forged.example/"});
+    let conn = t.sqlite();
+    conn.execute_batch("DROP TRIGGER documents_no_update;")
+        .expect("drop");
+    conn.execute(
+        "UPDATE documents SET url = 'https://forged.example/', record_hash = ?1",
+        [sha256_hex(with_url.to_string().as_bytes())],
+    )
+    .expect("rewrite");
+    conn.execute_batch(&trigger).expect("restore trigger");
+    drop(conn);
+    t.run(["verify"]).success();
+    t.run(["verify", "--expect-head", &anchor])
+        .stdout_contains("a document was changed, added or removed")
+        .failure(1);
+
     // A forged extra document.
     let t = Test::with_fixture();
     let anchor = t.anchor();
