@@ -60,6 +60,24 @@ fn memberships_have_dates_and_sources() {
             .contains("CBSS becomes part")
     );
     assert_eq!(m["sources"][0]["sha256"].as_str().unwrap().len(), 64);
+    let sha = m["sources"][0]["sha256"].as_str().unwrap();
+    assert_eq!(m["sources"][0]["url"], format!("urn:sha256:{sha}"));
+    // The permanent coordinator is attested, not a term: no start and no end date,
+    // which a Popolo tool would read as the day it began or stopped.
+    let coordinator: Vec<_> = find(memberships, "post_id", "org:icat/coordinator");
+    assert!(!coordinator.is_empty());
+    for c in coordinator {
+        assert!(c.get("end_date").is_none(), "{c}");
+        assert!(c.get("start_date").is_none(), "{c}");
+    }
+    // No non-standard `attested` list is left.
+    assert!(
+        memberships
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("attested").is_none())
+    );
 }
 
 #[test]
