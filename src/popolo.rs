@@ -49,6 +49,7 @@ pub fn build(fold: &Fold, documents: &HashMap<String, Document>, head: &Head) ->
         posts: BTreeMap::new(),
         groups: BTreeSet::new(),
         referenced: BTreeSet::new(),
+        naming: naming(fold),
     };
     let mut pairs: BTreeMap<(String, String), Vec<&Envelope>> = BTreeMap::new();
     let mut terms: BTreeMap<(String, String, String), Vec<&Envelope>> = BTreeMap::new();
@@ -100,6 +101,45 @@ struct Builder<'t> {
     groups: BTreeSet<String>,
     /// Every entity a membership or post names.
     referenced: BTreeSet<String>,
+    /// The facts that name each entity: the sources of its organization, person or post.
+    naming: HashMap<String, Vec<&'t Envelope>>,
+}
+
+/// Each entity id with the facts whose payload names it (any string field equal to it).
+fn naming(fold: &Fold) -> HashMap<String, Vec<&Envelope>> {
+    fn strings<'v>(v: &'v Value, out: &mut BTreeSet<&'v str>) {
+        match v {
+            Value::String(s) => {
+                out.insert(s);
+            }
+            Value::Array(a) => a.iter().for_each(|c| strings(c, out)),
+            Value::Object(o) => o.values().for_each(|c| strings(c, out)),
+            _ => {}
+        }
+    }
+    let mut by: HashMap<String, Vec<&Envelope>> = HashMap::new();
+    for fact in fold.facts() {
+        let Ok(payload) = serde_json::to_value(&fact.event) else {
+            continue;
+        };
+        let mut named = BTreeSet::new();
+        strings(&payload, &mut named);
+        for id in named {
+            if fold.entity(id).is_some() {
+                by.entry(id.to_owned()).or_default().push(fact);
+            }
+        }
+    }
+    by
+}
+
+/// Whether the fact only attests its subject at `valid` (start unknown, decision 0006).
+fn attested_only(fact: &Envelope) -> bool {
+    match &fact.event {
+        Event::MembershipJoined(m) => m.attested,
+        Event::RoleAssigned(r) => r.attested,
+        _ => false,
+    }
 }
 
 impl Builder<'_> {
@@ -132,7 +172,11 @@ impl Builder<'_> {
                     self.label(group)
                 )),
             );
-            insert_date(&mut m, "start_date", single_date(&valid));
+            // An attested-only join says the member was in at `valid`, not that it joined
+            // then: no start date unless another source dates the join.
+            if attested.iter().any(|f| !attested_only(f)) {
+                insert_date(&mut m, "start_date", single_date(&valid));
+            }
             if let Some(l) = left {
                 insert_date(&mut m, "end_date", single_date(l.valid.as_str()));
                 m.insert("end_valid".into(), json!(l.valid.as_str()));
@@ -155,8 +199,19 @@ impl Builder<'_> {
             "label": format!("{} {role}", self.label(group)),
             "role": role,
             "organization_id": group,
+            "sources": [],
         });
-        self.posts.entry(post_id.clone()).or_insert(post);
+        let cited = self.sources(&dedup(&facts));
+        let post = self.posts.entry(post_id.clone()).or_insert(post);
+        if let Some(Value::Array(sources)) = post.get_mut("sources")
+            && let Value::Array(more) = cited
+        {
+            for s in more {
+                if !sources.contains(&s) {
+                    sources.push(s);
+                }
+            }
+        }
         self.groups.insert(group.to_owned());
         self.referenced.insert(group.to_owned());
         let mut held: BTreeMap<String, (Vec<&Envelope>, Option<&Envelope>)> = BTreeMap::new();
@@ -174,7 +229,12 @@ impl Builder<'_> {
             entry.0.push(fact);
         }
         for (term, (attested, ended)) in held {
-            let (start, end) = term_dates(&attested[0].valid);
+            // Attested only ("is the permanent coordinator"): held at `valid`, start and
+            // end unknown, so neither is written (an end_date would read as its last day).
+            let (start, end) = match attested.iter().find(|f| !attested_only(f)) {
+                Some(f) => term_dates(&f.valid),
+                None => (None, None),
+            };
             let end = match ended {
                 Some(e) if end.is_none() => single_date(e.valid.as_str()),
                 _ => end,
@@ -237,8 +297,9 @@ impl Builder<'_> {
     }
 
     /// A person speaking for an organization: a membership with the title as its role.
-    /// The sources attest it at dates, not over a period: no start or end, the dates in
-    /// `attested`.
+    /// A source that gives a period (`2019/2021`) dates it; one that names the person at
+    /// its date only attests it then, so no start or end is written (never invented) and
+    /// each source's note says when it attests the membership.
     fn representation(
         &mut self,
         person: &str,
@@ -256,8 +317,11 @@ impl Builder<'_> {
                 None => format!("{} for {}", self.label(person), self.label(org)),
             }),
         );
-        let attested: Vec<&str> = facts.iter().map(|f| f.valid.as_str()).collect();
-        m.insert("attested".into(), json!(attested));
+        if let Some(period) = facts.iter().find(|f| f.valid.as_str().contains('/')) {
+            let (start, end) = term_dates(&period.valid);
+            insert_date(&mut m, "start_date", start);
+            insert_date(&mut m, "end_date", end);
+        }
         m.insert("sources".into(), self.sources(facts));
         self.memberships.push(Value::Object(m));
     }
@@ -292,24 +356,35 @@ impl Builder<'_> {
         }
     }
 
+    /// Popolo sources (link objects, `url` required): the document's url when stored, else
+    /// `urn:sha256:<hex>` of the document, stable across exports. Facts without a document
+    /// cite nothing to link to and are left out. `sha256`, `quote` and `event` are extra
+    /// properties, which the link schema allows.
     fn sources(&self, facts: &[&Envelope]) -> Value {
         let sources: Vec<Value> = facts
             .iter()
-            .map(|f| {
+            .filter_map(|f| {
+                let sha = f.source.as_ref()?;
                 let mut s = serde_json::Map::new();
-                if let Some(sha) = &f.source {
-                    let note = match self.documents.get(sha) {
-                        Some(d) => format!("{} ({}, {})", d.title, d.publisher, d.published),
-                        None => format!("document {sha}"),
-                    };
-                    s.insert("note".into(), json!(note));
-                    s.insert("sha256".into(), json!(sha));
+                let doc = self.documents.get(sha);
+                let url = doc
+                    .and_then(|d| d.url.clone())
+                    .unwrap_or_else(|| format!("urn:sha256:{sha}"));
+                s.insert("url".into(), json!(url));
+                let mut note = match doc {
+                    Some(d) => format!("{} ({}, {})", d.title, d.publisher, d.published),
+                    None => format!("document {sha}"),
+                };
+                if attested_only(f) || matches!(f.event, Event::PersonRepresents(_)) {
+                    note.push_str(&format!("; attests it at {}", f.valid.as_str()));
                 }
+                s.insert("note".into(), json!(note));
+                s.insert("sha256".into(), json!(sha));
                 if let Some(q) = &f.quote {
                     s.insert("quote".into(), json!(q));
                 }
                 s.insert("event".into(), json!(f.id));
-                Value::Object(s)
+                Some(Value::Object(s))
             })
             .collect();
         Value::Array(sources)
@@ -344,6 +419,9 @@ impl Builder<'_> {
             }
             if !other_names.is_empty() {
                 o.insert("other_names".into(), Value::Array(other_names));
+            }
+            if let Some(facts) = self.naming.get(id.as_str()) {
+                o.insert("sources".into(), self.sources(&dedup(facts)));
             }
             if self.is_person(id) {
                 persons.push(Value::Object(o));
@@ -388,6 +466,16 @@ impl Builder<'_> {
             memberships: counts.3,
         }
     }
+}
+
+/// One source per document: the first fact citing each.
+fn dedup<'e>(facts: &[&'e Envelope]) -> Vec<&'e Envelope> {
+    let mut seen = BTreeSet::new();
+    facts
+        .iter()
+        .copied()
+        .filter(|f| f.source.as_ref().is_some_and(|s| seen.insert(s.clone())))
+        .collect()
 }
 
 fn insert_date(m: &mut serde_json::Map<String, Value>, key: &str, date: Option<String>) {

@@ -60,6 +60,24 @@ fn memberships_have_dates_and_sources() {
             .contains("CBSS becomes part")
     );
     assert_eq!(m["sources"][0]["sha256"].as_str().unwrap().len(), 64);
+    let sha = m["sources"][0]["sha256"].as_str().unwrap();
+    assert_eq!(m["sources"][0]["url"], format!("urn:sha256:{sha}"));
+    // The permanent coordinator is attested, not a term: no start and no end date,
+    // which a Popolo tool would read as the day it began or stopped.
+    let coordinator: Vec<_> = find(memberships, "post_id", "org:icat/coordinator");
+    assert!(!coordinator.is_empty());
+    for c in coordinator {
+        assert!(c.get("end_date").is_none(), "{c}");
+        assert!(c.get("start_date").is_none(), "{c}");
+    }
+    // No non-standard `attested` list is left.
+    assert!(
+        memberships
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m.get("attested").is_none())
+    );
 }
 
 #[test]
@@ -122,4 +140,149 @@ fn a_bare_popolo_flag_writes_into_out() {
     let text = std::fs::read_to_string(dir.join("popolo.json")).unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert!(doc["memberships"].as_array().unwrap().len() > 10);
+}
+
+/// The vendored official schemas (tests/fixtures/popolo, draft-03) as draft 4: each
+/// property's `"required": true` moved into its object's `required` list. Panics if a
+/// draft-03-only keyword is left that draft 4 would silently ignore.
+fn draft4(mut schema: Value) -> Value {
+    fn walk(v: &mut Value, at: &str) {
+        match v {
+            Value::Object(o) => {
+                for k in ["extends", "disallow", "divisibleBy"] {
+                    assert!(!o.contains_key(k), "draft-03 `{k}` at {at}");
+                }
+                assert!(
+                    o.get("type") != Some(&Value::from("any")),
+                    "type any at {at}"
+                );
+                if o.get("$schema").is_some() {
+                    o.insert(
+                        "$schema".into(),
+                        "http://json-schema.org/draft-04/schema#".into(),
+                    );
+                }
+                let mut required = Vec::new();
+                if let Some(Value::Object(props)) = o.get_mut("properties") {
+                    for (name, p) in props.iter_mut() {
+                        if let Some(r) = p.as_object_mut().and_then(|p| p.remove("required")) {
+                            assert!(r.is_boolean(), "required {r} at {at}/{name}");
+                            if r == true {
+                                required.push(Value::from(name.as_str()));
+                            }
+                        }
+                    }
+                }
+                if !required.is_empty() {
+                    o.insert("required".into(), Value::Array(required));
+                }
+                for (k, child) in o.iter_mut() {
+                    walk(child, &format!("{at}/{k}"));
+                }
+                if let Some(r) = o.get("required") {
+                    assert!(r.is_array(), "required-as-boolean left at {at}");
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, at)),
+            _ => {}
+        }
+    }
+    walk(&mut schema, "#");
+    schema
+}
+
+const POPOLO_SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/popolo");
+
+fn vendored(name: &str) -> Value {
+    let path = format!("{POPOLO_SCHEMAS}/{name}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    draft4(serde_json::from_str(&text).unwrap())
+}
+
+/// Serves `http://www.popoloproject.com/schemas/X.json` from the vendored copy; any other
+/// reference fails (no network).
+struct Vendored;
+
+impl jsonschema::Retrieve for Vendored {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        match uri.strip_prefix("http://www.popoloproject.com/schemas/") {
+            Some(name) if !name.contains('/') => Ok(vendored(name)),
+            _ => Err(format!("not a vendored Popolo schema: {uri}").into()),
+        }
+    }
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .with_retriever(Vendored)
+        .build(&vendored(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Every object of the export against its official schema; the errors, one a line.
+fn schema_errors(doc: &Value) -> Vec<String> {
+    let mut errors = Vec::new();
+    for (list, schema) in [
+        ("memberships", "membership.json"),
+        ("organizations", "organization.json"),
+        ("persons", "person.json"),
+        ("posts", "post.json"),
+    ] {
+        let v = validator(schema);
+        let items = doc[list].as_array().unwrap();
+        assert!(!items.is_empty(), "no {list}");
+        for item in items {
+            for e in v.iter_errors(item) {
+                errors.push(format!(
+                    "{list} {}: {e} at {}",
+                    item["id"],
+                    e.instance_path()
+                ));
+            }
+        }
+    }
+    errors
+}
+
+#[test]
+fn the_vendored_schemas_catch_what_the_issue_found() {
+    // A source without `url` and a date that is not ISO are refused: the validator bites.
+    let bad = serde_json::json!({
+        "organizations": [{"id": "org:x", "name": "X", "sources": [{"note": "no url"}]}],
+        "persons": [{"id": "person:y", "name": "Y", "birth_date": "20th century"}],
+        "posts": [{"id": "p", "label": "P", "organization_id": "org:x", "sources": [{"url": 3}]}],
+        "memberships": [{"id": "m", "organization_id": "org:x", "start_date": "2020~",
+            "sources": [{"note": "no url"}]}],
+    });
+    let errors = schema_errors(&bad);
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+}
+
+#[test]
+fn the_export_is_valid_against_the_official_popolo_schemas() {
+    let doc = popolo(&Test::curated());
+    let errors = schema_errors(&doc);
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    // Every object cites the documents it comes from.
+    for list in ["memberships", "organizations", "persons", "posts"] {
+        for item in doc[list].as_array().unwrap() {
+            let sources = item["sources"].as_array();
+            assert!(
+                sources.is_some_and(|s| !s.is_empty()),
+                "{list} {} has no sources",
+                item["id"]
+            );
+        }
+    }
 }
