@@ -681,10 +681,11 @@ fn a_log_of_an_older_schema_is_upgraded_by_a_writer_which_says_so_once() {
     let t = Test::new();
     t.ingest_fixture();
     let before = t.state_json(&["--as-of", "2023"]);
-    // As a binary of schema 10 left it: no days of facts, and the views of schema 3
+    // As a binary of schema 10 left it: no document url (schema 12), no days of facts, and the views of schema 3
     // reading the `valid` text, which schema 11 replaces when a writer opens it.
     let schema_10 = format!(
-        "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+        "ALTER TABLE documents DROP COLUMN url;
+         DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
          DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
          DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
          DROP VIEW names; DROP VIEW live_facts;

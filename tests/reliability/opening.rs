@@ -139,7 +139,8 @@ fn schema_10_log() -> Test {
     let t = Test::with_fixture();
     let conn = rusqlite::Connection::open(t.db()).expect("open");
     conn.execute_batch(concat!(
-        "DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
+        "ALTER TABLE documents DROP COLUMN url;
+         DROP VIEW name_periods; DROP VIEW representatives; DROP VIEW publications;
          DROP VIEW meetings; DROP VIEW statistics; DROP VIEW instrument_status;
          DROP VIEW commitment_items; DROP VIEW calls; DROP VIEW roles; DROP VIEW memberships;
          DROP VIEW names; DROP VIEW live_facts;
