@@ -270,6 +270,40 @@ impl Error {
 
     /// SQLite could not open the file, or found it read-only: what a log on a read-only
     /// file system meets first (the store then tells which it is).
+    /// The same error said of `path`: what the user gave, where the error arose on a
+    /// scratch copy of it.
+    pub(crate) fn at_path(self, path: &std::path::Path) -> Error {
+        match self {
+            Error::NotALog { problem, .. } => Error::NotALog {
+                path: path.to_owned(),
+                problem,
+            },
+            Error::Schema { problem, .. } => Error::Schema {
+                path: path.to_owned(),
+                problem,
+            },
+            Error::NewerSchema {
+                found, supported, ..
+            } => Error::NewerSchema {
+                path: path.to_owned(),
+                found,
+                supported,
+            },
+            Error::Io { source, .. } => Error::io(path, source),
+            other => other,
+        }
+    }
+
+    /// SQLite found the file damaged (not a database, or malformed): what a restore from
+    /// a backup repairs.
+    pub(crate) fn is_damaged_file(&self) -> bool {
+        matches!(
+            self,
+            Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        )
+    }
+
     pub(crate) fn is_cannot_open(&self) -> bool {
         matches!(
             self,
@@ -407,7 +441,7 @@ fn describe_sqlite(error: &rusqlite::Error) -> String {
                 format!("the log cannot be opened: {detail}; check the path and its folder")
             }
             ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => format!(
-                "the log file is not a readable SQLite database ({detail}); restore it from a copy"
+                "the log file is not a readable SQLite database ({detail}); restore it from a backup: `policylog --db LOG restore BACKUP` (the damaged file is set aside, not deleted)"
             ),
             ErrorCode::ConstraintViolation if detail.contains("append-only") => {
                 "the event log is append-only: record a correction or retraction event instead"

@@ -7,6 +7,7 @@
 //! one layer that joins them, and everything above asks it. See `docs/` for the file
 //! format, the hash chain and the JSON contracts.
 
+pub mod backup;
 pub mod canonical;
 pub mod cli;
 pub mod clock;

@@ -3,6 +3,7 @@
 
 mod add;
 mod append;
+mod backup;
 mod completions;
 mod diff;
 mod documents;
@@ -102,6 +103,12 @@ pub enum Command {
     Export(export::Args),
     /// Print the log head (seq and hash), to keep elsewhere as a tamper anchor.
     Head(head::Args),
+    /// Write a verified copy of the whole log into a new file, safe while others write.
+    #[command(long_about = backup::LONG_ABOUT)]
+    Backup(backup::Args),
+    /// Put a backup in place of the log, setting aside (never deleting) what was there.
+    #[command(long_about = backup::RESTORE_LONG_ABOUT)]
+    Restore(backup::RestoreArgs),
     /// The landscape as of a date, each entry with its certainty and evidence.
     #[command(long_about = state::LONG_ABOUT)]
     State(state::Args),
@@ -147,6 +154,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => verify::run(&cli.db, args, verbosity),
         Command::Export(args) => export::run(&cli.db, args, verbosity),
         Command::Head(args) => head::run(&cli.db, args),
+        Command::Backup(args) => backup::run(&cli.db, args, verbosity),
+        Command::Restore(args) => backup::restore(&cli.db, args, verbosity),
         Command::State(args) => state::run(&cli.db, args, verbosity),
         Command::Diff(args) => diff::run(&cli.db, args),
         Command::History(args) => history::run(&cli.db, args),

@@ -3,8 +3,10 @@
 //!
 //! `open.rs` opens a log (read-only media too), `schema.rs` migrates it, `events.rs` and
 //! `documents.rs` read what it holds, `batch.rs` is a write transaction extending the
-//! chain (`chain.rs`), and `derived/` keeps the query tables derived from the events.
+//! chain (`chain.rs`), `derived/` keeps the query tables derived from the events, and
+//! `backup.rs` copies the log whole and checkpoints it when a writer closes.
 
+mod backup;
 mod batch;
 mod chain;
 #[cfg(test)]
@@ -36,6 +38,16 @@ use crate::error::Result;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened to write: closing checkpoints the `-wal` into the main file (`checkpoint`).
+    writer: bool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.writer {
+            self.checkpoint();
+        }
+    }
 }
 
 impl Store {

@@ -78,6 +78,9 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            // Set once the file is known to be a log: another application's database is
+            // never checkpointed either.
+            writer: false,
         };
         // Before any pragma that writes (journal_mode): another application's database,
         // or a log whose version was lowered, is refused untouched.
@@ -90,6 +93,7 @@ impl Store {
                 // A large batch keeps its b-tree pages in memory instead of spilling them.
                 store.conn.pragma_update(None, "cache_size", -65_536)?;
                 store.migrate(upgrading)?;
+                store.writer = true;
             }
             Access::DryRun => {
                 store.check_readable_as_is(identity)?;
@@ -136,6 +140,7 @@ impl Store {
             // Never a file: the write path opens a second connection only on a log that
             // held events before the batch, which this one never does.
             path: ":memory:".into(),
+            writer: false,
         };
         store.migrate(&|_, _| {})?;
         Ok(store)
@@ -164,6 +169,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_owned(),
+            writer: false,
         };
         let identity = store.identify()?;
         if matches!(identity, Identity::Log(v) if v < schema::current_version()) {

@@ -9,8 +9,8 @@ use crate::store::{Store, reference_schemas};
 /// What a damaged file can be repaired with, said with every integrity finding.
 const REPAIR: &str = "if the damage is in the query tables or their indexes, `policylog rebuild` \
                       derives them again (then verify again); otherwise `policylog export` it and \
-                      `policylog ingest` the export into a new log, or go back to a copy kept \
-                      elsewhere";
+                      `policylog ingest` the export into a new log, or go back to a backup \
+                      (`policylog restore BACKUP`)";
 
 /// SQLite's integrity check: a zeroed or garbled page anywhere in the file.
 pub(super) fn integrity(store: &Store, report: &mut VerifyReport) -> Result<()> {

@@ -6,6 +6,7 @@
 //! `scripts/reliability.sh` runs the full sizes against a release build (see
 //! docs/reliability.md for the figures).
 
+mod backup;
 mod concurrency;
 mod crash;
 mod edges;

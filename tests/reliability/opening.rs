@@ -12,6 +12,7 @@ fn readers(dir: &Path) -> Vec<Vec<String>> {
     [
         vec!["verify".to_owned()],
         vec!["head".into()],
+        vec!["backup".into(), out("backup.db")],
         vec!["log".into()],
         vec!["state".into(), "--as-of".into(), "2024".into()],
         vec!["diff".into(), "2019".into(), "2024".into()],
@@ -135,7 +136,7 @@ fn no_command_touches_another_applications_database() {
 
 /// A fixture log taken back to schema 10 as an older policylog wrote it (the views of
 /// schema 3, no day tables).
-fn schema_10_log() -> Test {
+pub(super) fn schema_10_log() -> Test {
     let t = Test::with_fixture();
     let conn = rusqlite::Connection::open(t.db()).expect("open");
     conn.execute_batch(concat!(
