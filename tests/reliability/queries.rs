@@ -84,6 +84,7 @@ fn query_commands(log: &Test) -> Vec<Vec<String>> {
         vec!["verify".into()],
         vec!["verify".into(), "--json".into()],
         vec!["export".into(), "--out".into(), out("export")],
+        vec!["backup".into(), out("backup.db")],
         vec!["state".into(), "--format".into(), "json".into()],
         vec!["state".into(), "--as-of".into(), "2023".into()],
         vec!["diff".into(), "2020".into(), "2024".into()],
