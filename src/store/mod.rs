@@ -2,8 +2,9 @@
 //! and reading events and documents back. All SQL of the crate lives under `store/`.
 //!
 //! `open.rs` opens a log (read-only media too), `schema.rs` migrates it, `events.rs` and
-//! `documents.rs` read what it holds, `batch.rs` is a write transaction extending the
-//! chain (`chain.rs`), and `derived/` keeps the query tables derived from the events.
+//! `documents.rs` read what it holds, `views.rs` says what each SQL view is for, `batch.rs`
+//! is a write transaction extending the chain (`chain.rs`), and `derived/` keeps the query
+//! tables derived from the events.
 
 mod batch;
 mod chain;
@@ -17,6 +18,7 @@ mod identity;
 mod open;
 mod row;
 pub mod schema;
+mod views;
 
 pub use batch::Batch;
 pub use chain::{GENESIS, Link, anchor};
@@ -25,6 +27,9 @@ pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};
 pub use identity::{SchemaObject, reference_schemas};
 pub use open::{Access, no_log};
+pub use views::{
+    COMMON_COLUMNS, Catalogue, Facet, LIST_COLUMNS, VIEW_GUIDES, ViewGuide, view_guide,
+};
 
 use std::path::{Path, PathBuf};
 
