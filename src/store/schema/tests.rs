@@ -524,7 +524,11 @@ fn a_log_of_schema_12_gets_its_list_columns_as_json_arrays() {
         .replace("json_group_array(value)", "group_concat(value, ', ')");
     current
         .connection()
-        .execute_batch(&format!("{schema_12_views}\nPRAGMA user_version = 12;"))
+        .execute_batch(&schema_12_views)
+        .unwrap();
+    current
+        .connection()
+        .pragma_update(None, "user_version", 12)
         .unwrap();
     let references = crate::store::reference_schemas().unwrap();
     assert_eq!(current.schema_objects().unwrap(), references[11]);
