@@ -155,3 +155,31 @@ fn metadata_goes_to_a_file_and_never_writes_the_log() {
     t.cmd().db(&missing).args(["datasette-metadata"]).failure(2);
     assert!(!missing.exists());
 }
+
+/// An instrument's `amends` in the view is the JSON array its status gives, which
+/// `json_each` walks: what amends the old directive, asked in plain SQL.
+#[test]
+fn amends_is_a_json_array_that_json_each_walks() {
+    let t = Test::new();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/instrument-life"
+    );
+    t.run(["ingest", fixture]).success();
+    let conn = t.sqlite();
+    let amends: Vec<String> = names(
+        &conn,
+        "SELECT DISTINCT amends FROM instrument_status WHERE instrument_id = ? AND amends != '[]'",
+        "instrument:directive-2024-1712",
+    );
+    assert_eq!(amends, [r#"["instrument:directive-2011-36-eu"]"#]);
+    let amending = names(
+        &conn,
+        "SELECT DISTINCT instrument_id FROM instrument_status, json_each(amends) WHERE value = ?",
+        "instrument:directive-2011-36-eu",
+    );
+    assert_eq!(amending, ["instrument:directive-2024-1712"]);
+    let (bad, rows) = non_arrays(&conn, "instrument_status", "amends");
+    assert!(rows > 0);
+    assert_eq!(bad, 0, "{bad} of {rows} statuses without an amends array");
+}
