@@ -12,6 +12,7 @@ pub mod canonical;
 pub mod cli;
 pub mod clock;
 pub mod closest;
+pub mod datasette;
 pub mod date;
 pub mod diff;
 pub mod document;

@@ -5,6 +5,7 @@ mod add;
 mod append;
 mod backup;
 mod completions;
+mod datasette_metadata;
 mod diff;
 mod documents;
 mod entities;
@@ -135,6 +136,10 @@ pub enum Command {
     /// Serve the log read-only over HTTP: the JSON API, a stream of appends, a timeline page.
     #[command(long_about = serve::LONG_ABOUT)]
     Serve(serve::Args),
+    /// Write Datasette's metadata for the log: titles, descriptions and facets of the
+    /// views, the internal tables hidden.
+    #[command(long_about = datasette_metadata::LONG_ABOUT)]
+    DatasetteMetadata(datasette_metadata::Args),
 }
 
 /// Runs a parsed command line.
@@ -165,6 +170,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args, verbosity),
         Command::Serve(args) => serve::run(&cli.db, args),
+        Command::DatasetteMetadata(args) => datasette_metadata::run(&cli.db, args, verbosity),
     }
 }
 

@@ -2,9 +2,10 @@
 //! and reading events and documents back. All SQL of the crate lives under `store/`.
 //!
 //! `open.rs` opens a log (read-only media too), `schema.rs` migrates it, `events.rs` and
-//! `documents.rs` read what it holds, `batch.rs` is a write transaction extending the
-//! chain (`chain.rs`), `derived/` keeps the query tables derived from the events, and
-//! `backup.rs` copies the log whole and checkpoints it when a writer closes.
+//! `documents.rs` read what it holds, `views.rs` says what each SQL view is for, `batch.rs`
+//! is a write transaction extending the chain (`chain.rs`), `derived/` keeps the query
+//! tables derived from the events, and `backup.rs` copies the log whole and checkpoints
+//! it when a writer closes.
 
 mod backup;
 mod batch;
@@ -19,6 +20,7 @@ mod identity;
 mod open;
 mod row;
 pub mod schema;
+mod views;
 
 pub use batch::Batch;
 pub use chain::{GENESIS, Link, anchor};
@@ -27,6 +29,9 @@ pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};
 pub use identity::{SchemaObject, reference_schemas};
 pub use open::{Access, no_log};
+pub use views::{
+    COMMON_COLUMNS, Catalogue, Facet, LIST_COLUMNS, VIEW_GUIDES, ViewGuide, view_guide,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -24,7 +24,7 @@ pub enum Upgrade {
     Run(fn(&mut Store) -> Result<()>),
 }
 
-pub const MIGRATIONS: [Migration; 12] = [
+pub const MIGRATIONS: [Migration; 13] = [
     Migration {
         version: 1,
         sql: include_str!("sql/0001_log.sql"),
@@ -89,6 +89,12 @@ pub const MIGRATIONS: [Migration; 12] = [
     Migration {
         version: 12,
         sql: include_str!("sql/0012_document_url.sql"),
+        then: None,
+    },
+    // The views' list columns as JSON arrays: views store nothing, so nothing to fill.
+    Migration {
+        version: 13,
+        sql: include_str!("sql/0013_view_lists.sql"),
         then: None,
     },
 ];

@@ -223,6 +223,7 @@ fn help_shows_each_commands_long_help() {
         ("completions", "mkdir -p"),
         ("ingest", "Re-ingesting appends nothing"),
         ("diff", "word by word"),
+        ("datasette-metadata", "Datasette names a database"),
     ] {
         let long = t.run([command, "--help"]).success();
         assert!(
@@ -235,6 +236,37 @@ fn help_shows_each_commands_long_help() {
             !short.stdout.contains(long_only),
             "{command} -h:\n{}",
             short.stdout
+        );
+    }
+}
+
+/// README's command table names every command `--help` lists: a command added without
+/// its row is a command a reader of the README never learns of.
+#[test]
+fn the_readme_command_table_lists_every_command() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `policylog "))
+        .collect();
+    let help = Test::new().run(["--help"]).success().stdout;
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        // A command's name starts its line; a wrapped description is indented further.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.contains(&"datasette-metadata"), "{help}");
+    for command in commands {
+        let named = format!("`policylog {command}");
+        assert!(
+            rows.iter().any(|r| r.contains(&named)),
+            "README's command table has no row for `policylog {command}`"
         );
     }
 }

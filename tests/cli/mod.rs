@@ -7,6 +7,7 @@ mod append;
 mod attested;
 mod consistency;
 mod curated;
+mod datasette;
 mod diff;
 mod documents;
 mod dry_run;

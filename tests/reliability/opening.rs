@@ -29,6 +29,11 @@ fn readers(dir: &Path) -> Vec<Vec<String>> {
             out("snaps"),
         ],
         vec!["serve".into(), "--addr".into(), "127.0.0.1:0".into()],
+        vec![
+            "datasette-metadata".into(),
+            "--out".into(),
+            out("meta.json"),
+        ],
     ]
     .into()
 }

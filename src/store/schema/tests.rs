@@ -510,6 +510,47 @@ fn a_log_of_schema_11_gains_document_urls_and_keeps_its_record_hashes() {
     assert!(report.ok(), "{:?}", report.findings);
 }
 
+/// A log of schema 12: its views' list columns were comma-joined text. Opened for writing
+/// it comes out with JSON arrays, and nothing else of it changed (schema 13 is those
+/// three views only, each otherwise as schema 12 had it).
+#[test]
+fn a_log_of_schema_12_gets_its_list_columns_as_json_arrays() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = curated_log(&dir.path().join("current.db"));
+    let path = current.path().to_owned();
+    // Schema 13's views written as schema 12 wrote them.
+    let schema_12_views = MIGRATIONS[12]
+        .sql
+        .replace("json_group_array(value)", "group_concat(value, ', ')");
+    current
+        .connection()
+        .execute_batch(&schema_12_views)
+        .unwrap();
+    current
+        .connection()
+        .pragma_update(None, "user_version", 12)
+        .unwrap();
+    let references = crate::store::reference_schemas().unwrap();
+    assert_eq!(current.schema_objects().unwrap(), references[11]);
+    let arrays = |conn: &Connection| {
+        number(
+            conn,
+            "SELECT count(*) FROM calls
+             WHERE CASE WHEN json_valid(issuers) THEN json_type(issuers) END = 'array'",
+        )
+    };
+    let calls = number(current.connection(), "SELECT count(*) FROM calls");
+    assert!(calls > 0);
+    assert!(arrays(current.connection()) < calls);
+    drop(current);
+    let store = Store::open(&path, Access::ReadWrite).unwrap();
+    assert_eq!(version(store.connection()), 13);
+    assert_eq!(store.schema_objects().unwrap(), references[12]);
+    assert_eq!(arrays(store.connection()), calls);
+    let report = crate::verify::verify(&store).unwrap();
+    assert!(report.ok(), "{:?}", report.findings);
+}
+
 #[test]
 fn migrations_are_numbered_one_after_the_other() {
     let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
