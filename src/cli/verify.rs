@@ -15,8 +15,10 @@ pub struct Args {
     snapshots: Option<std::path::PathBuf>,
     /// Also derive the query tables again from the events, in a scratch copy of the log
     /// in the system's temporary folder, and compare them with the log's: finds tampering
-    /// with (or damage to) the tables `state`, `diff` and `history` read. Takes about as
-    /// long as `policylog rebuild` and as much temporary space as the log.
+    /// with (or damage to) the tables `state`, `diff` and `history` read; and run SQLite's
+    /// full integrity check (every index entry against its row; plain verify checks every
+    /// page). Takes about as long as `policylog rebuild` and as much temporary space as
+    /// the log.
     #[arg(long)]
     derived: bool,
     /// Print the report as JSON.
@@ -66,6 +68,7 @@ pub fn run(db: &Path, args: Args, verbosity: super::Verbosity) -> Result<()> {
             "deriving the query tables again from the events",
             verbosity,
         );
+        crate::verify::check_integrity_in_full(&store, &mut report)?;
         let differing = store.derived_tables_differing_from_events(&std::env::temp_dir())?;
         progress.finish();
         derived_checked = Some(crate::store::DERIVED_TABLES);

@@ -428,3 +428,32 @@ fn the_head_anchor_covers_the_documents() {
         .stdout_contains("does not cover the documents")
         .success();
 }
+
+#[test]
+fn verify_derived_runs_the_full_integrity_check_for_an_index_that_disagrees_with_its_rows() {
+    let t = closed_log();
+    // Every page well formed, but the index holds entries for other rows than its
+    // definition selects: only SQLite's full check, index against table, sees it.
+    let conn = Connection::open(t.db()).expect("open");
+    conn.execute_batch(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_master SET sql = replace(sql, 'membership.left', 'membership.joined')
+          WHERE name = 'facts_in_between';
+         PRAGMA writable_schema = OFF;",
+    )
+    .expect("redefine the index behind SQLite's back");
+    drop(conn);
+    let (_, quick) = t.run(["verify", "--json"]).finish();
+    let quick: Value = serde_json::from_str(&quick.stdout).expect("json");
+    let quick = quick["findings"].as_array().expect("findings");
+    assert!(
+        !quick.iter().any(|f| f["check"] == "integrity"),
+        "plain verify's quick check reads pages, not index entries: {quick:#?}"
+    );
+    let full = t.run(["verify", "--derived", "--json"]).failure(1).json();
+    let full = full["findings"].as_array().expect("findings");
+    assert!(
+        named(full, "integrity", "database file", "facts_in_between"),
+        "{full:#?}"
+    );
+}
