@@ -104,8 +104,17 @@ pub fn restore(backup: &Path, db: &Path, force: bool) -> Result<Restored> {
         })?;
         let copy = verified(&opened, backup)?;
         drop(opened);
-        for side in ["-wal", "-shm"] {
-            remove_scratch(&with_suffix(&partial, side));
+        // Closed last, the copy folded its -wal into the one file; a -wal that still
+        // holds frames would be lost with the scratch name.
+        let wal = with_suffix(&partial, "-wal");
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(Error::io(
+                &wal,
+                std::io::Error::other(
+                    "the copy's write-ahead file could not be folded into it; nothing was \
+                     changed, retry the restore",
+                ),
+            ));
         }
         sync_file(&partial)?;
         let copy = Copy {
@@ -140,7 +149,11 @@ pub fn restore(backup: &Path, db: &Path, force: bool) -> Result<Restored> {
             unchanged: false,
         })
     })();
-    remove_scratch(&partial);
+    // The scratch copy and whatever SQLite left beside it (each reader of a file in WAL
+    // mode may leave an empty -wal and -shm).
+    for side in ["", "-wal", "-shm"] {
+        remove_scratch(&with_suffix(&partial, side));
+    }
     done
 }
 

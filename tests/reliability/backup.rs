@@ -201,6 +201,12 @@ fn restore_sets_aside_the_log_with_its_stale_wal_and_keeps_every_commit() {
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}\n{}", out.stdout);
     assert_eq!(head_of(&t, &aside[0]), before);
+    let scratch: Vec<_> = fs::read_dir(&scene)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("restoring"))
+        .collect();
+    assert!(scratch.is_empty(), "scratch files left: {scratch:?}");
 }
 
 #[test]
