@@ -79,29 +79,29 @@ pub fn run(db: &Path, args: Args) -> Result<()> {
                 .collect::<Vec<_>>(),
         ),
         Format::Table => {
-            let width = entities
-                .iter()
-                .map(|e| e.id.chars().count())
-                .max()
-                .unwrap_or(2)
-                .max(2);
-            let mut t = format!(
-                "{:<width$}  {:<12} {:<10} NAME (ALIASES)\n",
-                "ID", "TYPE", "ACRONYM"
+            // The name and aliases are free text after the columns, wrapped under their
+            // start (or below a row whose id leaves them no room), so that no line is
+            // wider than the terminal.
+            let mut table = crate::render::layout::Table::new(0);
+            table.row(
+                ["ID", "TYPE", "ACRONYM"].map(String::from).to_vec(),
+                "NAME (ALIASES)",
             );
             for e in &entities {
-                t.push_str(&format!(
-                    "{:<width$}  {:<12} {:<10} {}",
-                    e.id,
-                    e.entity_type,
-                    e.acronym.as_deref().unwrap_or("-"),
-                    e.name
-                ));
+                let mut name = e.name.clone();
                 if !e.aliases.is_empty() {
-                    t.push_str(&format!(" ({})", e.aliases.join("; ")));
+                    name.push_str(&format!(" ({})", e.aliases.join("; ")));
                 }
-                t.push('\n');
+                table.row(
+                    vec![
+                        e.id.clone(),
+                        e.entity_type.to_string(),
+                        e.acronym.clone().unwrap_or_else(|| "-".to_owned()),
+                    ],
+                    name,
+                );
             }
+            let mut t = table.render(crate::terminal::width());
             if entities.is_empty() {
                 t.push_str(match &args.text {
                     Some(_) => "no entity matches; `policylog entities` lists them all\n",

@@ -1,5 +1,5 @@
 //! Text output fits the terminal (issue 23): no line of `state`, `log`, `documents`,
-//! `diff` or `history` is wider than `COLUMNS` (80 off a terminal), columns line up by
+//! `diff`, `history` or `entities` is wider than `COLUMNS` (80 off a terminal), columns line up by
 //! display width with a CJK-named member among them, and figures are grouped in text
 //! while JSON keeps the raw number.
 
@@ -95,6 +95,7 @@ fn no_text_line_is_wider_than_columns() {
             vec!["documents"],
             vec!["diff", "2018", "2024"],
             vec!["history", "org:cjk-centre"],
+            vec!["entities"],
         ] {
             let out = t
                 .run(args.clone())
