@@ -25,6 +25,16 @@ fn append(t: &Test, id: &str) {
     t.run(["append", "--json", &append_line(id)]).success();
 }
 
+/// The names of the files in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("list the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// `head` of the log at `db`: "SEQ HASH ANCHOR".
 fn head_of(t: &Test, db: &Path) -> String {
     t.cmd()
@@ -107,9 +117,8 @@ fn backup_is_consistent_and_verified_while_others_append() {
         .stdout_contains("verified")
         .success();
     assert_eq!(head_of(&t, &last), head_of(&t, t.db()));
-    let leftovers: Vec<_> = fs::read_dir(t.dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let leftovers: Vec<_> = names_in(t.dir())
+        .into_iter()
         .filter(|n| n.contains("partial"))
         .collect();
     assert!(leftovers.is_empty(), "scratch files left: {leftovers:?}");
@@ -194,16 +203,15 @@ fn restore_sets_aside_the_log_with_its_stale_wal_and_keeps_every_commit() {
     t.cmd().db(&db).args(["verify"]).success();
     assert!(head_of(&t, &db).starts_with("14 "));
     // What was there is kept whole, its -wal with it: it still opens with the commit.
-    let aside: Vec<_> = fs::read_dir(&scene)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with("Z"))
+    let aside: Vec<_> = names_in(&scene)
+        .into_iter()
+        .filter(|n| n.ends_with('Z'))
+        .map(|n| scene.join(n))
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}\n{}", out.stdout);
     assert_eq!(head_of(&t, &aside[0]), before);
-    let scratch: Vec<_> = fs::read_dir(&scene)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let scratch: Vec<_> = names_in(&scene)
+        .into_iter()
         .filter(|n| n.contains("restoring"))
         .collect();
     assert!(scratch.is_empty(), "scratch files left: {scratch:?}");
@@ -227,14 +235,7 @@ fn restore_replaces_a_damaged_log_and_refuses_a_copy_that_does_not_verify() {
     )
     .unwrap();
     drop(conn);
-    let listing = || {
-        let mut names: Vec<_> = fs::read_dir(t.dir())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
+    let listing = || names_in(t.dir());
     let files_before = listing();
     let log_before = file_hash(t.db());
     let out = t.run(["restore", "bad.db"]).failure(1);
