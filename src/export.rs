@@ -155,7 +155,8 @@ impl Plan {
     }
 }
 
-/// The log file and the files SQLite keeps beside it: no export may write over them.
+/// The log file and the files SQLite keeps beside it: no export (events, Popolo,
+/// Datasette metadata) may write over them.
 pub struct LogFiles {
     paths: Vec<PathBuf>,
     identity: Option<(u64, u64)>,
@@ -183,7 +184,7 @@ impl LogFiles {
         let same_file = self.identity.is_some() && identity(target) == self.identity;
         if same_file || self.paths.contains(&resolved) {
             return Err(Error::Usage(format!(
-                "{what} would be written to {}, which is the log {} or its own file; export wrote nothing: export into another folder (--out)",
+                "{what} would be written to {}, which is the log {} or its own file; policylog wrote nothing: give another path (--out)",
                 target.display(),
                 self.paths[0].display()
             )));

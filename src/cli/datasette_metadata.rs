@@ -46,7 +46,9 @@ pub fn run(db: &Path, args: Args, verbosity: Verbosity) -> Result<()> {
     let Some(file) = args.out else {
         return super::out_json(&metadata);
     };
-    refuse_log_file(db, &file)?;
+    // `--out` naming the log (however spelt) or a file SQLite keeps beside it would
+    // destroy the log.
+    crate::export::LogFiles::of(db).refuse_overwrite(&file, "the metadata")?;
     let text = format!(
         "{}\n",
         serde_json::to_string_pretty(&metadata).expect("JSON serialises")
@@ -75,26 +77,4 @@ fn stem(db: &Path) -> Result<String> {
                 db.display()
             ))
         })
-}
-
-/// `--out` naming the log or a file SQLite keeps beside it would destroy the log.
-fn refuse_log_file(db: &Path, out: &Path) -> Result<()> {
-    let (Ok(db), Ok(target)) = (std::fs::canonicalize(db), std::fs::canonicalize(out)) else {
-        // `--out` that does not exist yet is no file of the log's.
-        return Ok(());
-    };
-    let mut names = vec![db.clone()];
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut name = db.as_os_str().to_owned();
-        name.push(suffix);
-        names.push(PathBuf::from(name));
-    }
-    if names.contains(&target) {
-        return Err(Error::Usage(format!(
-            "--out {}: that is the log or one of its own files; nothing was written: give \
-             another file, e.g. --out meta.json",
-            out.display()
-        )));
-    }
-    Ok(())
 }

@@ -144,10 +144,16 @@ fn metadata_goes_to_a_file_and_never_writes_the_log() {
         .arg(t.db())
         .failure(2);
     assert!(
-        refused.stderr.contains("nothing was written"),
+        refused.stderr.contains("wrote nothing"),
         "{}",
         refused.stderr
     );
+    assert_eq!(std::fs::read(t.db()).unwrap(), before);
+    // Nor through a hard link of the log (the check export uses).
+    std::fs::hard_link(t.db(), t.path("linked.db")).unwrap();
+    t.run(["datasette-metadata", "--out", "linked.db"])
+        .stderr_contains("wrote nothing")
+        .failure(2);
     assert_eq!(std::fs::read(t.db()).unwrap(), before);
 
     // No log: said so, and no file created.
