@@ -26,6 +26,9 @@ pub struct Copy {
 /// Nothing takes the name `dest` unless the copy verified and its head is one of the
 /// log's events; the file is on disk (synced) when this returns.
 pub fn backup(store: &Store, dest: &Path) -> Result<Copy> {
+    // Not the name of a file SQLite keeps beside the log (its -wal, absent between
+    // writers): the log would read the copy as its write-ahead file.
+    crate::export::LogFiles::of(store.path()).refuse_overwrite(dest, "the backup")?;
     if dest.symlink_metadata().is_ok() {
         return Err(Error::Usage(format!(
             "{}: exists; `backup` never writes over a file: give a new name, or move that \

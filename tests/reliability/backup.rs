@@ -137,6 +137,12 @@ fn backup_never_writes_over_a_file() {
     std::os::unix::fs::symlink(t.path("elsewhere.db"), t.path("link.db")).unwrap();
     t.refuse(t.run(["backup", "link.db"]));
     assert!(!t.path("elsewhere.db").exists());
+    for beside_the_log in ["policylog.db-wal", "policylog.db-journal"] {
+        let _ = fs::remove_file(t.path(beside_the_log));
+        // (The readers `refuse` runs to compare the log leave an empty -wal of their own.)
+        let out = t.refuse(t.run(["backup", beside_the_log]));
+        assert!(out.stderr.contains("its own file"), "{}", out.stderr);
+    }
     let out = t.refuse(t.run(["backup", "no-such-folder/b.db"]));
     assert!(
         out.stderr.contains("mkdir -p no-such-folder"),
