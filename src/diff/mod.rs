@@ -2,8 +2,10 @@
 //! the fixed order of MODEL.md §6. A revised commitment carries its items as a line diff,
 //! and each changed item as a word diff (`text.rs`).
 
+mod shown;
 mod text;
 
+pub use shown::Shown;
 pub use text::{ItemChange, Segment, diff_items};
 
 use std::collections::{BTreeMap, HashMap};
@@ -54,8 +56,8 @@ pub struct Change {
     pub what: &'static str,
     /// The thing that changed (entity ids joined by ` / `).
     pub subject: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    pub before: Option<Shown>,
+    pub after: Option<Shown>,
     pub evidence: Vec<String>,
     /// For a revised commitment: its items, line by line.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -68,22 +70,24 @@ impl Diff {
     }
 }
 
-/// Adds the terms served and memberships held entirely between the two days (`within`):
+/// The terms served and memberships held entirely between the two days (`within`):
 /// neither day's state shows them, but a historian asking what changed expects them.
-pub fn add_in_between(
-    d: &mut Diff,
+/// Each with its section, in the order of `within`; a second source of the same term is
+/// cited by its first change. Taken before the landscapes are compared (and consumed).
+pub fn in_between(
     within: &[crate::event::Envelope],
     a: &Landscape,
     b: &Landscape,
-) {
+) -> Vec<(Section, Change)> {
     use crate::event::Event;
     let shown = |l: &Landscape, group: &str, f: &dyn Fn(&crate::projection::Group) -> bool| {
         l.groups.get(group).is_some_and(f)
     };
-    // Each term added, by (subject, valid): where its change is (none when `only` left
-    // its section out), so that a second source is cited without searching the changes.
-    let mut seen: std::collections::HashMap<(String, String), Option<(usize, usize)>> =
-        std::collections::HashMap::new();
+    let mut added: Vec<(Section, Change)> = Vec::new();
+    // Each term added, by the hash of (subject, valid): the changes it may be, with their
+    // terms (equal hashes are told apart by both), so that a second source is cited
+    // without searching the changes or keeping a second copy of every subject.
+    let mut seen: HashMap<u64, Vec<(usize, &str)>> = HashMap::new();
     for fact in within {
         let (section, subject, value, what) = match &fact.event {
             Event::RoleAssigned(r) => {
@@ -126,49 +130,57 @@ pub fn add_in_between(
             }
             _ => continue,
         };
-        let term = (subject.clone(), fact.valid.as_str().to_owned());
-        if let Some(added) = seen.get(&term) {
+        let valid = fact.valid.as_str();
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            (subject.as_str(), valid).hash(&mut h);
+            h.finish()
+        };
+        let candidates = seen.entry(hash).or_default();
+        let same = candidates
+            .iter()
+            .find(|(i, term)| *term == valid && added[*i].1.subject == subject);
+        if let Some(&(i, _)) = same {
             // Another source for the same term: cite it too.
-            if let Some((i, j)) = *added {
-                d.sections[i].changes[j].evidence.push(fact.id.clone());
-            }
+            added[i].1.evidence.push(fact.id.clone());
             continue;
         }
-        let at = d
-            .sections
-            .iter()
-            .position(|s| s.section == section)
-            .map(|i| {
-                d.sections[i].changes.push(Change {
-                    change: "added",
-                    what,
-                    subject,
-                    before: None,
-                    after: Some(value),
-                    evidence: vec![fact.id.clone()],
-                    items: vec![],
-                });
-                (i, d.sections[i].changes.len() - 1)
-            });
-        seen.insert(term, at);
+        candidates.push((added.len(), valid));
+        added.push((
+            section,
+            Change {
+                change: "added",
+                what,
+                subject,
+                before: None,
+                after: Some(Shown::from_value(&value)),
+                evidence: vec![fact.id.clone()],
+                items: vec![],
+            },
+        ));
+    }
+    added
+}
+
+/// Adds the changes of `in_between` to their sections, after the changes the two days
+/// show; those of a section `only` left out are dropped.
+pub fn add_in_between(d: &mut Diff, added: Vec<(Section, Change)>) {
+    for (section, change) in added {
+        if let Some(s) = d.sections.iter_mut().find(|s| s.section == section) {
+            s.changes.push(change);
+        }
     }
 }
 
 /// Compares a fold at two days; `only` keeps one section.
 pub fn diff(fold: &Fold, from: Day, to: Day, only: Option<Section>) -> Diff {
-    compare_landscapes(&fold.at(from), &fold.at(to), only)
+    compare_landscapes(fold.at(from), fold.at(to), only)
 }
 
-/// Compares two landscapes section by section; `only` keeps one section.
-pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -> Diff {
-    let sections: Vec<SectionChanges> = Section::COMPARED
-        .into_iter()
-        .filter(|section| only.is_none_or(|o| o == *section))
-        .map(|section| SectionChanges {
-            section,
-            changes: changes(section, a, b),
-        })
-        .collect();
+/// Compares two landscapes section by section; `only` keeps one section. Each section's
+/// entries are let go once compared: a diff of decades holds most of the landscape twice.
+pub fn compare_landscapes(mut a: Landscape, mut b: Landscape, only: Option<Section>) -> Diff {
     // The later day's names over the earlier's.
     let names = a
         .entities
@@ -181,13 +193,45 @@ pub fn compare_landscapes(a: &Landscape, b: &Landscape, only: Option<Section>) -
             )
         })
         .collect();
+    let mut sections = Vec::new();
+    for section in Section::COMPARED {
+        if only.is_none_or(|o| o == section) {
+            sections.push(SectionChanges {
+                section,
+                changes: changes(section, &a, &b),
+            });
+        }
+        release(section, &mut a);
+        release(section, &mut b);
+    }
     Diff {
-        from: a.as_of.clone(),
-        to: b.as_of.clone(),
+        from: a.as_of,
+        to: b.as_of,
         known_at: a.known_at,
-        log_head: b.log_head.clone(),
+        log_head: b.log_head,
         sections,
         names,
+    }
+}
+
+/// Lets go of what a landscape shows in a section once it is compared.
+fn release(section: Section, land: &mut Landscape) {
+    match section {
+        Section::Members => land
+            .groups
+            .values_mut()
+            .for_each(|g| g.members = Vec::new()),
+        Section::Roles => land.groups.values_mut().for_each(|g| {
+            g.roles = Vec::new();
+            g.endorsed = Vec::new();
+        }),
+        Section::Calls => land.calls = Vec::new(),
+        Section::Commitments => land.commitments = Vec::new(),
+        Section::Instruments => land.instruments = Vec::new(),
+        Section::Statistics => land.statistics = Vec::new(),
+        Section::Meetings => land.meetings = Vec::new(),
+        Section::Publications => land.publications = Vec::new(),
+        Section::Representatives => {}
     }
 }
 
@@ -197,7 +241,7 @@ fn changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change> {
         if c.change == "added"
             && c.after
                 .as_ref()
-                .is_some_and(|v| v.get("attested").is_some())
+                .is_some_and(|v| v.value().get("attested").is_some())
         {
             c.what = first_attested(section, c.what);
         }
@@ -235,13 +279,13 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
             keyed(a, |l| {
                 l.calls
                     .iter()
-                    .map(|c| (c.call.clone(), to_value(c), c.evidence.clone()))
+                    .map(|c| (c.call.clone(), Shown::of(c), c.evidence.clone()))
                     .collect()
             }),
             keyed(b, |l| {
                 l.calls
                     .iter()
-                    .map(|c| (c.call.clone(), to_value(c), c.evidence.clone()))
+                    .map(|c| (c.call.clone(), Shown::of(c), c.evidence.clone()))
                     .collect()
             }),
             ("issued", "no longer stands", "changed"),
@@ -269,13 +313,13 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
             keyed(a, |l| {
                 l.instruments
                     .iter()
-                    .map(|i| (i.instrument.clone(), to_value(i), i.evidence.clone()))
+                    .map(|i| (i.instrument.clone(), Shown::of(i), i.evidence.clone()))
                     .collect()
             }),
             keyed(b, |l| {
                 l.instruments
                     .iter()
-                    .map(|i| (i.instrument.clone(), to_value(i), i.evidence.clone()))
+                    .map(|i| (i.instrument.clone(), Shown::of(i), i.evidence.clone()))
                     .collect()
             }),
             ("status reported", "no longer reported", "status changed"),
@@ -284,13 +328,13 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
             keyed(a, |l| {
                 l.statistics
                     .iter()
-                    .map(|s| (s.indicator.clone(), to_value(s), s.evidence.clone()))
+                    .map(|s| (s.indicator.clone(), Shown::of(s), s.evidence.clone()))
                     .collect()
             }),
             keyed(b, |l| {
                 l.statistics
                     .iter()
-                    .map(|s| (s.indicator.clone(), to_value(s), s.evidence.clone()))
+                    .map(|s| (s.indicator.clone(), Shown::of(s), s.evidence.clone()))
                     .collect()
             }),
             ("reported", "no longer reported", "updated"),
@@ -299,13 +343,13 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
             keyed(a, |l| {
                 l.meetings
                     .iter()
-                    .map(|m| (m.meeting.clone(), to_value(m), m.evidence.clone()))
+                    .map(|m| (m.meeting.clone(), Shown::of(m), m.evidence.clone()))
                     .collect()
             }),
             keyed(b, |l| {
                 l.meetings
                     .iter()
-                    .map(|m| (m.meeting.clone(), to_value(m), m.evidence.clone()))
+                    .map(|m| (m.meeting.clone(), Shown::of(m), m.evidence.clone()))
                     .collect()
             }),
             ("held", "no longer recorded", "changed"),
@@ -314,13 +358,13 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
             keyed(a, |l| {
                 l.publications
                     .iter()
-                    .map(|p| (p.publication.clone(), to_value(p), p.evidence.clone()))
+                    .map(|p| (p.publication.clone(), Shown::of(p), p.evidence.clone()))
                     .collect()
             }),
             keyed(b, |l| {
                 l.publications
                     .iter()
-                    .map(|p| (p.publication.clone(), to_value(p), p.evidence.clone()))
+                    .map(|p| (p.publication.clone(), Shown::of(p), p.evidence.clone()))
                     .collect()
             }),
             ("released", "no longer recorded", "changed"),
@@ -330,11 +374,11 @@ fn section_changes(section: Section, a: &Landscape, b: &Landscape) -> Vec<Change
     }
 }
 
-type Entries = BTreeMap<String, (Value, Vec<String>)>;
+type Entries = BTreeMap<String, (Shown, Vec<String>)>;
 
 fn keyed(
     land: &Landscape,
-    entries: impl Fn(&Landscape) -> Vec<(String, Value, Vec<String>)>,
+    entries: impl Fn(&Landscape) -> Vec<(String, Shown, Vec<String>)>,
 ) -> Entries {
     entries(land)
         .into_iter()
@@ -342,14 +386,14 @@ fn keyed(
         .collect()
 }
 
-fn members(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+fn members(l: &Landscape) -> Vec<(String, Shown, Vec<String>)> {
     l.groups
         .iter()
         .flat_map(|(g, group)| {
             group.members.iter().map(move |m| {
                 (
                     format!("{g} / {}", m.member),
-                    to_value(m),
+                    Shown::of(m),
                     m.evidence.clone(),
                 )
             })
@@ -357,14 +401,14 @@ fn members(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
         .collect()
 }
 
-fn roles(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+fn roles(l: &Landscape) -> Vec<(String, Shown, Vec<String>)> {
     l.groups
         .iter()
         .flat_map(|(g, group)| {
             group.roles.iter().map(move |r| {
                 (
                     format!("{g} / {} / {}", r.role, r.holder),
-                    to_value(r),
+                    Shown::of(r),
                     r.evidence.clone(),
                 )
             })
@@ -372,14 +416,14 @@ fn roles(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
         .collect()
 }
 
-fn endorsed(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+fn endorsed(l: &Landscape) -> Vec<(String, Shown, Vec<String>)> {
     l.groups
         .iter()
         .flat_map(|(g, group)| {
             group.endorsed.iter().map(move |e| {
                 (
                     format!("{g} / {} / {} / {}", e.role, e.holder, e.term),
-                    to_value(e),
+                    Shown::of(e),
                     e.evidence.clone(),
                 )
             })
@@ -387,10 +431,10 @@ fn endorsed(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
         .collect()
 }
 
-fn commitments(l: &Landscape) -> Vec<(String, Value, Vec<String>)> {
+fn commitments(l: &Landscape) -> Vec<(String, Shown, Vec<String>)> {
     l.commitments
         .iter()
-        .map(|c| (c.commitment.clone(), to_value(c), c.evidence.clone()))
+        .map(|c| (c.commitment.clone(), Shown::of(c), c.evidence.clone()))
         .collect()
 }
 
@@ -432,6 +476,11 @@ fn differ(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// `differ`, read from the texts only when they are not the same.
+fn differ_shown(a: &Shown, b: &Shown) -> bool {
+    !a.same_text(b) && differ(&a.value(), &b.value())
+}
+
 /// How a historian names an entry that appears, when it rests on attestations only:
 /// it was first attested, not begun.
 fn first_attested(section: Section, what: &'static str) -> &'static str {
@@ -461,7 +510,7 @@ fn compare(
                 evidence,
                 items: vec![],
             }),
-            Some((before, _)) if differ(&before, &after) => changes.push(Change {
+            Some((before, _)) if differ_shown(&before, &after) => changes.push(Change {
                 change: "changed",
                 what: words.2,
                 subject: key,
@@ -487,6 +536,5 @@ fn compare(
     changes
 }
 
-fn to_value<T: Serialize>(entry: &T) -> Value {
-    serde_json::to_value(entry).unwrap_or(Value::Null)
-}
+#[cfg(test)]
+mod tests;

@@ -378,7 +378,7 @@ fn an_attested_publication_claims_nothing_before_its_date_and_is_certain_after_i
 fn a_diff_says_first_attested_and_an_attested_continuation_does_not_end_or_change() {
     let fold = given(&[coordinator(1, "2020-12"), coordinator(2, "2023-07-18")]);
     let changes = |from: &str, to: &str| {
-        let d = compare_landscapes(&fold.at(day(from)), &fold.at(day(to)), Some(Section::Roles));
+        let d = compare_landscapes(fold.at(day(from)), fold.at(day(to)), Some(Section::Roles));
         d.sections[0]
             .changes
             .iter()
@@ -449,7 +449,11 @@ fn a_term_endorsed_before_it_begins_is_listed_apart_until_it_begins() {
     let icat = &during.groups["org:icat"];
     assert!(icat.endorsed.is_empty());
     assert_eq!(icat.roles[0].decided.as_deref(), Some("2021-11-15"));
-    let d = compare_landscapes(&fold.at(day("2021-11-01")), &between, Some(Section::Roles));
+    let d = compare_landscapes(
+        fold.at(day("2021-11-01")),
+        between.clone(),
+        Some(Section::Roles),
+    );
     assert_eq!(d.sections[0].changes[0].what, "endorsed as");
     // A holder endorsed for the next term while serving this one shows both.
     let serving = fact(

@@ -8,7 +8,7 @@ use super::knowledge::is_materialised;
 use super::state::{Assembly, name_entities};
 use super::{Knowledge, replay, state_at};
 use crate::date::Day;
-use crate::diff::{Diff, add_in_between, compare_landscapes};
+use crate::diff::{Diff, add_in_between, compare_landscapes, in_between};
 use crate::error::Result;
 use crate::event::Envelope;
 use crate::event::Event;
@@ -37,8 +37,25 @@ fn diff_read(
 ) -> Result<Diff> {
     let mut within = facts_within(store, knowledge, from, to)?;
     let (a, b) = states_for_diff(store, from, to, knowledge, &mut within)?;
-    let mut d = compare_landscapes(&a, &b, only);
-    add_in_between(&mut d, &within.facts, &a, &b);
+    // What is needed of the two landscapes besides their comparison, taken first: the
+    // comparison consumes them, section by section.
+    let added = in_between(&within.facts, &a, &b);
+    drop(within);
+    // What no entity names but an entry of either day titles (a meeting a statistic is
+    // about): its title, the later day's first.
+    let titles: Vec<(String, String)> = [&b, &a]
+        .into_iter()
+        .flat_map(|land| {
+            land.meetings
+                .iter()
+                .map(|m| (&m.meeting, &m.title))
+                .chain(land.calls.iter().map(|c| (&c.call, &c.title)))
+                .chain(land.publications.iter().map(|p| (&p.publication, &p.title)))
+        })
+        .map(|(id, title)| (id.clone(), title.clone()))
+        .collect();
+    let mut d = compare_landscapes(a, b, only);
+    add_in_between(&mut d, added);
     // Every entity named as the later day calls it (a rename between the two days shows
     // under the new name), whichever day's entries mention it.
     let mut ids: Vec<String> = d
@@ -60,24 +77,15 @@ fn diff_read(
     for n in store.entity_names_on(&ids, day_number(to))? {
         d.names.insert(n.id, n.acronym.unwrap_or(n.name));
     }
-    // What no entity names but an entry of either day titles (a meeting a statistic is
-    // about): its title, the later day's first.
-    for land in [&b, &a] {
-        let titled = land
-            .meetings
-            .iter()
-            .map(|m| (&m.meeting, &m.title))
-            .chain(land.calls.iter().map(|c| (&c.call, &c.title)))
-            .chain(land.publications.iter().map(|p| (&p.publication, &p.title)));
-        for (id, title) in titled {
-            d.names.entry(id.clone()).or_insert_with(|| title.clone());
-        }
+    for (id, title) in titles {
+        d.names.entry(id).or_insert(title);
     }
     d.known_at = knowledge.known_at;
     Ok(d)
 }
 
-/// The landscapes on `from` and on `to`, for comparing them: whole, or with the head's
+/// The landscapes on `from` and on `to`, for comparing them (from the stored periods,
+/// without the quotes and sources they cite: a diff names its evidence by event id): whole, or with the head's
 /// knowledge only the entries of the keys that change between the two days (the others
 /// are the same on both and compare equal) and of the keys the `within` facts belong to.
 /// Read from the materialised tables, `within` gets the facts of its keys that show on
@@ -98,7 +106,10 @@ pub fn states_for_diff(
     let (a, b) = (day_number(from), day_number(to));
     // A changing period shows on exactly one of the two days; the unchanged keys' entries
     // (below) show on both. `Landscape::finish` puts each day's entries in order.
-    let (mut on_a, mut on_b) = (Assembly::new(from, None), Assembly::new(to, None));
+    let (mut on_a, mut on_b) = (
+        Assembly::without_evidence(from),
+        Assembly::without_evidence(to),
+    );
     let mut changed: HashSet<i64> = HashSet::new();
     let mut held: HashSet<i64> = HashSet::new();
     store.each_entry_changing(a, b, |e| {

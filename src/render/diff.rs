@@ -5,7 +5,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::{Style, flat};
-use crate::diff::{Change, Diff, ItemChange};
+use crate::diff::{Change, Diff, ItemChange, Shown};
 
 fn name(diff: &Diff, id: &str) -> String {
     diff.names.get(id).cloned().unwrap_or_else(|| id.to_owned())
@@ -89,8 +89,14 @@ fn value_words(diff: &Diff, v: Option<&Value>) -> String {
 
 /// What a change changed, field by field: "certainty attested → stated; term 2019 →
 /// 2019/2021". `shown` are the fields the line says already; evidence is listed below it.
-fn what_changed(diff: &Diff, c: &Change, shown: &[&str]) -> String {
-    let (Some(Value::Object(before)), Some(Value::Object(after))) = (&c.before, &c.after) else {
+/// A change's entries before and after, read back from their texts to be described.
+struct Values {
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+fn what_changed(diff: &Diff, v: &Values, shown: &[&str]) -> String {
+    let (Some(Value::Object(before)), Some(Value::Object(after))) = (&v.before, &v.after) else {
         return String::new();
     };
     let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
@@ -119,7 +125,11 @@ fn what_changed(diff: &Diff, c: &Change, shown: &[&str]) -> String {
 /// One line saying what changed, in words; a change of an entry that stays says which
 /// of its fields changed and from what.
 pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
-    let line = describe_entry(diff, section, c);
+    let v = Values {
+        before: c.before.as_ref().map(Shown::value),
+        after: c.after.as_ref().map(Shown::value),
+    };
+    let line = describe_entry(diff, section, c, &v);
     if c.change != "changed" {
         return line;
     }
@@ -130,17 +140,17 @@ pub fn describe(diff: &Diff, section: &str, c: &Change) -> String {
         "commitments" => &["items"],
         _ => &[],
     };
-    match what_changed(diff, c, shown) {
+    match what_changed(diff, &v, shown) {
         changed if changed.is_empty() => line,
         changed => format!("{line}: {changed}"),
     }
 }
 
-fn describe_entry(diff: &Diff, section: &str, c: &Change) -> String {
-    let entry = if c.after.is_some() {
-        &c.after
+fn describe_entry(diff: &Diff, section: &str, c: &Change, v: &Values) -> String {
+    let entry = if v.after.is_some() {
+        &v.after
     } else {
-        &c.before
+        &v.before
     };
     let get = |k: &str| text_of(field(entry, k));
     let parts: Vec<&str> = c.subject.split(" / ").collect();
@@ -205,11 +215,11 @@ fn describe_entry(diff: &Diff, section: &str, c: &Change) -> String {
             name(diff, &get("owner")),
             since(entry, "since", "since ")
         ),
-        "instruments" => match (&c.before, &c.after) {
+        "instruments" => match (&v.before, &v.after) {
             (Some(_), Some(_)) => format!(
                 "{}: {} → {} ({}){}",
                 name(diff, &c.subject),
-                text_of(field(&c.before, "status")),
+                text_of(field(&v.before, "status")),
                 get("status"),
                 since(entry, "since", "since "),
                 instrument_details(diff, entry)
@@ -239,13 +249,13 @@ fn describe_entry(diff: &Diff, section: &str, c: &Change) -> String {
                     text_of(field(v, "period"))
                 )
             };
-            match (&c.before, &c.after) {
+            match (&v.before, &v.after) {
                 (Some(_), Some(_)) => format!(
                     "{} {}: {} → {}",
                     c.what,
                     get("label"),
-                    figure(&c.before),
-                    figure(&c.after)
+                    figure(&v.before),
+                    figure(&v.after)
                 ),
                 _ => format!("{} {}: {}", c.what, get("label"), figure(entry)),
             }

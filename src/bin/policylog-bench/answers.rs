@@ -256,7 +256,7 @@ fn same_diff(
             on_b.push(entry);
         }
     }
-    let expected = compare_landscapes(&assembled(&like, on_a), &assembled(&like, on_b), None);
+    let expected = compare_landscapes(assembled(&like, on_a), assembled(&like, on_b), None);
     let json = |c: &policylog::diff::Change| serde_json::to_string(c).expect("a change");
     let mut reported: BTreeMap<String, (Section, &'static str, usize)> = BTreeMap::new();
     for s in &fast.sections {
