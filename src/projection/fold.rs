@@ -3,6 +3,7 @@
 //! no validation, which happened before the events were stored.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::entry::entry_at;
 use super::names::{Naming, naming};
@@ -191,9 +192,9 @@ impl Fold {
                 land.evidence.insert(
                     fact.id.clone(),
                     Evidence {
-                        kind: fact.event.kind().to_owned(),
+                        kind: fact.event.kind().into(),
                         valid: fact.valid.as_str().to_owned(),
-                        source: fact.source.clone(),
+                        source: fact.source.as_deref().map(Arc::from),
                         quote: fact.quote.clone(),
                     },
                 );

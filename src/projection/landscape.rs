@@ -1,7 +1,9 @@
 //! The landscape as of a day: what the fold shows (`Fold::at`), entry by entry. Its JSON form is a contract
 //! (docs/json-contract.md): add fields, never rename or remove them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -249,11 +251,13 @@ pub struct Claim {
     pub value: Value,
 }
 
+/// The kind is one of `Event::KINDS` and a source is one of a few documents: held once,
+/// not copied into each of the hundreds of thousands of events a large landscape cites.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     pub valid: String,
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
     pub quote: Option<String>,
 }
 

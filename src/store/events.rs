@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
@@ -117,16 +118,27 @@ impl Store {
             ))
         })?;
         let mut evidence = BTreeMap::new();
+        let mut sources: HashMap<String, Arc<str>> = HashMap::new();
         for row in rows {
-            let (id, mut kind, version, mut valid, source, quote, payload) = row?;
+            let (id, kind, version, mut valid, source, quote, payload) = row?;
+            let mut kind: Cow<'static, str> = match Event::KINDS.iter().find(|k| **k == kind) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(kind),
+            };
             if let Some(payload) = payload
                 && let Ok(Event::EventCorrected(c)) = upcast::decode(&kind, version, &payload)
             {
-                kind = c.replacement.event.kind().to_owned();
+                kind = Cow::Borrowed(c.replacement.event.kind());
                 if ValidTime::parse(&c.replacement.valid).is_ok() {
                     valid = c.replacement.valid.clone();
                 }
             }
+            let source = source.map(|s| {
+                sources
+                    .entry(s)
+                    .or_insert_with_key(|s| s.as_str().into())
+                    .clone()
+            });
             evidence.insert(
                 id,
                 Evidence {
