@@ -451,7 +451,7 @@ fn a_term_endorsed_before_it_begins_is_listed_apart_until_it_begins() {
     assert_eq!(icat.roles[0].decided.as_deref(), Some("2021-11-15"));
     let d = compare_landscapes(
         fold.at(day("2021-11-01")),
-        between.clone(),
+        between,
         Some(Section::Roles),
     );
     assert_eq!(d.sections[0].changes[0].what, "endorsed as");
