@@ -4,19 +4,9 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::date::{ValidTime, parse_day};
-use crate::event::{Envelope, upcast};
-
-fn fact(seq: i64, valid: &str, kind: &str, payload: Value) -> Envelope {
-    Envelope {
-        seq,
-        id: format!("e{seq}"),
-        valid: ValidTime::parse(valid).unwrap(),
-        event: upcast::from_value(kind, 2, payload).unwrap(),
-        source: Some("s".into()),
-        quote: Some("q".into()),
-    }
-}
+use crate::date::parse_day;
+use crate::event::Envelope;
+use crate::projection::decision_0006::fact;
 
 fn co_chair(seq: i64, valid: &str, holder: &str) -> Envelope {
     let payload = json!({"group": "org:icat", "holder": holder, "role": "co-chair"});

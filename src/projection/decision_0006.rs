@@ -12,7 +12,8 @@ use crate::date::{Certainty, Day, ValidTime, parse_day};
 use crate::diff::compare_landscapes;
 use crate::event::{Envelope, upcast};
 
-fn fact(seq: i64, valid: &str, kind: &str, payload: Value) -> Envelope {
+/// A fact of the given kind, cited as `e{seq}` from source `s`: also the diff's tests' fixture.
+pub(crate) fn fact(seq: i64, valid: &str, kind: &str, payload: Value) -> Envelope {
     Envelope {
         seq,
         id: format!("e{seq}"),
@@ -449,11 +450,7 @@ fn a_term_endorsed_before_it_begins_is_listed_apart_until_it_begins() {
     let icat = &during.groups["org:icat"];
     assert!(icat.endorsed.is_empty());
     assert_eq!(icat.roles[0].decided.as_deref(), Some("2021-11-15"));
-    let d = compare_landscapes(
-        fold.at(day("2021-11-01")),
-        between,
-        Some(Section::Roles),
-    );
+    let d = compare_landscapes(fold.at(day("2021-11-01")), between, Some(Section::Roles));
     assert_eq!(d.sections[0].changes[0].what, "endorsed as");
     // A holder endorsed for the next term while serving this one shows both.
     let serving = fact(

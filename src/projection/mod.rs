@@ -19,6 +19,6 @@ pub use landscape::*;
 pub use section::{Section, fold_key};
 
 #[cfg(test)]
-mod decision_0006;
+pub(crate) mod decision_0006;
 #[cfg(test)]
 mod tests;
