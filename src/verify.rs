@@ -220,7 +220,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
             .spawn_scoped(scope, move || {
                 Store::open(&path, Access::ReadOnly)
                     .ok()
-                    .map(|beside| beside.integrity_problems(false))
+                    .map(Store::page_problems)
             })
             .map_err(|e| Error::io("a thread for verify's integrity check", e))?;
         let (full, to_check) = mpsc::sync_channel::<Vec<Content>>(2);

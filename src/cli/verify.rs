@@ -16,8 +16,8 @@ pub struct Args {
     /// Also derive the query tables again from the events, in a scratch copy of the log
     /// in the system's temporary folder, and compare them with the log's: finds tampering
     /// with (or damage to) the tables `state`, `diff` and `history` read; and run SQLite's
-    /// full integrity check (every index entry against its row; plain verify checks every
-    /// page). Takes about as long as `policylog rebuild` and as much temporary space as
+    /// full integrity check (every index entry against its row, each R*Tree against
+    /// itself; plain verify checks every page). Takes about as long as `policylog rebuild` and as much temporary space as
     /// the log.
     #[arg(long)]
     derived: bool,
