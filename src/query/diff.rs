@@ -84,10 +84,10 @@ fn diff_read(
     Ok(d)
 }
 
-/// The landscapes on `from` and on `to`, for comparing them (from the stored periods,
-/// without the quotes and sources they cite: a diff names its evidence by event id): whole, or with the head's
+/// The landscapes on `from` and on `to`, for comparing them: whole, or with the head's
 /// knowledge only the entries of the keys that change between the two days (the others
-/// are the same on both and compare equal) and of the keys the `within` facts belong to.
+/// are the same on both and compare equal) and of the keys the `within` facts belong to,
+/// without the quotes and sources they cite (a diff names its evidence by event id).
 /// Read from the materialised tables, `within` gets the facts of its keys that show on
 /// neither day: only those can be a term served or a membership held in between.
 pub fn states_for_diff(
