@@ -24,7 +24,7 @@ mod views;
 
 pub use batch::Batch;
 pub use chain::{GENESIS, Link, anchor};
-pub use derived::{DERIVED_TABLES, EntityName, FactAt, KeyEntry};
+pub use derived::{DERIVED_TABLES, EntityName, FactAt, KeyEntry, unpack_entry};
 pub use documents::DocumentRecord;
 pub use events::{EventFilter, Head};
 pub use identity::{SchemaObject, reference_schemas};
@@ -45,6 +45,9 @@ pub struct Store {
     path: PathBuf,
     /// Opened to write: closing checkpoints the `-wal` into the main file (`checkpoint`).
     writer: bool,
+    /// Opening upgraded the log by deriving every derived table again from its events
+    /// (`Upgrade::Rebuild`): `rebuild` has nothing left to do.
+    rebuilt_on_open: bool,
 }
 
 impl Drop for Store {

@@ -81,6 +81,7 @@ impl Store {
             // Set once the file is known to be a log: another application's database is
             // never checkpointed either.
             writer: false,
+            rebuilt_on_open: false,
         };
         // Before any pragma that writes (journal_mode): another application's database,
         // or a log whose version was lowered, is refused untouched.
@@ -141,6 +142,7 @@ impl Store {
             // held events before the batch, which this one never does.
             path: ":memory:".into(),
             writer: false,
+            rebuilt_on_open: false,
         };
         store.migrate(&|_, _| {})?;
         Ok(store)
@@ -170,6 +172,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             writer: false,
+            rebuilt_on_open: false,
         };
         let identity = store.identify()?;
         if matches!(identity, Identity::Log(v) if v < schema::current_version()) {

@@ -24,7 +24,7 @@ pub enum Upgrade {
     Run(fn(&mut Store) -> Result<()>),
 }
 
-pub const MIGRATIONS: [Migration; 13] = [
+pub const MIGRATIONS: [Migration; 14] = [
     Migration {
         version: 1,
         sql: include_str!("sql/0001_log.sql"),
@@ -97,6 +97,12 @@ pub const MIGRATIONS: [Migration; 13] = [
         sql: include_str!("sql/0013_view_lists.sql"),
         then: None,
     },
+    // Period entries packed: the periods are derived again, as in schema 4.
+    Migration {
+        version: 14,
+        sql: include_str!("sql/0014_packed_entries.sql"),
+        then: Some(Upgrade::Rebuild),
+    },
 ];
 
 /// The schema version this binary writes.
@@ -151,6 +157,7 @@ impl Store {
         }
         if upgrades.iter().any(|u| matches!(u, Upgrade::Rebuild)) {
             self.rebuild()?;
+            self.rebuilt_on_open = true;
             return Ok(());
         }
         for upgrade in upgrades {
@@ -159,6 +166,12 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Whether opening upgraded the log by deriving every derived table again from its
+    /// events, as `rebuild` would.
+    pub fn rebuilt_on_open(&self) -> bool {
+        self.rebuilt_on_open
     }
 
     /// Names of the immutability triggers that are in place.

@@ -499,7 +499,7 @@ fn a_stored_period_that_cannot_be_read_names_rebuild_and_rebuild_mends_it() {
     let good = t.state_json(&["--as-of", "2023"]);
     let good_diff = t.run(["diff", "2022", "2023"]).success().stdout;
     t.sqlite()
-        .execute_batch("UPDATE key_periods SET entry = 'not json' WHERE period_id = (SELECT max(period_id) FROM key_periods)")
+        .execute_batch("UPDATE key_periods SET entry = X'01FFFF' WHERE period_id = (SELECT max(period_id) FROM key_periods)")
         .unwrap();
     // Read while streaming the periods: the query stops with a message, not a panic or a
     // partial answer.

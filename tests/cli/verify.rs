@@ -187,15 +187,24 @@ fn verify_derived_compares_the_query_tables_with_the_events_and_leaves_no_scratc
         .stdout_contains("derived the 12 query tables again from the events")
         .stdout_contains("ok: the log is intact")
         .success();
-    // A period shows a forged entry: `state` would read it.
-    t.sqlite()
-        .execute_batch("UPDATE key_periods SET entry = replace(entry, '2023', '2013')")
-        .unwrap();
-    t.run(["verify", "--derived"])
-        .env("TMPDIR", &scratch)
-        .stdout_contains("FAIL derived: key_periods: differs from what the events give")
-        .stdout_lacks("FAIL derived: facts")
-        .failure(1);
+    // A period shows a forged entry, another period's: `state` would read it. Then one
+    // that does not unpack at all, which `state` would refuse.
+    for forged in [
+        "(SELECT entry FROM key_periods WHERE period_id = (SELECT min(period_id) FROM key_periods))",
+        "X'01FFFF'",
+    ] {
+        t.sqlite()
+            .execute_batch(&format!(
+                "UPDATE key_periods SET entry = {forged}
+                 WHERE period_id = (SELECT max(period_id) FROM key_periods)"
+            ))
+            .unwrap();
+        t.run(["verify", "--derived"])
+            .env("TMPDIR", &scratch)
+            .stdout_contains("FAIL derived: key_periods: differs from what the events give")
+            .stdout_lacks("FAIL derived: facts")
+            .failure(1);
+    }
     let left: Vec<_> = std::fs::read_dir(&scratch).unwrap().collect();
     assert!(left.is_empty(), "scratch files left: {left:?}");
     // Plain verify does not derive anything again (and so does not see it).

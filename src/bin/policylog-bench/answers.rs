@@ -56,7 +56,8 @@ const DIFF_CEILING: &str = "
 #[derive(Debug)]
 struct Row {
     period_id: i64,
-    entry: String,
+    /// Packed, as stored (schema 14): unpacked, untimed, only to check the answer.
+    entry: Vec<u8>,
     event_id: Option<String>,
     quote: Option<String>,
     /// Returned because the issue asks for it; policylog's answer names the source by
@@ -181,7 +182,7 @@ fn periods(rows: &[Row]) -> Result<BTreeMap<i64, (Entry, i32)>> {
     let mut out = BTreeMap::new();
     for r in rows {
         if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(r.period_id) {
-            let entry: Entry = serde_json::from_str(&r.entry)
+            let entry: Entry = policylog::store::unpack_entry(&r.entry)
                 .map_err(|e| format!("period {}: entry unreadable: {e}", r.period_id))?;
             slot.insert((entry, r.from_day));
         }

@@ -33,10 +33,11 @@ const DERIVED_ROWS: [(&str, &str); DERIVED_TABLES] = [
         "facts",
         "SELECT f.seq || '|' || k.key || '|' || f.from_day || '|' || f.to_day || '|' || f.certain_day || '|' || f.kind || '|' || coalesce(f.replacement, '') FROM facts f JOIN fact_keys k USING (key_id) ORDER BY f.seq",
     ),
-    // With whether the period's id is its key and last day (schema 8).
+    // With whether the period's id is its key and last day (schema 8); each entry as
+    // the JSON it unpacks to (schema 14).
     (
         "key_periods",
-        "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || p.entry || '|' || p.cites || '|' || (p.period_id = (p.key_id << 32) + p.to_day + 2147483648) FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
+        "SELECT k.key || '|' || p.from_day || '|' || p.to_day || '|' || policylog_entry(p.entry) || '|' || p.cites || '|' || (p.period_id = (p.key_id << 32) + p.to_day + 2147483648) FROM key_periods p JOIN fact_keys k USING (key_id) ORDER BY 1",
     ),
     (
         "key_period_spans",
@@ -120,9 +121,31 @@ fn scratch_cannot_be_written(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// Gives the dumps' SQL `policylog_entry(blob)`: a stored entry as the JSON it unpacks
+/// to, so that two logs holding the same entries compare equal whatever deflate packed
+/// them. Bytes that do not unpack give what is wrong with them, which no entry's JSON is:
+/// the table differs, and `verify --derived` names it.
+pub(in crate::store) fn define_entry_function(conn: &rusqlite::Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "policylog_entry",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let unpacked = match ctx.get_raw(0).as_blob() {
+                Ok(bytes) => super::packed::unpacked_json(bytes),
+                Err(e) => Err(format!("not a packed entry: {e}")),
+            };
+            Ok(unpacked.unwrap_or_else(|e| format!("unreadable: {e}")))
+        },
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Every derived row, in a fixed order: for proving rebuild = incremental.
     pub fn derived_tables_dump(&self) -> Result<Vec<String>> {
+        define_entry_function(&self.conn)?;
         let mut rows = Vec::new();
         for (_, sql) in DERIVED_ROWS {
             let mut stmt = self.conn.prepare(sql)?;
@@ -137,6 +160,7 @@ impl Store {
     /// tables of a large log are compared without holding them in memory.
     fn derived_digests(&self) -> Result<Vec<(&'static str, [u8; 32])>> {
         use sha2::{Digest, Sha256};
+        define_entry_function(&self.conn)?;
         let mut digests = Vec::new();
         for (table, sql) in DERIVED_ROWS {
             let mut hasher = Sha256::new();

@@ -11,14 +11,18 @@ mod days;
 mod derive;
 mod entities;
 mod facts;
+mod packed;
 mod periods;
 mod rebuild;
 mod settle;
 
 pub use check::DERIVED_TABLES;
+#[cfg(test)]
+pub(in crate::store) use check::define_entry_function;
 pub use entities::EntityName;
 pub(in crate::store) use entities::names;
 pub use facts::FactAt;
+pub use packed::unpack as unpack_entry;
 pub use periods::KeyEntry;
 
 use std::collections::{HashMap, HashSet};

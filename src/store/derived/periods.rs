@@ -44,13 +44,13 @@ fn ids_of_key(key_id: i64) -> [i64; 2] {
     [key_id << 32, (key_id + 1) << 32]
 }
 
-/// A period ready to be written: its entry as JSON, the seqs it cites, and the reporter a
+/// A period ready to be written: its entry packed (`packed.rs`), the seqs it cites, and the reporter a
 /// statistic's period shows.
 pub(super) struct PeriodRow {
     id: i64,
     from_day: i32,
     to_day: i32,
-    entry: String,
+    entry: Vec<u8>,
     cites: String,
     reporter: Option<String>,
 }
@@ -69,7 +69,7 @@ pub(super) fn period_rows(key_id: i64, section: Section, facts: &[Envelope]) -> 
                 id: period_id(key_id, p.to_day),
                 from_day: p.from_day,
                 to_day: p.to_day,
-                entry: serde_json::to_string(&p.entry).expect("entries serialise"),
+                entry: super::packed::pack(&p.entry),
                 cites: cites.join(","),
                 reporter,
             }
@@ -312,13 +312,14 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(values)?;
         while let Some(r) = rows.next()? {
-            // The entry and its cites are decoded from the row's text in place, not copied.
+            // The entry and its cites are decoded from the row's bytes in place, not copied.
             let text = |i| -> Result<&str> { r.get_ref(i)?.as_str().map_err(|e| unreadable(&e)) };
+            let packed = r.get_ref(3)?.as_blob().map_err(|e| unreadable(&e))?;
             add(KeyEntry {
                 key_id: r.get(0)?,
                 from_day: r.get(1)?,
                 to_day: r.get(2)?,
-                entry: serde_json::from_str(text(3)?).map_err(|e| unreadable(&e))?,
+                entry: super::packed::unpack(packed).map_err(|e| unreadable(&e))?,
                 cites: text(4)?
                     .split(',')
                     .filter(|c| !c.is_empty())

@@ -60,7 +60,8 @@ const OLD_FACT_KEY_SPANS: &str = "INSERT INTO fact_key_spans (key_id, from_day, 
 const SAME_SINCE_SCHEMA_8: &str = "INSERT INTO facts SELECT * FROM current.facts;
      INSERT INTO displaced SELECT * FROM current.displaced;
      INSERT INTO entity_names SELECT * FROM current.entity_names;
-     INSERT INTO key_periods SELECT * FROM current.key_periods;
+     INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
+       FROM current.key_periods;
      INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
      INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;";
 
@@ -75,9 +76,11 @@ fn version(conn: &Connection) -> i64 {
 
 /// A log at `path` as a binary of schema `schema` wrote it: that schema exactly, the
 /// documents and events of `current`, then `copy` (run with `current` attached) for
-/// the derived tables, which is where the schemas differ.
+/// the derived tables, which is where the schemas differ. Schemas before 14 kept each
+/// period's entry as JSON: `copy` unpacks the current log's with `policylog_entry`.
 fn old_log(path: &Path, schema: usize, current: &Store, copy: &str) -> Connection {
     let conn = Connection::open(path).unwrap();
+    crate::store::derived::define_entry_function(&conn).unwrap();
     for m in MIGRATIONS.iter().filter(|m| m.version <= schema as i64) {
         conn.execute_batch(m.sql).unwrap();
     }
@@ -143,7 +146,8 @@ fn a_log_of_schema_5_loses_the_key_days_and_shows_the_same_state() {
          {OLD_FACT_KEY_GROUPS}
          INSERT INTO facts SELECT * FROM current.facts;
          INSERT INTO displaced SELECT * FROM current.displaced;
-         INSERT INTO key_periods SELECT * FROM current.key_periods;
+         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
+       FROM current.key_periods;
          INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
          INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
         ),
@@ -195,7 +199,7 @@ fn a_log_of_schema_7_gets_its_periods_keyed_by_key_and_day_and_loses_unread_span
          INSERT INTO displaced SELECT * FROM current.displaced;
          INSERT INTO entity_names SELECT * FROM current.entity_names;
          INSERT INTO key_periods (key_id, from_day, to_day, entry, cites)
-         SELECT key_id, from_day, to_day, entry, cites FROM current.key_periods
+         SELECT key_id, from_day, to_day, policylog_entry(entry), cites FROM current.key_periods
           ORDER BY (period_id * 7919) % 1000003;
          INSERT INTO key_period_spans (period_id, from_day, to_day)
          SELECT p.period_id, p.from_day, p.to_day FROM key_periods p;
@@ -355,6 +359,27 @@ fn a_log_of_schema_9_finds_terms_served_in_between_by_their_days_and_loses_the_k
     assert_eq!(diff(&store), expected);
 }
 
+/// Schema 14 undone on a current log: `key_periods` as schema 13 defined it, each entry
+/// the JSON its packed bytes unpack to.
+fn entries_as_json(conn: &Connection) {
+    crate::store::derived::define_entry_function(conn).unwrap();
+    let schema_13 = &crate::store::reference_schemas().unwrap()[12];
+    let table = schema_13
+        .iter()
+        .find(|(kind, name, _)| kind == "table" && name == "key_periods")
+        .and_then(|(_, _, sql)| sql.clone())
+        .unwrap();
+    conn.execute_batch("ALTER TABLE key_periods RENAME TO key_periods_packed;")
+        .unwrap();
+    conn.execute_batch(&table).unwrap();
+    conn.execute_batch(
+        "INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day,
+             policylog_entry(entry), cites FROM key_periods_packed;
+         DROP TABLE key_periods_packed;",
+    )
+    .unwrap();
+}
+
 /// Schemas 2 to 8 kept (group, key) pairs instead of periods listed under groups, and
 /// schemas 2 to 9 the spans of keys (left empty here: no upgrade reads them) instead
 /// of an index of the facts served in between.
@@ -415,7 +440,8 @@ fn a_log_of_schema_10_gains_the_days_of_its_facts_and_views_that_read_them() {
          INSERT INTO facts SELECT * FROM current.facts;
          INSERT INTO displaced SELECT * FROM current.displaced;
          INSERT INTO entity_names SELECT * FROM current.entity_names;
-         INSERT INTO key_periods SELECT * FROM current.key_periods;
+         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
+       FROM current.key_periods;
          INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
          INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;",
     );
@@ -457,6 +483,7 @@ fn a_log_of_schema_4_gains_its_statistic_reporters_when_opened() {
     let store = corrected(&dir);
     let before = store.derived_tables_dump().unwrap();
     let path = store.path().to_owned();
+    entries_as_json(store.connection());
     store.connection().execute_batch(BEFORE_SCHEMA_11).unwrap();
     store.connection().execute_batch(SCHEMA_8_GROUPS).unwrap();
     // Schema 4 linked every indicator to every group that reported it.
@@ -518,6 +545,7 @@ fn a_log_of_schema_12_gets_its_list_columns_as_json_arrays() {
     let dir = tempfile::tempdir().unwrap();
     let current = curated_log(&dir.path().join("current.db"));
     let path = current.path().to_owned();
+    entries_as_json(current.connection());
     // Schema 13's views written as schema 12 wrote them.
     let schema_12_views = MIGRATIONS[12]
         .sql
@@ -544,9 +572,53 @@ fn a_log_of_schema_12_gets_its_list_columns_as_json_arrays() {
     assert!(arrays(current.connection()) < calls);
     drop(current);
     let store = Store::open(&path, Access::ReadWrite).unwrap();
-    assert_eq!(version(store.connection()), 13);
-    assert_eq!(store.schema_objects().unwrap(), references[12]);
+    assert_eq!(version(store.connection()), current_version());
+    assert_eq!(store.schema_objects().unwrap(), *references.last().unwrap());
     assert_eq!(arrays(store.connection()), calls);
+    let report = crate::verify::verify(&store).unwrap();
+    assert!(report.ok(), "{:?}", report.findings);
+}
+
+/// A log of schema 13 kept each period's entry as JSON text. Opened for writing, its
+/// periods are derived again, packed, and say what they said; a reader refuses it first.
+#[test]
+fn a_log_of_schema_13_gets_its_entries_packed_and_shows_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = curated_log(&dir.path().join("current.db"));
+    let dump = current.derived_tables_dump().unwrap();
+    let entries = year_end_entries(&current);
+    let path = current.path().to_owned();
+    entries_as_json(current.connection());
+    current
+        .connection()
+        .pragma_update(None, "user_version", 13)
+        .unwrap();
+    let references = crate::store::reference_schemas().unwrap();
+    assert_eq!(current.schema_objects().unwrap(), references[12]);
+    let text = |conn: &Connection| {
+        number(
+            conn,
+            "SELECT count(*) FROM key_periods WHERE typeof(entry) = 'text'",
+        )
+    };
+    assert!(text(current.connection()) > 0);
+    drop(current);
+    // The upgrade derives every table again: `policylog rebuild` then does not.
+    let copy = dir.path().join("schema13-copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    assert!(
+        Store::open(&copy, Access::ReadWrite)
+            .unwrap()
+            .rebuilt_on_open()
+    );
+    assert!(
+        !Store::open(&copy, Access::ReadWrite)
+            .unwrap()
+            .rebuilt_on_open()
+    );
+    let store = assert_upgrades_to(&path, &dump, &entries);
+    assert_eq!(text(store.connection()), 0);
+    assert_eq!(store.schema_objects().unwrap(), references[13]);
     let report = crate::verify::verify(&store).unwrap();
     assert!(report.ok(), "{:?}", report.findings);
 }
