@@ -6,9 +6,10 @@ measured on a copy of a real log (the log itself is only read):
 
 The copy keeps every table as the log has it, except `events` (hash as a 32-byte blob, no
 prev_hash, the source as a document number, valid days as numbers, no quote where the
-document reproduces it) and `key_periods` (each entry deflated with a dictionary: one entry of
-each kind, its string values blanked), then is vacuumed and measured with dbstat. Nothing here is
-read by policylog: it says what the format would weigh, not that it works.
+document reproduces it) and, for a log of schema 13 or older, `key_periods` (each entry
+deflated with a dictionary: one entry of each kind, its string values blanked; schema 14 packs
+entries itself, and they are copied as they are), then is vacuumed and measured with dbstat.
+Nothing here is read by policylog: it says what the format would weigh, not that it works.
 """
 import os
 import re
@@ -56,20 +57,26 @@ c.executemany("insert into events values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 print(f"events {n}; quotes {withq}, of which the document's own span: {same}, the span with its whitespace runs as one space: {folded}")
 # key_periods: entry deflated with a dictionary of each entry kind's field names
 c.execute("create table key_periods (period_id integer primary key, key_id integer not null, from_day integer not null, to_day integer not null, entry blob not null, cites text not null) strict")
-seen = {}
-for (e,) in c.execute("select entry from s.key_periods"):
-    k = e[:e.index('"', 2)]
-    if k not in seen: seen[k] = e
-    if len(seen) >= 9: break
-skel = b"".join(re.sub(rb'":"[^"]*"', b'":""', re.sub(rb'"[0-9a-f]{64}"', b'""', v.encode())) for v in seen.values())
-def z(e):
-    co = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, skel)
-    return co.compress(e.encode()) + co.flush()
-c.executemany("insert into key_periods values (?,?,?,?,?,?)", ((p,k,f,t,z(e),ci) for p,k,f,t,e,ci in c.execute("select * from s.key_periods").fetchall()))
+packed = c.execute("select typeof(entry) = 'blob' from s.key_periods limit 1").fetchone()
+if packed and packed[0]:
+    # Schema 14: policylog packs its entries (change 5 of the decision), kept as they are.
+    skel = b""
+    c.execute("insert into key_periods select * from s.key_periods")
+else:
+    seen = {}
+    for (e,) in c.execute("select entry from s.key_periods"):
+        k = e[:e.index('"', 2)]
+        if k not in seen: seen[k] = e
+        if len(seen) >= 9: break
+    skel = b"".join(re.sub(rb'":"[^"]*"', b'":""', re.sub(rb'"[0-9a-f]{64}"', b'""', v.encode())) for v in seen.values())
+    def z(e):
+        co = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, skel)
+        return co.compress(e.encode()) + co.flush()
+    c.executemany("insert into key_periods values (?,?,?,?,?,?)", ((p,k,f,t,z(e),ci) for p,k,f,t,e,ci in c.execute("select * from s.key_periods").fetchall()))
 c.commit()
 c.execute("detach s")
 c.execute("vacuum")
 size = os.path.getsize(dst)
-print(f"bytes per event: {size/n:.0f} (dictionary {len(skel)} bytes)")
+print(f"bytes per event: {size/n:.0f} " + (f"(dictionary {len(skel)} bytes)" if skel else "(entries as policylog packed them)"))
 for name, b in c.execute("select name, sum(pgsize) from dbstat group by name order by 2 desc limit 8"):
     print(f"  {name:32s} {b/n:7.1f}")
