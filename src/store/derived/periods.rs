@@ -44,8 +44,8 @@ fn ids_of_key(key_id: i64) -> [i64; 2] {
     [key_id << 32, (key_id + 1) << 32]
 }
 
-/// A period ready to be written: its entry packed (`packed.rs`), the seqs it cites, and the reporter a
-/// statistic's period shows.
+/// A period ready to be written: its entry packed (`packed.rs`), the seqs it cites, and
+/// the reporter a statistic's period shows.
 pub(super) struct PeriodRow {
     id: i64,
     from_day: i32,

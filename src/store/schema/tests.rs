@@ -60,8 +60,8 @@ const OLD_FACT_KEY_SPANS: &str = "INSERT INTO fact_key_spans (key_id, from_day, 
 const SAME_SINCE_SCHEMA_8: &str = "INSERT INTO facts SELECT * FROM current.facts;
      INSERT INTO displaced SELECT * FROM current.displaced;
      INSERT INTO entity_names SELECT * FROM current.entity_names;
-     INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
-       FROM current.key_periods;
+     INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day,
+         policylog_entry(entry), cites FROM current.key_periods;
      INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
      INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;";
 
@@ -146,8 +146,8 @@ fn a_log_of_schema_5_loses_the_key_days_and_shows_the_same_state() {
          {OLD_FACT_KEY_GROUPS}
          INSERT INTO facts SELECT * FROM current.facts;
          INSERT INTO displaced SELECT * FROM current.displaced;
-         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
-       FROM current.key_periods;
+         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day,
+         policylog_entry(entry), cites FROM current.key_periods;
          INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
          INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;"
         ),
@@ -440,8 +440,8 @@ fn a_log_of_schema_10_gains_the_days_of_its_facts_and_views_that_read_them() {
          INSERT INTO facts SELECT * FROM current.facts;
          INSERT INTO displaced SELECT * FROM current.displaced;
          INSERT INTO entity_names SELECT * FROM current.entity_names;
-         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day, policylog_entry(entry), cites
-       FROM current.key_periods;
+         INSERT INTO key_periods SELECT period_id, key_id, from_day, to_day,
+         policylog_entry(entry), cites FROM current.key_periods;
          INSERT INTO key_period_spans SELECT * FROM current.key_period_spans;
          INSERT INTO statistic_period_groups SELECT * FROM current.statistic_period_groups;",
     );
