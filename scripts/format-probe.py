@@ -3,6 +3,11 @@
 measured on a copy of a real log (the log itself is only read):
 
     python3 scripts/format-probe.py LOG COPY     # COPY is written (replaced if it exists)
+    KEEP_FOLDED=1 python3 scripts/format-probe.py LOG COPY
+
+With KEEP_FOLDED=1 a quote is dropped only where it is the document's span exactly: a quote
+that is its span with whitespace folded stays stored, as plain SQL (the views, Datasette)
+could not show it otherwise.
 
 The copy keeps every table as the log has it, except `events` (hash as a 32-byte blob, no
 prev_hash, the source as a document number, valid days as numbers, no quote where the
@@ -19,6 +24,7 @@ import zlib
 if len(sys.argv) != 3:
     sys.exit(__doc__)
 src, dst = sys.argv[1], sys.argv[2]
+keep_folded = os.environ.get("KEEP_FOLDED") == "1"
 if os.path.exists(dst): os.remove(dst)
 c = sqlite3.connect(f"file:{dst}", uri=True)
 c.execute("attach ? as s", (f"file:{src}?mode=ro",))
@@ -50,11 +56,13 @@ for r in c.execute("select seq,id,kind,version,valid,valid_from,valid_to,payload
         if span == quote:
             q = None; same += 1
         elif span is not None and re.sub(r'\s+', ' ', span) == quote:
-            q = None; folded += 1
+            folded += 1
+            if not keep_folded: q = None
     day = lambda d: None if d is None else int(d.replace('-', '')) if re.fullmatch(r'\d{4}-\d\d-\d\d', d) else d
     rows.append((seq,id_,kind,ver,valid,day(vf),day(vt),payload,doc[0] if doc else None,q,qs,qe,rat,rby,bytes.fromhex(h)))
 c.executemany("insert into events values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-print(f"events {n}; quotes {withq}, of which the document's own span: {same}, the span with its whitespace runs as one space: {folded}")
+print(f"events {n}; quotes {withq}, of which the document's own span: {same}, the span with its whitespace runs as one space: {folded}"
+      + (" (kept)" if keep_folded else ""))
 # key_periods: entry deflated with a dictionary of each entry kind's field names
 c.execute("create table key_periods (period_id integer primary key, key_id integer not null, from_day integer not null, to_day integer not null, entry blob not null, cites text not null) strict")
 packed = c.execute("select typeof(entry) = 'blob' from s.key_periods limit 1").fetchone()
