@@ -7,7 +7,8 @@ measured on a copy of a real log (the log itself is only read):
 
 With KEEP_FOLDED=1 a quote is dropped only where it is the document's span exactly: a quote
 that is its span with whitespace folded stays stored, as plain SQL (the views, Datasette)
-could not show it otherwise.
+could not show it otherwise. With NUMBER_REFS=1, `event_refs` names its entity and its
+field by numbers, kept in two tables of their own (`ref_entities`, `ref_fields`).
 
 The copy keeps every table as the log has it, except `events` (hash as a 32-byte blob, no
 prev_hash, the source as a document number, valid days as numbers, no quote where the
@@ -25,13 +26,14 @@ if len(sys.argv) != 3:
     sys.exit(__doc__)
 src, dst = sys.argv[1], sys.argv[2]
 keep_folded = os.environ.get("KEEP_FOLDED") == "1"
+number_refs = os.environ.get("NUMBER_REFS") == "1"
 if os.path.exists(dst): os.remove(dst)
 c = sqlite3.connect(f"file:{dst}", uri=True)
 c.execute("attach ? as s", (f"file:{src}?mode=ro",))
 n = c.execute("select count(*) from s.events").fetchone()[0]
 # every table as it is, except events and key_periods
 schema = c.execute("select type,name,sql from s.sqlite_schema where sql is not null and name not like 'sqlite_%' and type in ('table') order by rowid").fetchall()
-skip = {'events', 'key_periods'}
+skip = {'events', 'key_periods'} | ({'event_refs'} if number_refs else set())
 for t, name, sql in schema:
     if name in skip or name.endswith(('_node', '_rowid', '_parent')): continue
     c.execute(sql)
@@ -63,6 +65,14 @@ for r in c.execute("select seq,id,kind,version,valid,valid_from,valid_to,payload
 c.executemany("insert into events values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 print(f"events {n}; quotes {withq}, of which the document's own span: {same}, the span with its whitespace runs as one space: {folded}"
       + (" (kept)" if keep_folded else ""))
+if number_refs:
+    for table, column in (("ref_entities", "entity"), ("ref_fields", "field")):
+        c.execute(f"create table {table} (n integer primary key, name text not null unique) strict")
+        c.execute(f"insert into {table} (name) select {column} from s.event_refs group by {column} order by min(seq)")
+    c.execute("""create table event_refs (entity integer not null, seq integer not null, field integer not null,
+      primary key (entity, seq, field)) strict, without rowid""")
+    c.execute("""insert into event_refs select e.n, r.seq, f.n from s.event_refs r
+      join ref_entities e on e.name = r.entity join ref_fields f on f.name = r.field order by 1, 2, 3""")
 # key_periods: entry deflated with a dictionary of each entry kind's field names
 c.execute("create table key_periods (period_id integer primary key, key_id integer not null, from_day integer not null, to_day integer not null, entry blob not null, cites text not null) strict")
 packed = c.execute("select typeof(entry) = 'blob' from s.key_periods limit 1").fetchone()
